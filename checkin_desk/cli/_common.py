@@ -1,0 +1,35 @@
+"""What every command needs: the event database and the desk, resolved from flags and machine config."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import MachineConfig
+from ..desk import Desk
+from ..store import Store
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else MachineConfig.load().event_path()
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    return Store.open(db_path(args), create=create)
+
+
+def desk_name(args: argparse.Namespace, store: Store | None = None) -> str:
+    if getattr(args, "desk", None):
+        return args.desk
+    if store is not None and (name := store.get_setting("desk_name")):
+        return str(name)
+    return MachineConfig.load().desk()
+
+
+def operator_name(args: argparse.Namespace) -> str:
+    return getattr(args, "operator", None) or MachineConfig.load().operator or ""
+
+
+def open_desk(args: argparse.Namespace) -> Desk:
+    store = open_store(args)
+    return Desk(store, desk_name(args, store), operator_name(args))

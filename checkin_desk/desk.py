@@ -1,0 +1,301 @@
+"""The desk service: what the GUI, the terminal desk and the CLI all drive.
+
+One path for every scan, whichever way it arrived: parse -> lookup -> decide -> record (one
+transaction: scan row + outbox row + print job) -> Outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from . import codes, rules
+from .clock import iso, local_day, utc_now
+from .domain import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from .store import ATTENDEE_FIELDS, Store, attendee_values
+from .textnorm import clean_text
+
+log = logging.getLogger(__name__)
+
+DOUBLE_READ_SECONDS = 1.0
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+class DeskError(Exception):
+    """An action a user asked for cannot be done; the message says why."""
+
+
+class OnlineDecider(Protocol):
+    """The hub (sync issue): decides a scan for all desks at once, or returns None when unreachable."""
+
+    def decide(self, scan: dict[str, Any], deadline_s: float) -> tuple[Decision, str | None] | None: ...
+
+
+def new_code(prefix: str = "W") -> str:
+    return prefix + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+class Desk:
+    def __init__(
+        self,
+        store: Store,
+        desk_name: str,
+        operator: str = "",
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        online: OnlineDecider | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self.store = store
+        self.desk_name = desk_name
+        self.operator = operator
+        self.clock = clock
+        self.online = online
+        self.monotonic = monotonic
+        self.reload_settings()
+        self._last_read: tuple[str, float, Outcome] | None = None
+
+    def reload_settings(self) -> None:
+        self.event = self.store.event()
+        self.policy = self.store.policy()
+        if not self.policy.event_days and self.event.days:
+            self.policy = replace(self.policy, event_days=self.event.days)
+
+    # -- scanning ----------------------------------------------------------------------------------
+
+    def scan(self, raw: str | bytes, *, kind: ScanKind = ScanKind.ENTRY) -> Outcome:
+        parsed = codes.parse(raw)
+        now_mono = self.monotonic()
+        if self._last_read and parsed.ok:
+            code, seen_at, previous = self._last_read
+            if code == parsed.code and now_mono - seen_at < DOUBLE_READ_SECONDS:
+                # A scanner that reads the same QR twice in a blink: one person, one scan.
+                return replace(previous, duplicate_read=True)
+        outcome = self._decide_and_record(parsed, raw, kind)
+        if parsed.ok:
+            self._last_read = (parsed.code, now_mono, outcome)
+        return outcome
+
+    def _decide_and_record(self, parsed: codes.ParsedCode, raw: str | bytes, kind: ScanKind) -> Outcome:
+        moment = self.clock()
+        at, day = iso(moment), local_day(moment, self.event.timezone)
+        scan_uuid = str(uuid.uuid4())
+        offline = True
+        online_result = None
+        if parsed.ok and self.online is not None:
+            online_result = self.online.decide(
+                {"uuid": scan_uuid, "code": parsed.code, "at": at, "day": day, "desk": self.desk_name,
+                 "operator": self.operator, "kind": str(kind)},
+                deadline_s=0.3,
+            )  # fmt: skip
+        with self.store.transaction() as conn:
+            attendee = self.store.lookup(parsed.code) if parsed.ok else None
+            if online_result is not None:
+                decision, _ = online_result
+                offline = False
+            else:
+                decision = rules.decide(
+                    attendee,
+                    self.store.admitted_entries(parsed.code) if attendee else (),
+                    day,
+                    self.policy,
+                    malformed=not parsed.ok,
+                )
+            job_id = self._record(conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline)
+        return Outcome(
+            status=decision.status,
+            admitted=decision.admitted,
+            code=parsed.code,
+            attendee=attendee,
+            first_entry=decision.first_entry,
+            print_badge=decision.print_badge,
+            scan_uuid=scan_uuid,
+            at=at,
+            desk=self.desk_name,
+            offline=offline,
+            reentry=decision.reentry,
+            print_job_id=job_id,
+            message=parsed.error,
+        )
+
+    def _record(self, conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline,
+                override_reason: str | None = None) -> int | None:  # fmt: skip
+        raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        scan = {
+            "uuid": scan_uuid,
+            "code": parsed.code,
+            "raw": "" if parsed.ok else raw_text[:256],
+            "attendee_code": attendee.code if attendee else None,
+            "at": at,
+            "day": day,
+            "desk": self.desk_name,
+            "operator": self.operator,
+            "kind": str(kind),
+            "status": str(decision.status),
+            "admitted": int(decision.admitted),
+            "reentry": int(decision.reentry),
+            "badge": int(decision.print_badge),
+            "offline": int(offline),
+            "override_reason": override_reason,
+        }
+        self.store.insert_scan(conn, scan)
+        self.store.enqueue_outbox(conn, "scan", scan_uuid, scan)
+        if decision.print_badge and attendee is not None:
+            return self.store.insert_print_job(
+                conn,
+                {"uuid": str(uuid.uuid4()), "attendee_code": attendee.code, "scan_uuid": scan_uuid,
+                 "desk": self.desk_name},
+            )  # fmt: skip
+        return None
+
+    # -- searching ---------------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 50) -> list[Attendee]:
+        return self.store.search(text, limit)
+
+    # -- walk-ins, reprints, supervisor actions ----------------------------------------------------
+
+    def register_walk_in(self, *, first_name: str, last_name: str, company: str = "", category: str = "visitor",
+                         email: str = "", job_title: str = "", country: str = "", phone: str = "",
+                         code: str | None = None) -> Outcome:  # fmt: skip
+        first_name, last_name = clean_text(first_name), clean_text(last_name)
+        if not (first_name or last_name):
+            raise DeskError("a walk-in needs a first or a last name")
+        category = clean_text(category).lower() or "visitor"
+        attendee = Attendee(
+            code=code or new_code(),
+            first_name=first_name,
+            last_name=last_name,
+            company=clean_text(company),
+            job_title=clean_text(job_title),
+            country=clean_text(country),
+            email=clean_text(email),
+            phone=clean_text(phone),
+            category=category,
+        )
+        with self.store.transaction() as conn:
+            if self.store.lookup(attendee.code):
+                raise DeskError(f"code {attendee.code} is already taken")
+            self.store.upsert_attendees([attendee], origin="walk_in")
+            self.store.enqueue_outbox(conn, "attendee", attendee.code, _attendee_payload(attendee, "walk_in"))
+            self.store.audit(conn, desk=self.desk_name, operator=self.operator, action="walk_in",
+                             subject=attendee.code, details={"category": category})  # fmt: skip
+            self._last_read = None
+            return self._decide_and_record(codes.parse(attendee.code), attendee.code, ScanKind.ENTRY)
+
+    def reprint(self, code: str, *, reason: str, allowed_by: str, template: str | None = None) -> int:
+        reason = clean_text(reason)
+        if not reason:
+            raise DeskError("a reprint needs a reason")
+        attendee = self.store.lookup(codes.normalise(code))
+        if attendee is None:
+            raise DeskError(f"no attendee with code {code}")
+        with self.store.transaction() as conn:
+            job_uuid = str(uuid.uuid4())
+            job_id = self.store.insert_print_job(
+                conn,
+                {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 1, "reason": reason,
+                 "allowed_by": allowed_by, "template": template, "desk": self.desk_name},
+            )  # fmt: skip
+            self.store.audit(conn, desk=self.desk_name, operator=allowed_by, action="reprint",
+                             subject=attendee.code, details={"reason": reason, "job": job_uuid})  # fmt: skip
+            self.store.enqueue_outbox(conn, "print_job", job_uuid,
+                                      {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 1,
+                                       "reason": reason, "allowed_by": allowed_by, "desk": self.desk_name})  # fmt: skip
+        return job_id
+
+    def admit_override(self, code: str, *, reason: str, supervisor: str) -> Outcome:
+        """Admit a refused pass; the refusal's status is kept and the reason recorded."""
+        reason = clean_text(reason)
+        if not reason:
+            raise DeskError("an override needs a reason")
+        parsed = codes.parse(code)
+        moment = self.clock()
+        at, day = iso(moment), local_day(moment, self.event.timezone)
+        with self.store.transaction() as conn:
+            attendee = self.store.lookup(parsed.code) if parsed.ok else None
+            entries = self.store.admitted_entries(parsed.code) if attendee else ()
+            refused = rules.decide(attendee, entries, day, self.policy, malformed=not parsed.ok)
+            first_badge = attendee is not None and not entries and self.policy.auto_badge
+            decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
+            scan_uuid = str(uuid.uuid4())
+            job_id = self._record(conn, scan_uuid, parsed, code, attendee, decision, at, day, ScanKind.ENTRY,
+                                  True, override_reason=reason)  # fmt: skip
+            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="override",
+                             subject=parsed.code, details={"reason": reason, "was": str(refused.status),
+                                                           "scan": scan_uuid})  # fmt: skip
+        return Outcome(decision.status, True, parsed.code, attendee, decision.first_entry, first_badge,
+                       scan_uuid, at, self.desk_name, print_job_id=job_id, extra={"override": reason})  # fmt: skip
+
+    def cancel_checkin(self, scan_uuid: str, *, reason: str, supervisor: str) -> None:
+        reason = clean_text(reason)
+        if not reason:
+            raise DeskError("cancelling a check-in needs a reason")
+        at = iso(self.clock())
+        with self.store.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE scans SET cancelled_at = ?, cancel_reason = ? "
+                "WHERE uuid = ? AND admitted = 1 AND cancelled_at IS NULL",
+                (at, reason, scan_uuid),
+            )
+            if cur.rowcount != 1:
+                raise DeskError("no admitted check-in with that id (or it was already cancelled)")
+            self.store.enqueue_outbox(conn, "scan_cancel", scan_uuid,
+                                      {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": reason})  # fmt: skip
+            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="cancel_checkin",
+                             subject=scan_uuid, details={"reason": reason})  # fmt: skip
+
+    def edit_attendee(self, code: str, changes: dict[str, Any], *, supervisor: str) -> Attendee:
+        attendee = self.store.lookup(codes.normalise(code))
+        if attendee is None:
+            raise DeskError(f"no attendee with code {code}")
+        allowed = {"first_name", "last_name", "company", "job_title", "country", "email", "phone", "category",
+                   "notes", "status", "days"}  # fmt: skip
+        unknown = set(changes) - allowed
+        if unknown:
+            raise DeskError(f"cannot edit {', '.join(sorted(unknown))}")
+        cleaned: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "status":
+                try:
+                    cleaned[key] = PassStatus(value)
+                except ValueError:
+                    raise DeskError(f"status must be valid, cancelled or blocked, not {value!r}") from None
+            elif key == "days":
+                cleaned[key] = tuple(value)
+            else:
+                cleaned[key] = clean_text(value)
+        updated = replace(attendee, **cleaned)
+        if updated.first_name == "" and updated.last_name == "":
+            raise DeskError("an attendee needs a first or a last name")
+        with self.store.transaction() as conn:
+            self.store.upsert_attendees([updated], origin="edit")
+            self.store.enqueue_outbox(conn, "attendee", updated.code, _attendee_payload(updated, "edit"))
+            before = dict(zip(("code", *changes), (attendee.code, *(getattr(attendee, k) for k in changes))))
+            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="edit_attendee",
+                             subject=updated.code, details={"changed": sorted(changes),
+                                                            "before": {k: str(v) for k, v in before.items()}})  # fmt: skip
+        return updated
+
+    def last_scans(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(
+            self.store.db.query(
+                "SELECT uuid, code, attendee_code, at, status, admitted, cancelled_at FROM scans "
+                "WHERE desk = ? ORDER BY at DESC LIMIT ?",
+                (self.desk_name, limit),
+            )
+        )
+
+    @staticmethod
+    def is_refusal(status: Status) -> bool:
+        return status not in (Status.OK, Status.ALREADY_CHECKED_IN)
+
+
+def _attendee_payload(attendee: Attendee, origin: str) -> dict[str, Any]:
+    return {**dict(zip(ATTENDEE_FIELDS, attendee_values(attendee), strict=True)), "origin": origin}

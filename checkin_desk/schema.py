@@ -1,0 +1,153 @@
+"""The event database's schema, one migration per change.
+
+`PRAGMA user_version` holds the number of migrations applied; `PRAGMA application_id` marks the
+file as ours so that we never migrate (and so never alter) somebody else's SQLite file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x43484B44  # "CHKD"
+
+V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL            -- JSON
+);
+CREATE TABLE categories (
+    key TEXT PRIMARY KEY,
+    label_fr TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    label_ar TEXT NOT NULL,
+    colour TEXT NOT NULL,          -- #RRGGBB, used on colour badges
+    position INTEGER NOT NULL DEFAULT 100
+);
+CREATE TABLE attendees (
+    id INTEGER PRIMARY KEY,        -- rowid, shared with the search index
+    code TEXT NOT NULL UNIQUE,     -- what the QR holds, normalised (codes.normalise)
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name TEXT NOT NULL DEFAULT '',
+    company TEXT NOT NULL DEFAULT '',
+    job_title TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT 'visitor',
+    days TEXT NOT NULL DEFAULT '', -- comma-separated ISO dates; '' = every day of the event
+    status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'cancelled', 'blocked')),
+    notes TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT 'import',   -- import | walk_in | demo | hub
+    updated_at TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE attendee_search USING fts5(
+    names, company, email,
+    tokenize = "unicode61 remove_diacritics 0",
+    prefix = '2 3'
+);
+CREATE TABLE scans (
+    uuid TEXT PRIMARY KEY,
+    code TEXT NOT NULL,            -- normalised code; '' when the scan was malformed
+    raw TEXT NOT NULL DEFAULT '',  -- what was scanned, when it was not a code (truncated)
+    attendee_code TEXT,            -- NULL when no attendee matched
+    at TEXT NOT NULL,              -- desk clock, UTC ISO 8601
+    day TEXT NOT NULL,             -- event-local day of `at`
+    hub_at TEXT,                   -- when the hub received it (hub clock), once synced
+    desk TEXT NOT NULL,
+    operator TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL CHECK (kind IN ('entry', 'badge')),
+    status TEXT NOT NULL,
+    admitted INTEGER NOT NULL,
+    reentry INTEGER NOT NULL DEFAULT 0,
+    badge INTEGER NOT NULL DEFAULT 0,        -- this scan queued the attendee's badge
+    offline INTEGER NOT NULL DEFAULT 1,      -- decided on this desk, not on the hub
+    override_reason TEXT,                    -- a supervisor admitted despite a refusal
+    cancelled_at TEXT,                       -- a supervisor cancelled this check-in
+    cancel_reason TEXT,
+    origin TEXT NOT NULL DEFAULT 'local'     -- local | hub (another desk's scan, pulled)
+);
+CREATE INDEX scans_by_attendee ON scans (attendee_code, at) WHERE admitted = 1;
+CREATE INDEX scans_by_time ON scans (at);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,            -- scan | attendee | scan_cancel | audit | print_job
+    ref TEXT NOT NULL,             -- uuid or code of the row it carries
+    payload TEXT NOT NULL,         -- JSON
+    created_at TEXT NOT NULL
+);
+CREATE TABLE printers (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,            -- escpos-network | escpos-usb | escpos-serial | escpos-file | escpos-cups | cups | pdf-folder
+    target TEXT NOT NULL,          -- host:port, vid:pid, device, queue or folder
+    profile TEXT,                  -- printer profile (dot width, dpi, cutter)
+    template TEXT,                 -- badge template; NULL = by category
+    pool_order INTEGER NOT NULL DEFAULT 0,   -- position in the desk's pool; lower first
+    enabled INTEGER NOT NULL DEFAULT 1,
+    options TEXT NOT NULL DEFAULT '{}'       -- JSON
+);
+CREATE TABLE print_jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    attendee_code TEXT NOT NULL,
+    scan_uuid TEXT,
+    reprint INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,                   -- why a reprint was made
+    allowed_by TEXT,               -- who allowed it
+    template TEXT,
+    printer TEXT,                  -- printer it was last given to
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'printed', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    desk TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    printed_at TEXT
+);
+CREATE INDEX print_jobs_open ON print_jobs (state, id);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    desk TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{}',      -- JSON
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+"""
+
+# Each entry is applied once, in order; never edit a released one, add a new one.
+MIGRATIONS: list[str] = [V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date, one migration per transaction. Returns the version reached."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return max(version, SCHEMA_VERSION)
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our transaction; split on ';' at line ends instead.
+    parts, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";") and sqlite3.complete_statement("\n".join(current)):
+            parts.append("\n".join(current))
+            current = []
+    if "".join(current).strip():
+        parts.append("\n".join(current))
+    return parts

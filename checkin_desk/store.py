@@ -1,0 +1,379 @@
+"""The local event database: one SQLite file per event, WAL, synchronous=FULL.
+
+Every write that a user is told about happens inside `transaction()`, which commits (and so fsyncs,
+with synchronous=FULL) before returning: a check-in the desk acknowledged survives a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import audit, codes, schema
+from .clock import utc_now_iso
+from .domain import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
+from .rules import Policy
+from .textnorm import fold
+
+
+class StoreError(Exception):
+    """Expected trouble with the database file: the message is meant for the user."""
+
+
+ATTENDEE_FIELDS = (
+    "code",
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "country",
+    "email",
+    "phone",
+    "category",
+    "days",
+    "status",
+    "notes",
+)
+_SELECT_ATTENDEE = "SELECT " + ", ".join(ATTENDEE_FIELDS) + " FROM attendees"
+
+CATEGORY_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
+    # key: (French, English, Arabic, colour)
+    "visitor": ("VISITEUR", "VISITOR", "زائر", "#2E7D32"),
+    "professional": ("PROFESSIONNEL", "PROFESSIONAL", "مهني", "#1565C0"),
+    "speaker": ("INTERVENANT", "SPEAKER", "متحدث", "#C62828"),
+    "exhibitor": ("EXPOSANT", "EXHIBITOR", "عارض", "#EF6C00"),
+    "press": ("PRESSE", "PRESS", "صحافة", "#6A1B9A"),
+    "vip": ("VIP", "VIP", "شخصية مهمة", "#B8860B"),
+    "delegation": ("DÉLÉGATION", "DELEGATION", "وفد", "#00838F"),
+    "staff": ("ORGANISATION", "STAFF", "منظم", "#37474F"),
+}
+
+
+def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
+    code, first, last, company, job, country, email, phone, category, days, status, notes = row
+    return Attendee(
+        code=code,
+        first_name=first,
+        last_name=last,
+        company=company,
+        job_title=job,
+        country=country,
+        email=email,
+        phone=phone,
+        category=category,
+        days=tuple(days.split(",")) if days else (),
+        status=PassStatus(status),
+        notes=notes,
+    )
+
+
+def attendee_values(a: Attendee) -> tuple:
+    return (
+        a.code,
+        a.first_name,
+        a.last_name,
+        a.company,
+        a.job_title,
+        a.country,
+        a.email,
+        a.phone,
+        a.category,
+        ",".join(a.days),
+        str(a.status),
+        a.notes,
+    )
+
+
+def search_values(a: Attendee) -> tuple[str, str, str]:
+    return (fold(f"{a.first_name} {a.last_name} {a.code}"), fold(a.company), fold(a.email))
+
+
+@dataclass
+class UpsertReport:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_categories: list[str] = field(default_factory=list)
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, create: bool = False) -> Store:
+        """Open an event database. Refuses files that are not ours, corrupt or locked."""
+        path = str(path)
+        exists = os.path.exists(path) and os.path.getsize(path) > 0
+        if not exists and not create:
+            raise StoreError(f"no event database at {path} (create one with `checkin-desk demo` or `import`)")
+        if not exists:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Attendee data is personal: the file is readable by its owner only.
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        try:
+            store = cls(conn, path)
+            store._check_ours(exists)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            schema.migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            message = str(exc)
+            if "locked" in message or "busy" in message:
+                raise StoreError(f"{path} is locked by another program; close it and try again") from exc
+            raise StoreError(f"{path} is not a readable event database ({message}); it was not changed") from exc
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def _check_ours(self, existed: bool) -> None:
+        # Reading the header forces SQLite to validate the file: a corrupt or foreign file fails here.
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if not existed:
+            return
+        if app_id == 0 and version == 0:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables == 0:
+                return  # an empty SQLite file: safe to initialise
+        if app_id != schema.APPLICATION_ID:
+            raise StoreError(f"{self.path} is an SQLite database of another program; it was not changed")
+        if version > schema.SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was made by a newer checkin-desk (schema {version}, this one knows "
+                f"{schema.SCHEMA_VERSION}); update the app"
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. IMMEDIATE so that a read-then-write never hits a lock upgrade."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn  # nested: part of the caller's transaction
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    def delete_setting(self, key: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
+    def settings(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings")}
+
+    def init_event(self, event: EventInfo) -> None:
+        with self.transaction():
+            self.set_setting("event_name", event.name)
+            self.set_setting("event_days", list(event.days))
+            self.set_setting("timezone", event.timezone)
+            self.set_setting("venue", event.venue)
+            for position, key in enumerate(DEFAULT_CATEGORIES):
+                self.ensure_category(key, position)
+
+    def event(self) -> EventInfo:
+        s = self.settings()
+        return EventInfo(
+            name=s.get("event_name", "Event"),
+            days=tuple(s.get("event_days", ())),
+            timezone=s.get("timezone", "Africa/Casablanca"),
+            venue=s.get("venue", ""),
+        )
+
+    def policy(self) -> Policy:
+        return Policy.from_settings(self.settings())
+
+    # -- categories --------------------------------------------------------------------------------
+
+    def ensure_category(self, key: str, position: int = 100) -> bool:
+        """Make sure a category exists; returns True when it was new."""
+        fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (key, fr, en, ar, colour, position),
+            )
+            return cur.rowcount == 1
+
+    def categories(self) -> dict[str, dict[str, Any]]:
+        rows = self.db.query("SELECT * FROM categories ORDER BY position, key")
+        return {row["key"]: row for row in rows}
+
+    # -- attendees ---------------------------------------------------------------------------------
+
+    def lookup(self, code: str) -> Attendee | None:
+        row = self.conn.execute(_SELECT_ATTENDEE + " WHERE code = ?", (code,)).fetchone()
+        return attendee_from_row(row) if row else None
+
+    def attendee_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM attendees").fetchone()[0]
+
+    def attendees(self, where: str = "", params: Iterable = ()) -> Iterator[Attendee]:
+        sql = _SELECT_ATTENDEE + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        for row in self.conn.execute(sql, tuple(params)):
+            yield attendee_from_row(row)
+
+    def upsert_attendees(self, attendees: Iterable[Attendee], origin: str = "import") -> UpsertReport:
+        """Insert new attendees and update changed ones, in the caller's transaction if there is one.
+
+        Check-ins live in `scans` and are never touched here.
+        """
+        report = UpsertReport()
+        known_categories = set(self.categories())
+        now = utc_now_iso()
+        with self.transaction() as conn:
+            next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
+            batch: list[Attendee] = []
+            for attendee in attendees:
+                if attendee.category not in known_categories:
+                    self.ensure_category(attendee.category)
+                    known_categories.add(attendee.category)
+                    report.new_categories.append(attendee.category)
+                batch.append(attendee)
+                if len(batch) >= 5000:
+                    next_id = self._upsert_batch(conn, batch, origin, now, next_id, report)
+                    batch = []
+            if batch:
+                self._upsert_batch(conn, batch, origin, now, next_id, report)
+        return report
+
+    def _upsert_batch(self, conn, batch, origin, now, next_id, report) -> int:
+        existing: dict[str, tuple] = {}
+        codes_in_batch = [a.code for a in batch]
+        for start in range(0, len(codes_in_batch), 900):
+            chunk = codes_in_batch[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                "SELECT id, " + ", ".join(ATTENDEE_FIELDS) + f" FROM attendees WHERE code IN ({marks})",
+                chunk,
+            ):
+                existing[row[1]] = row
+        inserts, updates, search_rows = [], [], []
+        for attendee in batch:
+            values = attendee_values(attendee)
+            old = existing.get(attendee.code)
+            if old is None:
+                inserts.append((next_id, *values, origin, now))
+                search_rows.append((next_id, *search_values(attendee)))
+                existing[attendee.code] = (next_id, *values)
+                next_id += 1
+            elif tuple(old[1:]) != values:
+                updates.append((*values[1:], now, attendee.code))
+                search_rows.append((old[0], *search_values(attendee)))
+                existing[attendee.code] = (old[0], *values)
+            else:
+                report.unchanged += 1
+        cols = ", ".join(ATTENDEE_FIELDS)
+        conn.executemany(
+            f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({','.join('?' * 15)})", inserts
+        )
+        sets = ", ".join(f"{f} = ?" for f in ATTENDEE_FIELDS[1:])
+        conn.executemany(f"UPDATE attendees SET {sets}, updated_at = ? WHERE code = ?", updates)
+        if updates:
+            conn.executemany("DELETE FROM attendee_search WHERE rowid = ?", [(r[0],) for r in search_rows])
+        conn.executemany(
+            "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)", search_rows
+        )
+        report.inserted += len(inserts)
+        report.updated += len(updates)
+        return next_id
+
+    def search(self, text: str, limit: int = 50) -> list[Attendee]:
+        """As-you-type search: every word must prefix-match a name, the company or the e-mail."""
+        terms = fold(text[:200]).split()[:6]
+        if not terms:
+            return []
+        exact = codes.normalise(text[:200])
+        results: list[Attendee] = []
+        if codes.is_valid_code(exact) and (hit := self.lookup(exact)):
+            results.append(hit)
+        match = " ".join(f'"{term}"*' for term in terms)
+        # Names weigh most, then company, then e-mail; ties go to the shorter (more exact) name.
+        rows = self.conn.execute(
+            "SELECT "
+            + ", ".join(f"a.{f}" for f in ATTENDEE_FIELDS)
+            + " FROM attendee_search s JOIN attendees a ON a.id = s.rowid"
+            " WHERE attendee_search MATCH ?"
+            " ORDER BY bm25(attendee_search, 10.0, 3.0, 1.0), a.last_name, a.first_name LIMIT ?",
+            (match, limit),
+        )
+        results.extend(attendee_from_row(row) for row in rows if not results or row[0] != results[0].code)
+        return results[:limit]
+
+    # -- scans -------------------------------------------------------------------------------------
+
+    def admitted_entries(self, code: str) -> list[Entry]:
+        rows = self.conn.execute(
+            "SELECT at, day, desk, badge FROM scans "
+            "WHERE attendee_code = ? AND admitted = 1 AND kind = 'entry' AND cancelled_at IS NULL "
+            "ORDER BY coalesce(hub_at, at)",
+            (code,),
+        )
+        return [Entry(at=at, day=day, desk=desk, badge_printed=bool(badge)) for at, day, desk, badge in rows]
+
+    def insert_scan(self, conn: sqlite3.Connection, scan: dict[str, Any]) -> None:
+        cols = ", ".join(scan)
+        conn.execute(f"INSERT INTO scans ({cols}) VALUES ({', '.join('?' * len(scan))})", tuple(scan.values()))
+
+    def enqueue_outbox(self, conn: sqlite3.Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
+        conn.execute(
+            "INSERT INTO outbox (kind, ref, payload, created_at) VALUES (?, ?, ?, ?)",
+            (kind, ref, json.dumps(payload, ensure_ascii=False), utc_now_iso()),
+        )
+
+    def insert_print_job(self, conn: sqlite3.Connection, job: dict[str, Any]) -> int:
+        now = utc_now_iso()
+        job = {"created_at": now, "updated_at": now, **job}
+        cols = ", ".join(job)
+        cur = conn.execute(
+            f"INSERT INTO print_jobs ({cols}) VALUES ({', '.join('?' * len(job))})", tuple(job.values())
+        )
+        return int(cur.lastrowid)
+
+    def audit(self, conn: sqlite3.Connection, *, desk: str, operator: str, action: str, subject: str = "",
+              details: dict[str, Any] | None = None) -> None:  # fmt: skip
+        audit.append(conn, desk=desk, operator=operator, action=action, subject=subject, details=details or {})
