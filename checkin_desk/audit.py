@@ -16,7 +16,9 @@ from .clock import utc_now_iso
 GENESIS = "0" * 64
 
 
-def entry_hash(prev_hash: str, at: str, desk: str, operator: str, action: str, subject: str, details: str) -> str:
+def entry_hash(
+    prev_hash: str, at: str, desk: str, operator: str, action: str, subject: str, details: str
+) -> str:
     canonical = json.dumps([prev_hash, at, desk, operator, action, subject, details], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -55,7 +57,9 @@ def verify(conn: sqlite3.Connection) -> list[AuditProblem]:
         if entry_id != previous_id + 1:
             problems.append(AuditProblem(entry_id, f"entries {previous_id + 1}..{entry_id - 1} are missing"))
         if prev != expected_prev:
-            problems.append(AuditProblem(entry_id, "does not follow the entry before it (deleted or reordered)"))
+            problems.append(
+                AuditProblem(entry_id, "does not follow the entry before it (deleted or reordered)")
+            )
         if entry_hash(prev, at, desk, operator, action, subject, details) != digest:
             problems.append(AuditProblem(entry_id, "content was altered after it was written"))
         expected_prev = digest

@@ -90,10 +90,17 @@ class Desk:
         online_result = None
         if parsed.ok and self.online is not None:
             online_result = self.online.decide(
-                {"uuid": scan_uuid, "code": parsed.code, "at": at, "day": day, "desk": self.desk_name,
-                 "operator": self.operator, "kind": str(kind)},
+                {
+                    "uuid": scan_uuid,
+                    "code": parsed.code,
+                    "at": at,
+                    "day": day,
+                    "desk": self.desk_name,
+                    "operator": self.operator,
+                    "kind": str(kind),
+                },
                 deadline_s=0.3,
-            )  # fmt: skip
+            )
         with self.store.transaction() as conn:
             attendee = self.store.lookup(parsed.code) if parsed.ok else None
             if online_result is not None:
@@ -124,8 +131,20 @@ class Desk:
             message=parsed.error,
         )
 
-    def _record(self, conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline,
-                override_reason: str | None = None) -> int | None:  # fmt: skip
+    def _record(
+        self,
+        conn,
+        scan_uuid,
+        parsed,
+        raw,
+        attendee,
+        decision,
+        at,
+        day,
+        kind,
+        offline,
+        override_reason: str | None = None,
+    ) -> int | None:
         raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         scan = {
             "uuid": scan_uuid,
@@ -149,9 +168,13 @@ class Desk:
         if decision.print_badge and attendee is not None:
             return self.store.insert_print_job(
                 conn,
-                {"uuid": str(uuid.uuid4()), "attendee_code": attendee.code, "scan_uuid": scan_uuid,
-                 "desk": self.desk_name},
-            )  # fmt: skip
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "attendee_code": attendee.code,
+                    "scan_uuid": scan_uuid,
+                    "desk": self.desk_name,
+                },
+            )
         return None
 
     # -- searching ---------------------------------------------------------------------------------
@@ -161,9 +184,19 @@ class Desk:
 
     # -- walk-ins, reprints, supervisor actions ----------------------------------------------------
 
-    def register_walk_in(self, *, first_name: str, last_name: str, company: str = "", category: str = "visitor",
-                         email: str = "", job_title: str = "", country: str = "", phone: str = "",
-                         code: str | None = None) -> Outcome:  # fmt: skip
+    def register_walk_in(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        company: str = "",
+        category: str = "visitor",
+        email: str = "",
+        job_title: str = "",
+        country: str = "",
+        phone: str = "",
+        code: str | None = None,
+    ) -> Outcome:
         first_name, last_name = clean_text(first_name), clean_text(last_name)
         if not (first_name or last_name):
             raise DeskError("a walk-in needs a first or a last name")
@@ -184,8 +217,14 @@ class Desk:
                 raise DeskError(f"code {attendee.code} is already taken")
             self.store.upsert_attendees([attendee], origin="walk_in")
             self.store.enqueue_outbox(conn, "attendee", attendee.code, _attendee_payload(attendee, "walk_in"))
-            self.store.audit(conn, desk=self.desk_name, operator=self.operator, action="walk_in",
-                             subject=attendee.code, details={"category": category})  # fmt: skip
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=self.operator,
+                action="walk_in",
+                subject=attendee.code,
+                details={"category": category},
+            )
             self._last_read = None
             return self._decide_and_record(codes.parse(attendee.code), attendee.code, ScanKind.ENTRY)
 
@@ -200,14 +239,37 @@ class Desk:
             job_uuid = str(uuid.uuid4())
             job_id = self.store.insert_print_job(
                 conn,
-                {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 1, "reason": reason,
-                 "allowed_by": allowed_by, "template": template, "desk": self.desk_name},
-            )  # fmt: skip
-            self.store.audit(conn, desk=self.desk_name, operator=allowed_by, action="reprint",
-                             subject=attendee.code, details={"reason": reason, "job": job_uuid})  # fmt: skip
-            self.store.enqueue_outbox(conn, "print_job", job_uuid,
-                                      {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 1,
-                                       "reason": reason, "allowed_by": allowed_by, "desk": self.desk_name})  # fmt: skip
+                {
+                    "uuid": job_uuid,
+                    "attendee_code": attendee.code,
+                    "reprint": 1,
+                    "reason": reason,
+                    "allowed_by": allowed_by,
+                    "template": template,
+                    "desk": self.desk_name,
+                },
+            )
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=allowed_by,
+                action="reprint",
+                subject=attendee.code,
+                details={"reason": reason, "job": job_uuid},
+            )
+            self.store.enqueue_outbox(
+                conn,
+                "print_job",
+                job_uuid,
+                {
+                    "uuid": job_uuid,
+                    "attendee_code": attendee.code,
+                    "reprint": 1,
+                    "reason": reason,
+                    "allowed_by": allowed_by,
+                    "desk": self.desk_name,
+                },
+            )
         return job_id
 
     def admit_override(self, code: str, *, reason: str, supervisor: str) -> Outcome:
@@ -225,13 +287,40 @@ class Desk:
             first_badge = attendee is not None and not entries and self.policy.auto_badge
             decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
             scan_uuid = str(uuid.uuid4())
-            job_id = self._record(conn, scan_uuid, parsed, code, attendee, decision, at, day, ScanKind.ENTRY,
-                                  True, override_reason=reason)  # fmt: skip
-            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="override",
-                             subject=parsed.code, details={"reason": reason, "was": str(refused.status),
-                                                           "scan": scan_uuid})  # fmt: skip
-        return Outcome(decision.status, True, parsed.code, attendee, decision.first_entry, first_badge,
-                       scan_uuid, at, self.desk_name, print_job_id=job_id, extra={"override": reason})  # fmt: skip
+            job_id = self._record(
+                conn,
+                scan_uuid,
+                parsed,
+                code,
+                attendee,
+                decision,
+                at,
+                day,
+                ScanKind.ENTRY,
+                True,
+                override_reason=reason,
+            )
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=supervisor,
+                action="override",
+                subject=parsed.code,
+                details={"reason": reason, "was": str(refused.status), "scan": scan_uuid},
+            )
+        return Outcome(
+            decision.status,
+            True,
+            parsed.code,
+            attendee,
+            decision.first_entry,
+            first_badge,
+            scan_uuid,
+            at,
+            self.desk_name,
+            print_job_id=job_id,
+            extra={"override": reason},
+        )
 
     def cancel_checkin(self, scan_uuid: str, *, reason: str, supervisor: str) -> None:
         reason = clean_text(reason)
@@ -246,17 +335,38 @@ class Desk:
             )
             if cur.rowcount != 1:
                 raise DeskError("no admitted check-in with that id (or it was already cancelled)")
-            self.store.enqueue_outbox(conn, "scan_cancel", scan_uuid,
-                                      {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": reason})  # fmt: skip
-            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="cancel_checkin",
-                             subject=scan_uuid, details={"reason": reason})  # fmt: skip
+            self.store.enqueue_outbox(
+                conn,
+                "scan_cancel",
+                scan_uuid,
+                {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": reason},
+            )
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=supervisor,
+                action="cancel_checkin",
+                subject=scan_uuid,
+                details={"reason": reason},
+            )
 
     def edit_attendee(self, code: str, changes: dict[str, Any], *, supervisor: str) -> Attendee:
         attendee = self.store.lookup(codes.normalise(code))
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")
-        allowed = {"first_name", "last_name", "company", "job_title", "country", "email", "phone", "category",
-                   "notes", "status", "days"}  # fmt: skip
+        allowed = {
+            "first_name",
+            "last_name",
+            "company",
+            "job_title",
+            "country",
+            "email",
+            "phone",
+            "category",
+            "notes",
+            "status",
+            "days",
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise DeskError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -277,10 +387,15 @@ class Desk:
         with self.store.transaction() as conn:
             self.store.upsert_attendees([updated], origin="edit")
             self.store.enqueue_outbox(conn, "attendee", updated.code, _attendee_payload(updated, "edit"))
-            before = dict(zip(("code", *changes), (attendee.code, *(getattr(attendee, k) for k in changes))))
-            self.store.audit(conn, desk=self.desk_name, operator=supervisor, action="edit_attendee",
-                             subject=updated.code, details={"changed": sorted(changes),
-                                                            "before": {k: str(v) for k, v in before.items()}})  # fmt: skip
+            before = {k: getattr(attendee, k) for k in changes}
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=supervisor,
+                action="edit_attendee",
+                subject=updated.code,
+                details={"changed": sorted(changes), "before": {k: str(v) for k, v in before.items()}},
+            )
         return updated
 
     def last_scans(self, limit: int = 20) -> list[dict[str, Any]]:

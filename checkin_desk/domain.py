@@ -19,6 +19,10 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 )
 
 
+def _is_cjk(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
 class PassStatus(enum.StrEnum):
     VALID = "valid"
     CANCELLED = "cancelled"
@@ -61,6 +65,9 @@ class Attendee:
 
     @property
     def full_name(self) -> str:
+        # Chinese names are written family name first, without a space (王伟, not 伟 王).
+        if self.first_name and self.last_name and _is_cjk(self.first_name + self.last_name):
+            return self.last_name + self.first_name
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     def valid_on(self, day: str) -> bool:

@@ -142,7 +142,9 @@ class Store:
             message = str(exc)
             if "locked" in message or "busy" in message:
                 raise StoreError(f"{path} is locked by another program; close it and try again") from exc
-            raise StoreError(f"{path} is not a readable event database ({message}); it was not changed") from exc
+            raise StoreError(
+                f"{path} is not a readable event database ({message}); it was not changed"
+            ) from exc
         except StoreError:
             conn.close()
             raise
@@ -357,7 +359,9 @@ class Store:
 
     def insert_scan(self, conn: sqlite3.Connection, scan: dict[str, Any]) -> None:
         cols = ", ".join(scan)
-        conn.execute(f"INSERT INTO scans ({cols}) VALUES ({', '.join('?' * len(scan))})", tuple(scan.values()))
+        conn.execute(
+            f"INSERT INTO scans ({cols}) VALUES ({', '.join('?' * len(scan))})", tuple(scan.values())
+        )
 
     def enqueue_outbox(self, conn: sqlite3.Connection, kind: str, ref: str, payload: dict[str, Any]) -> None:
         conn.execute(
@@ -374,6 +378,16 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def audit(self, conn: sqlite3.Connection, *, desk: str, operator: str, action: str, subject: str = "",
-              details: dict[str, Any] | None = None) -> None:  # fmt: skip
-        audit.append(conn, desk=desk, operator=operator, action=action, subject=subject, details=details or {})
+    def audit(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        desk: str,
+        operator: str,
+        action: str,
+        subject: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        audit.append(
+            conn, desk=desk, operator=operator, action=action, subject=subject, details=details or {}
+        )

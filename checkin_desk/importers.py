@@ -1,0 +1,409 @@
+"""Attendee lists from registration systems: CSV, XLSX and JSON -> validated attendees + a report.
+
+The whole file is validated inside one transaction; nothing is committed when a row is bad unless
+the user accepted skipping bad rows. Re-importing an updated list updates attendees and never
+touches check-ins (they live in `scans`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import codes
+from .domain import Attendee, PassStatus
+from .store import Store, UpsertReport
+from .textnorm import clean_text, fold
+
+MAX_REPORTED_ERRORS = 1000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Header names seen in real exports (French Excel lists, Eventbrite, pretix, Weezevent, Google Forms),
+# folded (fold() then spaces removed) -> our field.
+FIELD_ALIASES: dict[str, str] = {}
+for _field, _names in {
+    "code": "code,badge,codebadge,numerobadge,nbadge,nobadge,numbadge,ndebadge,nodebadge,barcode,barcode#,codebarre,codebarres,qr,qrcode,codeqr,ticketcode,"
+    "secret,ticketsecret,billet,numerobillet,ticket,ticketnumber,ticketid,attendeeid,reference,ref",
+    "first_name": "prenom,firstname,first,givenname,attendeefirstname,prenomduparticipant",
+    "last_name": "nom,lastname,last,surname,familyname,nomdefamille,attendeelastname,nomduparticipant",
+    "full_name": "name,fullname,nomcomplet,attendeename,participant,nometprenom,prenometnom,nomprenom",
+    "company": "societe,entreprise,company,organisation,organization,organisme,employeur,employer,raisonsociale,"
+    "structure,institution,companyname",
+    "job_title": "fonction,poste,jobtitle,title,position,role,titre,intitule,intituledeposte",
+    "country": "pays,country,nationalite,nationality,paysdorigine",
+    "email": "email,e-mail,mail,courriel,adresseemail,adressemail,emailaddress,adressee-mail,attendeeemail",
+    "phone": "telephone,tel,phone,mobile,portable,gsm,phonenumber,numerodetelephone,cellphone",
+    "category": "categorie,category,type,typedebillet,tickettype,product,produit,profil,profile,badgetype",
+    "days": "jours,days,validdays,joursvalides,dates,jour,day,acces,access",
+    "status": "statut,status,etat,state,orderstatus",
+    "notes": "notes,note,remarques,remarque,commentaire,commentaires,comments,comment,observations,memo",
+}.items():
+    for _name in _names.split(","):
+        FIELD_ALIASES[_name.replace("-", "")] = _field
+
+CATEGORY_ALIASES: dict[str, str] = {}
+for _cat, _names in {
+    "visitor": "visitor,visiteur,visiteurs,public,grandpublic,general,generaladmission,free,gratuit,entree",
+    "professional": "professional,professionnel,professionnelle,pro,business,trade",
+    "speaker": "speaker,speakers,intervenant,intervenante,conferencier,conferenciere,orateur,panelist,panelliste",
+    "exhibitor": "exhibitor,exposant,exposante,exposants,stand",
+    "press": "press,presse,media,medias,journaliste,journalist",
+    "vip": "vip,invite,inviteofficiel,guest,officiel,official",
+    "delegation": "delegation,delegue,delegate,delegations,citydelegation",
+    "staff": "staff,organisation,organisateur,organizer,benevole,volunteer,personnel,hotesse,host",
+}.items():
+    for _name in _names.split(","):
+        CATEGORY_ALIASES[_name] = _cat
+
+STATUS_ALIASES = {
+    **dict.fromkeys(
+        [
+            "valid",
+            "valide",
+            "active",
+            "actif",
+            "confirmed",
+            "confirme",
+            "paid",
+            "paye",
+            "ok",
+            "completed",
+            "",
+        ],
+        "valid",
+    ),
+    **dict.fromkeys(
+        ["cancelled", "canceled", "annule", "annulee", "refunded", "rembourse", "void"], "cancelled"
+    ),
+    **dict.fromkeys(["blocked", "bloque", "bloquee", "banned", "banni", "blacklisted", "refuse"], "blocked"),
+}
+_ALL_DAYS = {"", "all", "tous", "toutes", "tout", "3jours", "3days", "pass", "passcomplet", "fullpass", "*"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, missing columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the user sees it: 1 = header line, first data row = 2 (CSV/XLSX); 1-based item (JSON)
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    valid: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    written: bool = False
+    upsert: UpsertReport | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header it came from
+    encoding: str = ""
+    delimiter: str = ""
+
+    def add_error(self, row: int, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, reason))
+
+
+# -- reading files ----------------------------------------------------------------------------------
+
+
+def _header_key(name: object) -> str:
+    return fold(clean_text(name)).replace(" ", "").replace("_", "")
+
+
+def read_table(path: Path, encoding: str | None = None) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
+    """Open a CSV, XLSX or JSON file as (header, rows, info). Rows carry their user-facing number."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix == ".json":
+        return _read_json(path)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise ImportFileError(f"{path.name}: save it as .xlsx or .csv first ({suffix} is not supported)")
+    return _read_csv(path, encoding)
+
+
+def _detect_encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            # French Excel's "CSV (séparateur: point-virgule)" is Windows-1252.
+            return "cp1252"
+    return "utf-8"
+
+
+def _read_csv(path: Path, encoding: str | None) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
+    encoding = encoding or _detect_encoding(path)
+    fh = path.open("r", encoding=encoding, newline="")
+    first = fh.readline()
+    if not first.strip():
+        fh.close()
+        raise ImportFileError(f"{path.name} is empty")
+    counts = {d: first.count(d) for d in (";", ",", "\t", "|")}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        delimiter = ","
+    header = next(csv.reader([first], delimiter=delimiter))
+
+    def rows() -> Iterator[tuple[int, list]]:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            for number, row in enumerate(reader, start=2):
+                if row and any(cell.strip() for cell in row):
+                    yield number, row
+        except csv.Error as exc:
+            raise ImportFileError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+
+    return header, rows(), {"encoding": encoding, "delimiter": delimiter, "close": fh.close}
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(f"{path.name} is not a readable .xlsx file ({exc.__class__.__name__})") from exc
+    sheet = book.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None:
+        book.close()
+        raise ImportFileError(f"{path.name}: the first sheet is empty")
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, row in enumerate(iterator, start=2):
+            if row and any(cell not in (None, "") for cell in row):
+                yield number, ["" if cell is None else cell for cell in row]
+
+    info = {"encoding": "xlsx", "delimiter": "", "close": book.close}
+    return ["" if h is None else str(h) for h in header], rows(), info
+
+
+def _read_json(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{path.name} is not valid JSON ({exc})") from exc
+    if isinstance(data, dict):
+        data = next(
+            (v for k, v in data.items() if k in ("attendees", "participants", "results", "data")), None
+        )
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ImportFileError(f"{path.name}: expected a list of attendee objects (or {{'attendees': [...]}})")
+    header: list[str] = []
+    for item in data:
+        header.extend(k for k in item if k not in header)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        for number, item in enumerate(data, start=1):
+            yield number, [item.get(k, "") for k in header]
+
+    return header, rows(), {"encoding": "utf-8", "delimiter": ""}
+
+
+# -- mapping and validating -------------------------------------------------------------------------
+
+
+def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
+    """field -> column index. `overrides` maps a column name to a field (from --map column=field)."""
+    fields = set(FIELD_ALIASES.values())
+    mapping: dict[str, int] = {}
+    keys = [_header_key(h) for h in header]
+    for index, key in enumerate(keys):
+        field_name = FIELD_ALIASES.get(key)
+        if field_name and field_name not in mapping:
+            mapping[field_name] = index
+    for column, field_name in (overrides or {}).items():
+        if field_name not in fields:
+            raise ImportFileError(
+                f"--map {column}={field_name}: unknown field (known: {', '.join(sorted(fields))})"
+            )
+        key = _header_key(column)
+        if key not in keys:
+            raise ImportFileError(f"--map {column}={field_name}: no column named {column!r} in the file")
+        mapping = {f: i for f, i in mapping.items() if f != field_name and i != keys.index(key)}
+        mapping[field_name] = keys.index(key)
+    if "code" not in mapping:
+        raise ImportFileError(
+            "no column for the badge code (expected one named Code, Badge, Barcode, QR code...; "
+            "or say which with --map COLUMN=code)"
+        )
+    if not {"first_name", "last_name", "full_name"} & set(mapping):
+        raise ImportFileError(
+            "no column for names (Nom, Prénom, First name, Last name, Name...; or use --map)"
+        )
+    return mapping
+
+
+def parse_days(value: object, event_days: tuple[str, ...]) -> tuple[str, ...]:
+    """'' / 'all' -> every day; ISO dates, dd/mm[/yyyy], or J1/D1/day 2 (the event's Nth day)."""
+    if isinstance(value, date):
+        value = value.isoformat()
+    elif isinstance(value, (list, tuple)):
+        value = ",".join(str(v.isoformat() if isinstance(v, date) else v) for v in value)
+    text = clean_text(value)
+    if fold(text).replace(" ", "") in _ALL_DAYS:
+        return ()
+    days: list[str] = []
+    for part in re.split(r"[,;|+ ]+(?=\S)", text):
+        part = part.strip()
+        if not part:
+            continue
+        if m := re.fullmatch(r"(?i)(?:j|d|jour|day)\s*(\d)", part):
+            index = int(m.group(1)) - 1
+            if not 0 <= index < len(event_days):
+                raise ValueError(f"day {part} is not a day of the event")
+            day = event_days[index]
+        elif m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", part):
+            day = "-".join(m.groups())
+        elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", part):
+            d, mo, y = m.groups()
+            year = y or (event_days[0][:4] if event_days else str(date.today().year))
+            day = f"{year}-{int(mo):02d}-{int(d):02d}"
+        else:
+            raise ValueError(f"cannot read {part!r} as a day (use 2026-04-18, 18/04 or J1)")
+        if event_days and day not in event_days:
+            raise ValueError(f"{day} is not a day of the event")
+        if day not in days:
+            days.append(day)
+    return tuple(sorted(days))
+
+
+def row_to_attendee(row: list, mapping: dict[str, int], event_days: tuple[str, ...]) -> Attendee | str:
+    """An attendee, or the reason the row is not one."""
+
+    def get(name: str) -> str:
+        index = mapping.get(name)
+        if index is None or index >= len(row):
+            return ""
+        value = row[index]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # spreadsheets store long numeric codes as floats
+        return clean_text(value)
+
+    code = codes.normalise(get("code"))
+    if not code:
+        return "no badge code"
+    if not codes.is_valid_code(code):
+        return f"badge code {code[:40]!r} has characters a QR code reader cannot match"
+    first, last = get("first_name"), get("last_name")
+    if not (first or last) and (full := get("full_name")):
+        first, _, last = full.partition(" ")
+    if not (first or last):
+        return "no name"
+    email = get("email")
+    if email and not _EMAIL.match(email):
+        return f"e-mail {email!r} is not an address"
+    raw_category = get("category")
+    category = CATEGORY_ALIASES.get(fold(raw_category).replace(" ", ""), "") if raw_category else "visitor"
+    if not category:
+        category = fold(raw_category).replace(" ", "_")[:32] or "visitor"
+    raw_status = fold(get("status")).replace(" ", "")
+    status = STATUS_ALIASES.get(raw_status)
+    if status is None:
+        return f"status {get('status')!r} is not valid, cancelled or blocked"
+    try:
+        days = parse_days(
+            row[mapping["days"]] if "days" in mapping and mapping["days"] < len(row) else "", event_days
+        )
+    except ValueError as exc:
+        return str(exc)
+    return Attendee(
+        code=code,
+        first_name=first,
+        last_name=last,
+        company=get("company"),
+        job_title=get("job_title"),
+        country=get("country"),
+        email=email,
+        phone=get("phone"),
+        category=category,
+        days=days,
+        status=PassStatus(status),
+        notes=get("notes"),
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    *,
+    overrides: dict[str, str] | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    origin: str = "import",
+) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(f"no file at {path}")
+    try:
+        return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding=None)
+    except UnicodeDecodeError:
+        # A stray non-UTF-8 byte deep in the file: read it again as Windows-1252.
+        return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
+
+
+def _import(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:
+    header, rows, info = read_table(path, encoding)
+    close = info.pop("close", None)
+    try:
+        return _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, origin)
+    finally:
+        if close:
+            close()
+
+
+def _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, origin) -> ImportResult:
+    mapping = map_columns(header, overrides)
+    result = ImportResult(columns={f: header[i] for f, i in mapping.items()}, **info)
+    event_days = store.event().days
+    seen: dict[str, int] = {}
+
+    def valid_attendees() -> Iterator[Attendee]:
+        for number, row in rows:
+            result.rows += 1
+            attendee = row_to_attendee(row, mapping, event_days)
+            if isinstance(attendee, str):
+                result.add_error(number, attendee)
+                continue
+            if (first := seen.get(attendee.code)) is not None:
+                result.add_error(number, f"code {attendee.code} is already on row {first}")
+                continue
+            seen[attendee.code] = number
+            result.valid += 1
+            yield attendee
+
+    try:
+        with store.transaction():
+            result.upsert = store.upsert_attendees(valid_attendees(), origin=origin)
+            if dry_run or (result.error_count and not skip_invalid):
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.written = True
+    return result
