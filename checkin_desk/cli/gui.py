@@ -1,0 +1,37 @@
+"""The desk window commands: `gui` (also what `checkin-desk` with no command opens) and `screenshot`.
+
+Qt is imported inside the handlers only, so the rest of the CLI runs on machines without a screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ._common import open_desk
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the desk window")
+    p.add_argument("--kiosk", action="store_true", default=None, help="start in kiosk mode")
+    p.set_defaults(handler=run_gui)
+
+    p = sub.add_parser("screenshot", help="render the desk window's states to PNG files (offscreen)")
+    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--languages", default="fr,ar", help="comma-separated: fr, ar, en")
+    p.set_defaults(handler=cmd_screenshot)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from ..gui.app import run
+
+    return run(open_desk(args), kiosk=getattr(args, "kiosk", None))
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from ..gui.screenshots import render_all
+
+    languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+    for path in render_all(Path(args.out), languages):
+        print(path)
+    return 0

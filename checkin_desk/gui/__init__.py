@@ -1,0 +1,1 @@
+"""The desk window (PySide6). Qt is imported only under this package."""

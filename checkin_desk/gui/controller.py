@@ -1,0 +1,182 @@
+"""The desk window's one door to the core: scans on the GUI thread (a ~1 ms SQLite transaction),
+everything slow (status counts, print queue, badge rendering, sync) on the workers.
+
+Panels never call the desk directly: they ask the controller and listen to its signals.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..clock import local_day
+from ..desk import Desk, DeskError
+from ..domain import Attendee, Outcome
+from ..store import StoreError
+from .desk_state import DeskState, StateReader
+from .workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+KNOWN = (DeskError, StoreError, OSError, ValueError)
+STATE_EVERY_MS = 3000
+JOB_POLL_MS = 400
+
+
+class DeskController(QObject):
+    outcome = Signal(object)  # Outcome
+    state = Signal(object)  # DeskState
+    print_state = Signal(str, str)  # state, error of the current attendee's badge
+    problem = Signal(str)  # expected trouble, for the status bar
+    print_changed = Signal(object)  # a print job changed (from the print worker thread, queued)
+
+    def __init__(self, desk: Desk, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.runner = runner
+        self.reader = StateReader(desk.store.path, desk.desk_name)
+        self.current: Attendee | None = None
+        self.last: Outcome | None = None
+        self.last_state = DeskState()
+        self._watch_job: int | None = None
+        self._reading = False
+        self._again = False
+        self._state_timer = QTimer(self)
+        self._state_timer.timeout.connect(self.refresh_state)
+        self._job_timer = QTimer(self)
+        self._job_timer.setInterval(JOB_POLL_MS)
+        self._job_timer.timeout.connect(self.refresh_state)
+        self.print_changed.connect(lambda _job: self.refresh_state())
+        self.print_worker = None
+
+    def start(self, *, print_worker: bool = True) -> None:
+        self._state_timer.start(STATE_EVERY_MS)
+        self.refresh_state()
+        if print_worker:
+            self.print_worker = self._start_print_worker()
+
+    def stop(self) -> None:
+        self._state_timer.stop()
+        self._job_timer.stop()
+        if self.print_worker is not None:
+            # Never wait long for a hung printer when the window closes: the queue is persistent.
+            self.print_worker.stop(timeout=1.0)
+            self.print_worker = None
+        self.runner.submit(self.reader.close)
+
+    def _start_print_worker(self):
+        try:
+            printing = importlib.import_module("checkin_desk.printing")
+        except ImportError:
+            return None
+        worker = printing.PrintWorker(
+            self.desk.store.path, self.desk.desk_name, on_change=self.print_changed.emit
+        )
+        worker.start()
+        return worker
+
+    # -- scanning ----------------------------------------------------------------------------------
+
+    def scan(self, raw: str) -> Outcome | None:
+        return self._run(lambda: self.desk.scan(raw))
+
+    def walk_in(self, values: dict) -> Outcome | None:
+        return self._run(lambda: self.desk.register_walk_in(**values))
+
+    def override(self, code: str, reason: str, supervisor: str) -> Outcome | None:
+        return self._run(lambda: self.desk.admit_override(code, reason=reason, supervisor=supervisor))
+
+    def _run(self, action: Callable[[], Outcome]) -> Outcome | None:
+        try:
+            result = action()
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return None
+        self.last = result
+        if result.attendee is not None:
+            self.current = result.attendee
+        self.outcome.emit(result)
+        if result.print_job_id is not None:
+            self.watch_job(result.print_job_id)
+            if self.print_worker is not None:
+                self.print_worker.wake()
+        self.refresh_state()
+        return result
+
+    # -- supervisor actions (the caller has checked the PIN) -------------------------------------
+
+    def reprint(self, code: str, reason: str, allowed_by: str) -> int | None:
+        try:
+            job = self.desk.reprint(code, reason=reason, allowed_by=allowed_by)
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return None
+        self.watch_job(job)
+        if self.print_worker is not None:
+            self.print_worker.wake()
+        return job
+
+    def first_print(self, code: str) -> int | None:
+        """Print from the search list: free the first time, a supervisor's reprint after that."""
+        printed = self.desk.store.conn.execute(
+            "SELECT count(*) FROM print_jobs WHERE attendee_code = ?", (code,)
+        ).fetchone()[0]
+        if printed:
+            return None
+        return self.reprint(code, "printed from search", self.desk.operator or self.desk.desk_name)
+
+    def cancel_checkin(self, scan_uuid: str, reason: str, supervisor: str) -> bool:
+        try:
+            self.desk.cancel_checkin(scan_uuid, reason=reason, supervisor=supervisor)
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return False
+        self.refresh_state()
+        return True
+
+    def edit(self, code: str, changes: dict, supervisor: str) -> Attendee | None:
+        try:
+            updated = self.desk.edit_attendee(code, changes, supervisor=supervisor)
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return None
+        if self.current is not None and self.current.code == updated.code:
+            self.current = updated
+        return updated
+
+    # -- background figures ------------------------------------------------------------------------
+
+    def watch_job(self, job_id: int) -> None:
+        self._watch_job = job_id
+        self.print_state.emit("queued", "")
+        self._job_timer.start()
+
+    def refresh_state(self) -> None:
+        if self._reading:  # one read in flight at a time; remember to read again after it
+            self._again = True
+            return
+        self._reading = True
+        day = local_day(self.desk.clock(), self.desk.event.timezone)
+        self.runner.submit(
+            self.reader.read, day, self._watch_job, done=self._on_state, failed=self._on_state_failed
+        )
+
+    def _on_state(self, state: DeskState) -> None:
+        self._reading = False
+        self.last_state = state
+        self.state.emit(state)
+        if state.job_id is not None and state.job_id == self._watch_job and state.job_state:
+            self.print_state.emit(state.job_state, state.job_error)
+            if state.job_state in ("printed", "failed"):
+                self._job_timer.stop()
+        if self._again:
+            self._again = False
+            self.refresh_state()
+
+    def _on_state_failed(self, exc: BaseException) -> None:
+        self._reading = False
+        log.warning("status figures: %s", exc)
+        self.problem.emit(str(exc))

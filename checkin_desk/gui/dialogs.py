@@ -1,0 +1,160 @@
+"""Supervisor dialogs: the PIN gate, a reason prompt (reprint, override), cancel a check-in, edit.
+
+Every dialog is opened with `open()` (window-modal, never a nested event loop) and reports through
+`accepted`; the main window performs the action through the desk service, which writes the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
+
+from ..domain import Attendee, PassStatus
+from ..store import Store
+from . import pin
+from .i18n import Translator
+
+
+class FormDialog(QDialog):
+    """A form with OK/Cancel and an error line; subclasses implement `validate()`."""
+
+    def __init__(self, translator: Translator, title_key: str, parent=None):
+        super().__init__(parent)
+        self.translator = translator
+        self.setWindowTitle(translator.tr(title_key))
+        self.setLayoutDirection(Qt.RightToLeft if translator.right_to_left else Qt.LeftToRight)
+        self.form = QFormLayout()
+        self.error = QLabel(objectName="dialogError")
+        self.error.setStyleSheet("color: #C62828; font-weight: bold;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(translator.tr("ok"))
+        self.buttons.button(QDialogButtonBox.Cancel).setText(translator.tr("cancel"))
+        self.buttons.accepted.connect(self._try_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def add_line(self, key: str, name: str, text: str = "", *, password: bool = False) -> QLineEdit:
+        edit = QLineEdit(text, objectName=name)
+        edit.setMaxLength(300)
+        if password:
+            edit.setEchoMode(QLineEdit.Password)
+        self.form.addRow(self.translator.tr(key), edit)
+        return edit
+
+    def validate(self) -> str:
+        """Return an error message (translated) or "" when the form may be accepted."""
+        return ""
+
+    def _try_accept(self) -> None:
+        problem = self.validate()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+
+class PinDialog(FormDialog):
+    """Asks a supervisor's name and PIN; accepted only with a right PIN."""
+
+    def __init__(self, translator: Translator, store: Store, now: Callable[[], datetime], parent=None):
+        super().__init__(translator, "pin.title", parent)
+        self.store, self.now = store, now
+        self.name = self.add_line("pin.name", "pinName")
+        self.pin = self.add_line("pin.pin", "pinCode", password=True)
+        self.failures = 0
+        self.supervisor = ""
+        if not pin.pin_is_set(store):
+            self.error.setText(translator.tr("pin.unset"))
+
+    def validate(self) -> str:
+        if not pin.pin_is_set(self.store):
+            return self.translator.tr("pin.unset")
+        name = self.name.text().strip() or "supervisor"
+        if not pin.authorize(self.store, name, self.pin.text(), self.now()):
+            self.failures += 1
+            self.pin.clear()
+            return self.translator.tr("pin.wrong")
+        self.supervisor = name
+        return ""
+
+
+class ReasonDialog(FormDialog):
+    def __init__(self, translator: Translator, title_key: str, subject: str, parent=None):
+        super().__init__(translator, title_key, parent)
+        self.form.addRow(QLabel(subject, objectName="reasonSubject"))
+        self.reason = self.add_line("field.reason", "reasonText")
+
+    def validate(self) -> str:
+        return "" if self.reason.text().strip() else self.translator.tr("need_reason")
+
+
+class CancelScanDialog(ReasonDialog):
+    """Pick one of this desk's recent admitted check-ins, give a reason."""
+
+    def __init__(self, translator: Translator, scans: list[dict], names: dict[str, str], parent=None):
+        super().__init__(translator, "cancelscan.title", translator.tr("last_scans"), parent)
+        self.scans = QListWidget(objectName="cancelScans")
+        for scan in scans:
+            if not scan["admitted"] or scan["cancelled_at"]:
+                continue
+            who = names.get(scan["attendee_code"] or "", scan["code"])
+            item = QListWidgetItem(f"{scan['at'][11:19]}  {who}  ({scan['code']})")
+            item.setData(Qt.UserRole, scan["uuid"])
+            self.scans.addItem(item)
+        if self.scans.count():
+            self.scans.setCurrentRow(0)
+        self.form.insertRow(1, self.scans)
+
+    def scan_uuid(self) -> str | None:
+        item = self.scans.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def validate(self) -> str:
+        if self.scan_uuid() is None:
+            return self.translator.tr("no_current")
+        return super().validate()
+
+
+class EditAttendeeDialog(FormDialog):
+    FIELDS = ("first_name", "last_name", "company", "job_title", "email", "notes")
+
+    def __init__(self, translator: Translator, attendee: Attendee, categories: list[str], parent=None):
+        super().__init__(translator, "edit.title", parent)
+        self.attendee = attendee
+        self.form.addRow(QLabel(attendee.code, objectName="editCode"))
+        self.edits = {f: self.add_line(f"field.{f}", f"edit_{f}", getattr(attendee, f)) for f in self.FIELDS}
+        self.category = QComboBox(objectName="editCategory")
+        self.category.addItems(categories)
+        self.category.setCurrentText(attendee.category)
+        self.form.addRow(translator.tr("field.category"), self.category)
+        self.status = QComboBox(objectName="editStatus")
+        self.status.addItems([str(s) for s in PassStatus])
+        self.status.setCurrentText(str(attendee.status))
+        self.form.addRow(translator.tr("field.status"), self.status)
+
+    def changes(self) -> dict[str, str]:
+        new = {f: edit.text() for f, edit in self.edits.items()}
+        new["category"] = self.category.currentText()
+        new["status"] = self.status.currentText()
+        return {k: v for k, v in new.items() if v != str(getattr(self.attendee, k))}
+
+    def validate(self) -> str:
+        if not (self.edits["first_name"].text().strip() or self.edits["last_name"].text().strip()):
+            return self.translator.tr("walkin.need_name")
+        return ""

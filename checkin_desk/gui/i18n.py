@@ -1,0 +1,197 @@
+"""The desk window's words in French (default), Arabic and English, switchable at run time.
+
+A Python catalogue keyed by message id rather than Qt .ts/.qm files: the catalogue is checked by the
+tests (every id has the three languages), needs no build step, and switching language is one call that
+every panel answers through `Translator.changed`. `tr("id", name=...)` formats with str.format.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication
+
+LANGUAGES = ("fr", "ar", "en")
+LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+# id: (French, Arabic, English)
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    "app.title": ("Accueil — {event}", "الاستقبال — {event}", "Check-in — {event}"),
+    "idle.title": ("Prêt", "جاهز", "Ready"),
+    "idle.hint": ("Scannez le QR code du badge", "امسح رمز QR الخاص بالشارة", "Scan the badge's QR code"),
+    "verdict.ok": ("ENTRÉE AUTORISÉE", "دخول مسموح", "ADMITTED"),
+    "verdict.already": ("DÉJÀ ENREGISTRÉ", "سبق تسجيله", "ALREADY CHECKED IN"),
+    "verdict.already_refused": ("DÉJÀ ENTRÉ — REFUSÉ", "سبق دخوله — مرفوض", "ALREADY ENTERED — REFUSED"),
+    "verdict.refused": ("REFUSÉ", "مرفوض", "REFUSED"),
+    "verdict.override": ("ADMIS PAR LE SUPERVISEUR", "قبول من المشرف", "ADMITTED BY SUPERVISOR"),
+    "reason.unknown": ("Code inconnu", "رمز غير معروف", "Unknown code"),
+    "reason.cancelled": ("Badge annulé", "شارة ملغاة", "Pass cancelled"),
+    "reason.blocked": ("Badge bloqué", "شارة محظورة", "Pass blocked"),
+    "reason.wrong_day": ("Non valable aujourd'hui", "غير صالحة اليوم", "Not valid today"),
+    "reason.invalid_signature": ("Code falsifié ou modifié", "رمز مزور أو معدل", "Forged or altered code"),
+    "reason.malformed": ("Ce n'est pas un code de badge", "ليس رمز شارة", "Not a badge code"),
+    "first_entry": (
+        "Première entrée à {time}, {desk}",
+        "أول دخول على الساعة {time}، {desk}",
+        "First entry at {time}, {desk}",
+    ),
+    "duplicate_read": ("(lecture double ignorée)", "(قراءة مكررة تم تجاهلها)", "(double read ignored)"),
+    "offline": ("hors ligne", "غير متصل", "offline"),
+    "notes": ("Note : {notes}", "ملاحظة: {notes}", "Note: {notes}"),
+    "print.none": ("", "", ""),
+    "print.queued": ("Badge en file d'attente", "الشارة في قائمة الانتظار", "Badge queued"),
+    "print.sending": ("Impression du badge…", "جارٍ طبع الشارة…", "Printing badge…"),
+    "print.printed": ("Badge imprimé", "تم طبع الشارة", "Badge printed"),
+    "print.failed": (
+        "Échec d'impression : {reason} — vérifiez l'imprimante, puis réimprimez (F6)",
+        "فشل الطبع: {reason} — تحقق من الطابعة ثم أعد الطبع (F6)",
+        "Print failed: {reason} — check the printer, then reprint (F6)",
+    ),
+    "print.unavailable": (
+        "Aucune imprimante : badge en attente",
+        "لا توجد طابعة: الشارة في الانتظار",
+        "No printer: badge waiting",
+    ),
+    "status.attendees": ("Inscrits : {n}", "المسجلون: {n}", "Attendees: {n}"),
+    "status.admitted": (
+        "Entrés aujourd'hui : {desk} ici / {all} au total",
+        "دخول اليوم: {desk} هنا / {all} إجمالا",
+        "Admitted today: {desk} here / {all} overall",
+    ),
+    "status.printer": ("Imprimante : {state}", "الطابعة: {state}", "Printer: {state}"),
+    "status.sync": ("Synchro : {state}", "المزامنة: {state}", "Sync: {state}"),
+    "status.printer.none": ("non configurée", "غير مهيأة", "not set up"),
+    "status.printer.idle": ("prête", "جاهزة", "ready"),
+    "status.printer.busy": ("{n} en attente", "{n} في الانتظار", "{n} waiting"),
+    "status.printer.failed": ("{n} en échec", "{n} فاشلة", "{n} failed"),
+    "status.sync.none": ("locale uniquement", "محلي فقط", "local only"),
+    "search.placeholder": (
+        "Rechercher un nom, une société, un e-mail (Ctrl+F)",
+        "ابحث عن اسم أو شركة أو بريد (Ctrl+F)",
+        "Search name, company, e-mail (Ctrl+F)",
+    ),
+    "search.checkin": ("Enregistrer l'entrée", "تسجيل الدخول", "Check in"),
+    "search.print": ("Imprimer le badge", "طبع الشارة", "Print badge"),
+    "search.count": ("{n} résultat(s)", "{n} نتيجة", "{n} result(s)"),
+    "manual.placeholder": (
+        "Saisir un code à la main puis Entrée",
+        "أدخل الرمز يدويا ثم Enter",
+        "Type a code, then Enter",
+    ),
+    "action.walk_in": ("Nouvel inscrit (F3)", "تسجيل جديد (F3)", "Walk-in (F3)"),
+    "action.reprint": ("Réimprimer (F6)", "إعادة الطبع (F6)", "Reprint (F6)"),
+    "action.override": ("Admettre malgré le refus (F7)", "قبول رغم الرفض (F7)", "Admit despite refusal (F7)"),
+    "action.cancel": ("Annuler une entrée (F8)", "إلغاء دخول (F8)", "Cancel a check-in (F8)"),
+    "action.edit": ("Modifier l'inscrit (F9)", "تعديل المسجل (F9)", "Edit attendee (F9)"),
+    "action.settings": ("Réglages (F10)", "الإعدادات (F10)", "Settings (F10)"),
+    "action.kiosk": ("Mode borne (F11)", "وضع الكشك (F11)", "Kiosk mode (F11)"),
+    "action.dashboard": ("Tableau de bord (F4)", "لوحة المتابعة (F4)", "Dashboard (F4)"),
+    "menu.desk": ("Accueil", "الاستقبال", "Desk"),
+    "menu.supervisor": ("Superviseur", "المشرف", "Supervisor"),
+    "menu.language": ("Langue", "اللغة", "Language"),
+    "walkin.title": ("Inscription sur place", "تسجيل في عين المكان", "Walk-in registration"),
+    "field.first_name": ("Prénom", "الاسم الشخصي", "First name"),
+    "field.last_name": ("Nom", "الاسم العائلي", "Last name"),
+    "field.company": ("Société", "الشركة", "Company"),
+    "field.category": ("Catégorie", "الفئة", "Category"),
+    "field.email": ("E-mail", "البريد الإلكتروني", "E-mail"),
+    "field.job_title": ("Fonction", "الوظيفة", "Job title"),
+    "field.notes": ("Notes", "ملاحظات", "Notes"),
+    "field.status": ("Statut", "الحالة", "Status"),
+    "field.reason": ("Motif", "السبب", "Reason"),
+    "field.code": ("Code", "الرمز", "Code"),
+    "walkin.need_name": ("Un prénom ou un nom est requis", "الاسم مطلوب", "A first or last name is needed"),
+    "ok": ("Valider", "تأكيد", "OK"),
+    "cancel": ("Annuler", "إلغاء", "Cancel"),
+    "pin.title": ("Code superviseur", "رمز المشرف", "Supervisor PIN"),
+    "pin.name": ("Superviseur", "المشرف", "Supervisor"),
+    "pin.pin": ("Code PIN", "الرمز السري", "PIN"),
+    "pin.wrong": ("Code PIN incorrect", "رمز سري خاطئ", "Wrong PIN"),
+    "pin.unset": (
+        "Aucun code superviseur défini : définissez-le dans les réglages",
+        "لم يحدد رمز المشرف: حدده في الإعدادات",
+        "No supervisor PIN set: set one in Settings",
+    ),
+    "reprint.title": ("Réimprimer le badge", "إعادة طبع الشارة", "Reprint badge"),
+    "override.title": ("Admettre malgré le refus", "قبول رغم الرفض", "Admit despite refusal"),
+    "cancelscan.title": ("Annuler une entrée", "إلغاء دخول", "Cancel a check-in"),
+    "edit.title": ("Modifier l'inscrit", "تعديل المسجل", "Edit attendee"),
+    "need_reason": ("Un motif est requis", "السبب مطلوب", "A reason is needed"),
+    "no_current": (
+        "Scannez ou choisissez d'abord un inscrit",
+        "امسح أو اختر مسجلا أولا",
+        "Scan or pick an attendee first",
+    ),
+    "settings.title": ("Réglages", "الإعدادات", "Settings"),
+    "settings.desk": ("Nom de l'accueil", "اسم نقطة الاستقبال", "Desk name"),
+    "settings.operator": ("Opérateur", "المشغل", "Operator"),
+    "settings.language": ("Langue", "اللغة", "Language"),
+    "settings.kiosk": ("Mode borne au démarrage", "وضع الكشك عند البدء", "Kiosk mode at start-up"),
+    "settings.hub": ("Connexion au hub (DSN)", "الاتصال بالخادم (DSN)", "Hub connection (DSN)"),
+    "settings.pin": ("Nouveau code superviseur", "رمز مشرف جديد", "New supervisor PIN"),
+    "settings.printers": ("Imprimantes (ordre du pool)", "الطابعات (ترتيب)", "Printers (pool order)"),
+    "settings.templates": ("Modèle par catégorie", "القالب حسب الفئة", "Template per category"),
+    "settings.up": ("Monter", "أعلى", "Up"),
+    "settings.down": ("Descendre", "أسفل", "Down"),
+    "settings.default_template": ("(par défaut)", "(افتراضي)", "(default)"),
+    "kiosk.exit": ("Quitter le mode borne", "الخروج من وضع الكشك", "Leave kiosk mode"),
+    "preview.unavailable": ("Aperçu indisponible", "المعاينة غير متاحة", "Preview unavailable"),
+    "preview.title": ("Aperçu du badge", "معاينة الشارة", "Badge preview"),
+    "last_scans": ("Dernières entrées", "آخر الدخول", "Last scans"),
+    "error.title": ("Erreur", "خطأ", "Error"),
+    "crash.title": ("Erreur inattendue", "خطأ غير متوقع", "Unexpected error"),
+    "crash.text": (
+        "Une erreur inattendue s'est produite. Les entrées déjà enregistrées sont conservées.\n"
+        "Détails enregistrés dans : {path}",
+        "حدث خطأ غير متوقع. الدخول المسجل محفوظ.\nالتفاصيل في: {path}",
+        "Something unexpected went wrong. Check-ins already recorded are kept.\nDetails written to: {path}",
+    ),
+    "queued_scan": (
+        "Scan mis en attente (fermez la fenêtre ouverte)",
+        "مسح في الانتظار (أغلق النافذة)",
+        "Scan queued (close the open window)",
+    ),
+    "dashboard.unavailable": (
+        "Tableau de bord indisponible (module des rapports absent)",
+        "لوحة المتابعة غير متاحة",
+        "Dashboard unavailable (reports module missing)",
+    ),
+}
+
+
+# Kiosk instructions are shown in the three languages at once, whatever the desk's language.
+KIOSK_LINES = (
+    ("fr", "Présentez le QR code de votre badge au lecteur"),
+    ("ar", "قدّم رمز QR الخاص بشارتك أمام القارئ"),
+    ("en", "Hold your badge's QR code to the reader"),
+)
+
+
+class Translator(QObject):
+    """The current language; `changed` tells every panel to re-read its words."""
+
+    changed = Signal(str)
+
+    def __init__(self, language: str = "fr"):
+        super().__init__()
+        self.language = language if language in LANGUAGES else "fr"
+
+    def tr(self, key: str, **values) -> str:
+        entry = CATALOGUE.get(key)
+        if entry is None:
+            return key
+        text = entry[LANGUAGES.index(self.language)] or entry[0]
+        return text.format(**values) if values else text
+
+    def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+        app = QApplication.instance()
+        if app is not None:
+            direction = Qt.RightToLeft if language == "ar" else Qt.LeftToRight
+            app.setLayoutDirection(direction)
+        self.changed.emit(language)
+
+    @property
+    def right_to_left(self) -> bool:
+        return self.language == "ar"

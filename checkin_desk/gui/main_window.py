@@ -1,0 +1,265 @@
+"""The desk window: assembles the panels and wires them to the controller. It contains no panel.
+
+Keyboard map: scan anywhere; Ctrl+F search; Esc back to scanning; F3 walk-in; F4 dashboard;
+F6 reprint; F7 admit despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..config import MachineConfig
+from ..desk import Desk
+from ..domain import Outcome
+from . import dashboard, pin
+from .banner import ResultBanner
+from .controller import DeskController
+from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from .kiosk import KioskPage
+from .preview_panel import PreviewPanel
+from .scan_capture import ScanCapture
+from .search_panel import SearchPanel
+from .settings_dialog import TEMPLATES_SETTING
+from .status_bar import DeskStatusBar
+from .supervisor import SupervisorActions
+from .walk_in_dialog import WalkInDialog
+from .workers import TaskRunner
+
+ACTIONS = (  # (id, message id, shortcut)
+    ("walk_in", "action.walk_in", "F3"),
+    ("dashboard", "action.dashboard", "F4"),
+    ("reprint", "action.reprint", "F6"),
+    ("override", "action.override", "F7"),
+    ("cancel", "action.cancel", "F8"),
+    ("edit", "action.edit", "F9"),
+    ("settings", "action.settings", "F10"),
+    ("kiosk", "action.kiosk", "F11"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        translator: Translator,
+        *,
+        runner: TaskRunner | None = None,
+        start_workers: bool = True,
+    ):
+        super().__init__()
+        self.desk, self.translator = desk, translator
+        self.runner = runner or TaskRunner(self)
+        self.controller = DeskController(desk, self.runner, self)
+        self.supervisor = SupervisorActions(self.controller, translator, self)
+        categories = desk.store.categories()
+        tz = desk.event.timezone
+        # -- panels --
+        self.banner = ResultBanner(translator, tz)
+        self.banner.categories = categories
+        self.search = SearchPanel(desk, translator)
+        self.preview = PreviewPanel(translator, self.runner, desk.event, categories)
+        self.preview.templates = desk.store.get_setting(TEMPLATES_SETTING, {}) or {}
+        self.manual = QLineEdit(objectName="manualCode")
+        self.manual.setMaxLength(512)
+        self.kiosk = KioskPage(translator, tz)
+        self.kiosk.banner.categories = categories
+        self.dashboard = dashboard.make_panel(desk, self.runner, translator)
+        self.status = DeskStatusBar(translator)
+        self.setStatusBar(self.status)
+        self.buttons: dict[str, QPushButton] = {}
+        self.actions_by_id: dict[str, QAction] = {}
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._desk_page())
+        self.pages.addWidget(self.kiosk)
+        self.pages.addWidget(self.dashboard)
+        self.setCentralWidget(self.pages)
+        self._menus()
+        # -- wiring --
+        self.capture = ScanCapture(self, parent=self)
+        self.capture.scanned.connect(self.controller.scan)
+        self.capture.queued.connect(self._on_queued)
+        self.manual.returnPressed.connect(self._manual_entry)
+        self.search.check_in_requested.connect(self.controller.scan)
+        self.search.print_requested.connect(self._print_from_search)
+        self.search.selected.connect(self._on_selected)
+        self.controller.outcome.connect(self._on_outcome)
+        self.controller.state.connect(self.status.show_state)
+        self.controller.print_state.connect(self.banner.set_print_state)
+        self.controller.print_state.connect(self.kiosk.banner.set_print_state)
+        self.controller.problem.connect(lambda text: self.status.showMessage(text, 8000))
+        self.supervisor.dialog_closed.connect(lambda: QTimer.singleShot(0, self.capture.release_queue))
+        self.supervisor.settings_applied.connect(self._on_settings)
+        self.supervisor.kiosk_exit_allowed.connect(lambda: self.set_kiosk(False))
+        self.kiosk.exit_requested.connect(self.supervisor.leave_kiosk)
+        translator.changed.connect(self.retranslate)
+        self.retranslate()
+        self.capture.install()
+        self.controller.start(print_worker=start_workers)
+        self.resize(1280, 800)
+
+    def _desk_page(self) -> QWidget:
+        page = QWidget()
+        middle = QHBoxLayout()
+        middle.addWidget(self.search, 3)
+        middle.addWidget(self.preview, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.manual, 2)
+        for key in ("walk_in", "reprint", "override", "dashboard"):
+            button = QPushButton(objectName=f"button_{key}")
+            button.setFocusPolicy(Qt.NoFocus)  # Enter from a scanner must never press a button
+            self.buttons[key] = button
+            bottom.addWidget(button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.banner, 2)
+        layout.addLayout(middle, 3)
+        layout.addLayout(bottom)
+        return page
+
+    def _menus(self) -> None:
+        handlers = {
+            "walk_in": self.open_walk_in,
+            "dashboard": self.toggle_dashboard,
+            "reprint": self.supervisor.reprint,
+            "override": self.supervisor.override,
+            "cancel": self.supervisor.cancel_checkin,
+            "edit": self.supervisor.edit,
+            "settings": self.open_settings,
+            "kiosk": lambda: self.set_kiosk(not self.in_kiosk),
+        }
+        self.menu_desk = self.menuBar().addMenu("")
+        self.menu_supervisor = self.menuBar().addMenu("")
+        self.menu_language = self.menuBar().addMenu("")
+        for key, _message, shortcut in ACTIONS:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(handlers[key])
+            menu = self.menu_desk if key in ("walk_in", "dashboard", "kiosk") else self.menu_supervisor
+            menu.addAction(action)
+            self.actions_by_id[key] = action
+            if key in self.buttons:
+                self.buttons[key].clicked.connect(handlers[key])
+        for code in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[code], self)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.menu_language.addAction(action)
+        extra = {"search": ("Ctrl+F", self.search.focus_box), "escape": ("Esc", self.on_escape),
+                 "leave": ("Ctrl+Shift+K", self.supervisor.leave_kiosk)}  # fmt: skip
+        for key, (shortcut, handler) in extra.items():
+            action = QAction(self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(handler)
+            self.addAction(action)
+            self.actions_by_id[key] = action
+
+    def retranslate(self, *_args) -> None:
+        t = self.translator.tr
+        self.setWindowTitle(t("app.title", event=self.desk.event.name))
+        self.manual.setPlaceholderText(t("manual.placeholder"))
+        self.menu_desk.setTitle(t("menu.desk"))
+        self.menu_supervisor.setTitle(t("menu.supervisor"))
+        self.menu_language.setTitle(t("menu.language"))
+        for key, message, _shortcut in ACTIONS:
+            self.actions_by_id[key].setText(t(message))
+            if key in self.buttons:
+                self.buttons[key].setText(t(message))
+
+    # -- reacting ----------------------------------------------------------------------------------
+
+    def _on_outcome(self, outcome: Outcome) -> None:
+        self.banner.show_outcome(outcome)
+        self.kiosk.banner.show_outcome(outcome)
+        if not self.in_kiosk and outcome.attendee is not None:
+            self.preview.show_attendee(outcome.attendee)
+
+    def _on_selected(self, attendee) -> None:
+        if attendee is not None:
+            self.controller.current = attendee
+            self.preview.show_attendee(attendee)
+
+    def _on_queued(self, count: int) -> None:
+        if count:
+            self.status.showMessage(self.translator.tr("queued_scan") + f" ({count})", 5000)
+
+    def _manual_entry(self) -> None:
+        text = self.manual.text().strip()
+        self.manual.clear()
+        if text:
+            self.controller.scan(text)
+
+    def _print_from_search(self, code: str) -> None:
+        if self.controller.first_print(code) is None:
+            self.supervisor.reprint()  # printed before: a reprint needs a supervisor and a reason
+
+    def on_escape(self) -> None:
+        if self.in_kiosk:
+            self.supervisor.leave_kiosk()
+        elif self.pages.currentWidget() is self.dashboard:
+            self.pages.setCurrentIndex(0)
+        else:
+            self.setFocus()  # back to scanning: keys go to the capture, not to a field
+
+    def open_walk_in(self) -> None:
+        if self.in_kiosk:
+            return
+        dialog = WalkInDialog(self.translator, self.desk.store.categories(), self)
+        self.supervisor.show_dialog(dialog, lambda d: self.controller.walk_in(d.values()))
+
+    def open_settings(self) -> None:
+        if not self.in_kiosk:
+            self.supervisor.settings(first_time=not pin.pin_is_set(self.desk.store))
+
+    def toggle_dashboard(self) -> None:
+        if self.in_kiosk:
+            return
+        showing = self.pages.currentWidget() is self.dashboard
+        self.pages.setCurrentIndex(0 if showing else 2)
+        dashboard.set_active(self.dashboard, not showing)
+
+    def set_language(self, language: str) -> None:
+        self.translator.set_language(language)
+        config = MachineConfig.load()
+        config.language = language
+        config.save()
+
+    def _on_settings(self, values: dict) -> None:
+        if values.get("desk_name", "").strip():
+            self.desk.desk_name = values["desk_name"].strip()
+            self.controller.reader.desk_name = self.desk.desk_name
+        if "operator" in values:
+            self.desk.operator = values["operator"].strip()
+        self.preview.templates = {k: v for k, v in values.get("templates", {}).items() if v}
+        if values.get("language") and values["language"] != self.translator.language:
+            self.translator.set_language(values["language"])
+        self.controller.refresh_state()
+
+    # -- kiosk -------------------------------------------------------------------------------------
+
+    @property
+    def in_kiosk(self) -> bool:
+        return self.pages.currentWidget() is self.kiosk
+
+    def set_kiosk(self, on: bool, *, full_screen: bool = True) -> None:
+        self.pages.setCurrentIndex(1 if on else 0)
+        self.menuBar().setVisible(not on)
+        self.status.setVisible(not on)
+        if on and full_screen:
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showNormal()
+        self.setFocus()
+
+    def closeEvent(self, event) -> None:
+        self.capture.uninstall()
+        self.controller.stop()
+        dashboard.set_active(self.dashboard, False)
+        super().closeEvent(event)
