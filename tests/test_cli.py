@@ -87,7 +87,7 @@ def test_scan_json_contract_and_exit_status(demo_db):
 def test_usage_errors_exit_2_and_missing_db_is_one_line(tmp_path):
     rc, _, err = run("scan")
     assert rc == 2 and "usage" in err
-    rc, out, err = run("--db", str(tmp_path / "none.sqlite"), "scan", "X")
+    rc, _, err = run("--db", str(tmp_path / "none.sqlite"), "scan", "X")
     assert rc == 1 and err.count("\n") == 1 and "no event database" in err and "Traceback" not in err
 
 
