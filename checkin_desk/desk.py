@@ -78,8 +78,8 @@ class Desk:
                 # A scanner that reads the same QR twice in a blink: one person, one scan.
                 return replace(previous, duplicate_read=True)
         outcome = self._decide_and_record(parsed, raw, kind)
-        if parsed.ok:
-            self._last_read = (parsed.code, now_mono, outcome)
+        # Only the very same code read again straight away is a double read.
+        self._last_read = (parsed.code, now_mono, outcome) if parsed.ok else None
         return outcome
 
     def _decide_and_record(self, parsed: codes.ParsedCode, raw: str | bytes, kind: ScanKind) -> Outcome:
