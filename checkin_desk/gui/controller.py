@@ -50,7 +50,13 @@ class DeskController(QObject):
         self._job_timer.setInterval(JOB_POLL_MS)
         self._job_timer.timeout.connect(self.refresh_state)
         self.print_changed.connect(lambda _job: self.refresh_state())
+        # After a scan the figures are read a moment later, off the path from Enter to the banner.
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(250)
+        self._soon.timeout.connect(self.refresh_state)
         self.print_worker = None
+        self._stopped = False
 
     def start(self, *, print_worker: bool = True) -> None:
         self._state_timer.start(STATE_EVERY_MS)
@@ -59,6 +65,8 @@ class DeskController(QObject):
             self.print_worker = self._start_print_worker()
 
     def stop(self) -> None:
+        self._stopped = True
+        self._soon.stop()
         self._state_timer.stop()
         self._job_timer.stop()
         if self.print_worker is not None:
@@ -99,11 +107,14 @@ class DeskController(QObject):
         if result.attendee is not None:
             self.current = result.attendee
         self.outcome.emit(result)
-        if result.print_job_id is not None:
+        if result.print_job_id is None:
+            self._watch_job = None  # the banner shows this scan: no other badge's state
+            self._job_timer.stop()
+        else:
             self.watch_job(result.print_job_id)
             if self.print_worker is not None:
                 self.print_worker.wake()
-        self.refresh_state()
+        self._soon.start()
         return result
 
     # -- supervisor actions (the caller has checked the PIN) -------------------------------------
@@ -155,6 +166,8 @@ class DeskController(QObject):
         self._job_timer.start()
 
     def refresh_state(self) -> None:
+        if self._stopped:
+            return
         if self._reading:  # one read in flight at a time; remember to read again after it
             self._again = True
             return

@@ -44,6 +44,7 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Cancel).setText(translator.tr("cancel"))
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)

@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.capture.uninstall()
+        self.search.stop()
         self.controller.stop()
         dashboard.set_active(self.dashboard, False)
         super().closeEvent(event)

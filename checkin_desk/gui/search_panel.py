@@ -145,6 +145,9 @@ class SearchPanel(QWidget):
         if attendee is not None:
             self.print_requested.emit(attendee.code)
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def focus_box(self) -> None:
         self.box.setFocus()
         self.box.selectAll()

@@ -20,6 +20,7 @@ class DeskStatusBar(QStatusBar):
         self.printer = QLabel(objectName="statusPrinter")
         self.sync = QLabel(objectName="statusSync")
         for label in (self.attendees, self.admitted, self.printer, self.sync):
+            label.setStyleSheet("padding: 0 10px; border-left: 1px solid #B0BEC5;")
             self.addPermanentWidget(label)
         translator.changed.connect(self.retranslate)
         self.retranslate()

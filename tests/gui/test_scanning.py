@@ -22,7 +22,7 @@ def test_scan_burst_admits_and_shows_green_banner(qtbot, window, desk, people):
     assert "ENTRÉE AUTORISÉE" in banner.headline.text()
     assert banner.name.text() == "Benoît Lefèvre"
     assert "Lydec" in banner.details.text() and "VISITEUR" in banner.details.text()
-    assert "#1B7F3B" in banner.styleSheet()
+    assert banner.background.name().upper() == "#1B7F3B"
     assert banner.icon.text() == "✔"
     assert rows(people, "SELECT code, admitted, desk FROM scans") == [("SCE-1", 1, "desk-1")]
     assert rows(people, "SELECT attendee_code, state FROM print_jobs") == [("SCE-1", "queued")]
@@ -45,7 +45,7 @@ def test_already_checked_in_is_amber_with_first_entry_local_time(qtbot, window, 
     assert "DÉJÀ ENREGISTRÉ" in banner.headline.text()
     # 09:00 UTC is 10:00 in Casablanca on 18 April 2027.
     assert "10:00" in banner.reason.text() and "desk-1" in banner.reason.text()
-    assert "#F2A900" in banner.styleSheet()
+    assert banner.background.name().upper() == "#F2A900"
 
 
 def test_refused_is_red_with_reason_and_notes(qtbot, window, people):

@@ -1,0 +1,150 @@
+"""`checkin-desk screenshot --out DIR`: the desk window's main states rendered offscreen to PNG.
+
+Works on a throw-away copy of the demo event (never the user's database): idle, admitted, already
+checked in, refused, search, walk-in, kiosk and the dashboard, once per language (French and Arabic
+by default; the Arabic set shows the right-to-left layout).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QWidget
+
+from .. import demo
+from ..desk import Desk
+from ..domain import Attendee, PassStatus
+from ..store import Store
+from .app import build, make_app
+
+SIZE = (1280, 800)
+SPECIAL = (
+    Attendee(
+        "SCE-SHOT-1",
+        "Fatima Zahra",
+        "El Amrani",
+        "Lydec",
+        job_title="Directrice innovation",
+        category="speaker",
+    ),  # fmt: skip
+    Attendee("SCE-SHOT-2", "伟", "王", "上海电气集团", category="delegation"),
+    Attendee(
+        "SCE-SHOT-3",
+        "Yassine",
+        "Bennani",
+        "OCP Group",
+        category="visitor",
+        status=PassStatus.BLOCKED,
+        notes="Badge signalé perdu : vérifier la pièce d'identité",
+    ),  # fmt: skip
+)
+
+
+def _settle(window, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    app = QApplication.instance()
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.runner.pending == 0:
+            break
+        time.sleep(0.01)
+    app.processEvents()
+
+
+def _grab(widget: QWidget, path: Path, overlay: QWidget | None = None) -> Path:
+    widget.repaint()
+    pixmap = widget.grab()
+    if overlay is not None:
+        overlay.adjustSize()
+        top = overlay.grab()
+        painter = QPainter(pixmap)
+        painter.fillRect(pixmap.rect(), Qt.black)  # dim the window behind the dialog
+        painter.setOpacity(0.35)
+        painter.drawPixmap(0, 0, widget.grab())
+        painter.setOpacity(1.0)
+        painter.drawPixmap(
+            QPoint((pixmap.width() - top.width()) // 2, (pixmap.height() - top.height()) // 2), top
+        )
+        painter.end()
+    pixmap.save(str(path), "PNG")
+    return path
+
+
+def _demo_store(folder: Path) -> Store:
+    store = Store.open(folder / "screenshot-event.sqlite", create=True)
+    event = demo.event_info()
+    store.init_event(event)
+    store.upsert_attendees(demo.attendees(400, event, seed=7), origin="demo")
+    store.upsert_attendees(SPECIAL, origin="demo")
+    return store
+
+
+def render_language(out: Path, language: str, store: Store) -> list[Path]:
+    ticks = itertools.count(step=5.0)  # every scan is a separate read (no double-read merging)
+    desk = Desk(store, "entrée-A", "amina", monotonic=lambda: next(ticks))
+    window, _translator = build(desk, language=language, start_workers=False)
+    window.resize(*SIZE)
+    window.show()
+    paths: list[Path] = []
+
+    def shot(name: str, target: QWidget | None = None, overlay: QWidget | None = None) -> None:
+        _settle(window)
+        paths.append(_grab(target or window, out / f"{language}-{name}.png", overlay))
+
+    shot("idle")
+    window.controller.scan("SCE-SHOT-1")
+    shot("admitted")
+    window.controller.scan("SCE-SHOT-1")
+    shot("already-checked-in")
+    window.controller.scan("SCE-SHOT-3")
+    shot("refused")
+    window.controller.scan("SCE-SHOT-2")
+    window.search.box.setText("Ben" if language != "ar" else "الع")
+    window.search.run_search()
+    if window.search.results.count() == 0:
+        window.search.box.setText("Ben")
+        window.search.run_search()
+    shot("search")
+    window.search.box.clear()
+    window.search.run_search()
+    window.open_walk_in()
+    dialog = window.supervisor.open_dialog
+    dialog.first_name.setText("أمينة")
+    dialog.last_name.setText("التازي")
+    dialog.company.setText("Université Hassan II")
+    dialog.email.setText("amina.tazi@example.ma")
+    shot("walk-in", window, overlay=dialog)
+    dialog.reject()
+    window.set_kiosk(True, full_screen=False)
+    window.controller.scan("SCE-SHOT-2")
+    shot("kiosk")
+    window.set_kiosk(False)
+    window.toggle_dashboard()
+    shot("dashboard")
+    window.toggle_dashboard()
+    window.close()
+    window.runner.shutdown(wait=True)
+    window.deleteLater()
+    return paths
+
+
+def render_all(out: Path, languages: list[str]) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    paths: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="checkin-shots-") as folder:
+        store = _demo_store(Path(folder))
+        try:
+            for language in languages:
+                paths += render_language(out, language, store)
+        finally:
+            store.close()
+    app.setLayoutDirection(Qt.LeftToRight)
+    return paths
