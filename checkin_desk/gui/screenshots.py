@@ -32,7 +32,7 @@ SPECIAL = (
         "Lydec",
         job_title="Directrice innovation",
         category="speaker",
-    ),  # fmt: skip
+    ),
     Attendee("SCE-SHOT-2", "伟", "王", "上海电气集团", category="delegation"),
     Attendee(
         "SCE-SHOT-3",
@@ -42,7 +42,7 @@ SPECIAL = (
         category="visitor",
         status=PassStatus.BLOCKED,
         notes="Badge signalé perdu : vérifier la pièce d'identité",
-    ),  # fmt: skip
+    ),
 )
 
 
