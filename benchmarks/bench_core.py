@@ -31,7 +31,7 @@ HEADER = ["Code", "Prénom", "Nom", "Société", "Fonction", "Pays", "E-mail", "
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def write_csv(path: Path, count: int) -> None:
