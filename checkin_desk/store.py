@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -59,6 +60,16 @@ CATEGORY_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+def _insert_category(conn: sqlite3.Connection, key: str, position: int = 100) -> bool:
+    fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (key, fr, en, ar, colour, position),
+    )
+    return cur.rowcount == 1
+
+
 def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
     code, first, last, company, job, country, email, phone, category, days, status, notes = row
     return Attendee(
@@ -101,6 +112,42 @@ def search_values(a: Attendee) -> tuple[str, str, str]:
 
 
 _fold_cached = lru_cache(maxsize=65536)(fold)
+
+
+UPSERT_BATCH = 5000
+
+
+def _pipelined(items: Iterable[Attendee], write: Callable[[list[Attendee]], None]) -> None:
+    """Feed batches of `items` to `write` on a worker thread; re-raise its error here."""
+    batches: queue.Queue[list[Attendee] | None] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def worker() -> None:
+        while (batch := batches.get()) is not None:
+            if not failure:
+                try:
+                    write(batch)
+                except BaseException as exc:
+                    failure.append(exc)
+
+    thread = threading.Thread(target=worker, name="upsert-writer", daemon=True)
+    thread.start()
+    try:
+        batch: list[Attendee] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= UPSERT_BATCH:
+                if failure:
+                    break
+                batches.put(batch)
+                batch = []
+        if batch and not failure:
+            batches.put(batch)
+    finally:
+        batches.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 @dataclass
@@ -239,14 +286,8 @@ class Store:
 
     def ensure_category(self, key: str, position: int = 100) -> bool:
         """Make sure a category exists; returns True when it was new."""
-        fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (key, fr, en, ar, colour, position),
-            )
-            return cur.rowcount == 1
+            return _insert_category(conn, key, position)
 
     def categories(self) -> dict[str, dict[str, Any]]:
         rows = self.db.query("SELECT * FROM categories ORDER BY position, key")
@@ -269,25 +310,28 @@ class Store:
     def upsert_attendees(self, attendees: Iterable[Attendee], origin: str = "import") -> UpsertReport:
         """Insert new attendees and update changed ones, in the caller's transaction if there is one.
 
-        Check-ins live in `scans` and are never touched here.
+        Check-ins live in `scans` and are never touched here. For long inputs (an import), batches
+        are written by a second thread while this one keeps reading and validating the file:
+        SQLite releases the GIL while it works, so parsing and writing overlap.
         """
         report = UpsertReport()
-        known_categories = set(self.categories())
         now = utc_now_iso()
         with self.transaction() as conn:
-            next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
-            batch: list[Attendee] = []
-            for attendee in attendees:
-                if attendee.category not in known_categories:
-                    self.ensure_category(attendee.category)
-                    known_categories.add(attendee.category)
-                    report.new_categories.append(attendee.category)
-                batch.append(attendee)
-                if len(batch) >= 5000:
-                    next_id = self._upsert_batch(conn, batch, origin, now, next_id, report)
-                    batch = []
-            if batch:
-                self._upsert_batch(conn, batch, origin, now, next_id, report)
+            state = {"next_id": conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1}
+            known_categories = set(self.categories())
+
+            def write(batch: list[Attendee]) -> None:
+                # On the writer thread: use the open transaction, never self.transaction()'s lock.
+                for category in {a.category for a in batch} - known_categories:
+                    _insert_category(conn, category)
+                    known_categories.add(category)
+                    report.new_categories.append(category)
+                state["next_id"] = self._upsert_batch(conn, batch, origin, now, state["next_id"], report)
+
+            if isinstance(attendees, list | tuple) and len(attendees) <= UPSERT_BATCH:
+                write(list(attendees))
+            else:
+                _pipelined(attendees, write)
         return report
 
     def _upsert_batch(self, conn, batch, origin, now, next_id, report) -> int:
