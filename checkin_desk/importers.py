@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from . import codes
@@ -290,58 +291,75 @@ def parse_days(value: object, event_days: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(days))
 
 
+_ROW_FIELDS = (
+    "code",
+    "first_name",
+    "last_name",
+    "full_name",
+    "company",
+    "job_title",
+    "country",
+    "email",
+    "phone",
+    "category",
+    "status",
+    "notes",
+)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets store long numeric codes as floats
+    return clean_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _category(raw: str) -> str:
+    if not raw:
+        return "visitor"
+    key = fold(raw)
+    return CATEGORY_ALIASES.get(key.replace(" ", "")) or key.replace(" ", "_")[:32] or "visitor"
+
+
 def row_to_attendee(row: list, mapping: dict[str, int], event_days: tuple[str, ...]) -> Attendee | str:
     """An attendee, or the reason the row is not one."""
-
-    def get(name: str) -> str:
-        index = mapping.get(name)
-        if index is None or index >= len(row):
-            return ""
-        value = row[index]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # spreadsheets store long numeric codes as floats
-        return clean_text(value)
-
-    code = codes.normalise(get("code"))
+    width = len(row)
+    code, first, last, full, company, job, country, email, phone, raw_category, raw_status, notes = (
+        _cell(row[i]) if (i := mapping.get(name, width)) < width else "" for name in _ROW_FIELDS
+    )
+    code = codes.normalise(code)
     if not code:
         return "no badge code"
     if not codes.is_valid_code(code):
         return f"badge code {code[:40]!r} has characters a QR code reader cannot match"
-    first, last = get("first_name"), get("last_name")
-    if not (first or last) and (full := get("full_name")):
+    if not (first or last) and full:
         first, _, last = full.partition(" ")
     if not (first or last):
         return "no name"
-    email = get("email")
     if email and not _EMAIL.match(email):
         return f"e-mail {email!r} is not an address"
-    raw_category = get("category")
-    category = CATEGORY_ALIASES.get(fold(raw_category).replace(" ", ""), "") if raw_category else "visitor"
-    if not category:
-        category = fold(raw_category).replace(" ", "_")[:32] or "visitor"
-    raw_status = fold(get("status")).replace(" ", "")
-    status = STATUS_ALIASES.get(raw_status)
+    status = STATUS_ALIASES.get(fold(raw_status).replace(" ", "")) if raw_status else "valid"
     if status is None:
-        return f"status {get('status')!r} is not valid, cancelled or blocked"
-    try:
-        days = parse_days(
-            row[mapping["days"]] if "days" in mapping and mapping["days"] < len(row) else "", event_days
-        )
-    except ValueError as exc:
-        return str(exc)
+        return f"status {raw_status!r} is not valid, cancelled or blocked"
+    days: tuple[str, ...] = ()
+    if (i := mapping.get("days", width)) < width and row[i] not in ("", None):
+        try:
+            days = parse_days(row[i], event_days)
+        except ValueError as exc:
+            return str(exc)
     return Attendee(
         code=code,
         first_name=first,
         last_name=last,
-        company=get("company"),
-        job_title=get("job_title"),
-        country=get("country"),
+        company=company,
+        job_title=job,
+        country=country,
         email=email,
-        phone=get("phone"),
-        category=category,
+        phone=phone,
+        category=_category(raw_category),
         days=days,
         status=PassStatus(status),
-        notes=get("notes"),
+        notes=notes,
     )
 
 

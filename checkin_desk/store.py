@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,16 @@ CATEGORY_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+def _insert_category(conn: sqlite3.Connection, key: str, position: int = 100) -> bool:
+    fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (key, fr, en, ar, colour, position),
+    )
+    return cur.rowcount == 1
+
+
 def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
     code, first, last, company, job, country, email, phone, category, days, status, notes = row
     return Attendee(
@@ -94,7 +106,48 @@ def attendee_values(a: Attendee) -> tuple:
 
 
 def search_values(a: Attendee) -> tuple[str, str, str]:
-    return (fold(f"{a.first_name} {a.last_name} {a.code}"), fold(a.company), fold(a.email))
+    # Names and companies repeat a lot across a list: fold each distinct value once.
+    names = f"{_fold_cached(a.first_name)} {_fold_cached(a.last_name)} {fold(a.code)}"
+    return (names, _fold_cached(a.company), fold(a.email))
+
+
+_fold_cached = lru_cache(maxsize=65536)(fold)
+
+
+UPSERT_BATCH = 5000
+
+
+def _pipelined(items: Iterable[Attendee], write: Callable[[list[Attendee]], None]) -> None:
+    """Feed batches of `items` to `write` on a worker thread; re-raise its error here."""
+    batches: queue.Queue[list[Attendee] | None] = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def worker() -> None:
+        while (batch := batches.get()) is not None:
+            if not failure:
+                try:
+                    write(batch)
+                except BaseException as exc:
+                    failure.append(exc)
+
+    thread = threading.Thread(target=worker, name="upsert-writer", daemon=True)
+    thread.start()
+    try:
+        batch: list[Attendee] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= UPSERT_BATCH:
+                if failure:
+                    break
+                batches.put(batch)
+                batch = []
+        if batch and not failure:
+            batches.put(batch)
+    finally:
+        batches.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 @dataclass
@@ -136,6 +189,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -32768")  # 32 MB: imports and search touch many pages
             schema.migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -232,14 +286,8 @@ class Store:
 
     def ensure_category(self, key: str, position: int = 100) -> bool:
         """Make sure a category exists; returns True when it was new."""
-        fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
         with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (key, fr, en, ar, colour, position),
-            )
-            return cur.rowcount == 1
+            return _insert_category(conn, key, position)
 
     def categories(self) -> dict[str, dict[str, Any]]:
         rows = self.db.query("SELECT * FROM categories ORDER BY position, key")
@@ -262,25 +310,28 @@ class Store:
     def upsert_attendees(self, attendees: Iterable[Attendee], origin: str = "import") -> UpsertReport:
         """Insert new attendees and update changed ones, in the caller's transaction if there is one.
 
-        Check-ins live in `scans` and are never touched here.
+        Check-ins live in `scans` and are never touched here. For long inputs (an import), batches
+        are written by a second thread while this one keeps reading and validating the file:
+        SQLite releases the GIL while it works, so parsing and writing overlap.
         """
         report = UpsertReport()
-        known_categories = set(self.categories())
         now = utc_now_iso()
         with self.transaction() as conn:
-            next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
-            batch: list[Attendee] = []
-            for attendee in attendees:
-                if attendee.category not in known_categories:
-                    self.ensure_category(attendee.category)
-                    known_categories.add(attendee.category)
-                    report.new_categories.append(attendee.category)
-                batch.append(attendee)
-                if len(batch) >= 5000:
-                    next_id = self._upsert_batch(conn, batch, origin, now, next_id, report)
-                    batch = []
-            if batch:
-                self._upsert_batch(conn, batch, origin, now, next_id, report)
+            state = {"next_id": conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1}
+            known_categories = set(self.categories())
+
+            def write(batch: list[Attendee]) -> None:
+                # On the writer thread: use the open transaction, never self.transaction()'s lock.
+                for category in {a.category for a in batch} - known_categories:
+                    _insert_category(conn, category)
+                    known_categories.add(category)
+                    report.new_categories.append(category)
+                state["next_id"] = self._upsert_batch(conn, batch, origin, now, state["next_id"], report)
+
+            if isinstance(attendees, list | tuple) and len(attendees) <= UPSERT_BATCH:
+                write(list(attendees))
+            else:
+                _pipelined(attendees, write)
         return report
 
     def _upsert_batch(self, conn, batch, origin, now, next_id, report) -> int:
@@ -325,26 +376,41 @@ class Store:
         return next_id
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
-        """As-you-type search: every word must prefix-match a name, the company or the e-mail."""
-        terms = fold(text[:200]).split()[:6]
-        if not terms:
-            return []
-        exact = codes.normalise(text[:200])
-        results: list[Attendee] = []
+        """As-you-type search over names, company and e-mail, best matches first.
+
+        Ranking by relevance over every match (bm25) costs a pass over all of them: hundreds of ms
+        for "mo" among 1,000,000 attendees. Instead, tiers from strictest to loosest each stop at
+        `limit` rows: the exact code; every word a whole name; every word the start of a name;
+        every word the start of a name, company or e-mail word.
+        """
+        text = text[:200]
+        terms = [t for t in fold(text).split() if len(t) > 1 or not t.isascii()][:6]
+        found: dict[str, Attendee] = {}
+        exact = codes.normalise(text)
         if codes.is_valid_code(exact) and (hit := self.lookup(exact)):
-            results.append(hit)
-        match = " ".join(f'"{term}"*' for term in terms)
-        # Names weigh most, then company, then e-mail; ties go to the shorter (more exact) name.
-        rows = self.conn.execute(
-            "SELECT "
-            + ", ".join(f"a.{f}" for f in ATTENDEE_FIELDS)
-            + " FROM attendee_search s JOIN attendees a ON a.id = s.rowid"
-            " WHERE attendee_search MATCH ?"
-            " ORDER BY bm25(attendee_search, 10.0, 3.0, 1.0), a.last_name, a.first_name LIMIT ?",
-            (match, limit),
+            found[hit.code] = hit
+        if not terms:
+            return list(found.values())
+        tiers = (
+            "names: (" + " ".join(f'"{t}"' for t in terms) + ")",
+            "names: (" + " ".join(f'"{t}"*' for t in terms) + ")",
+            " ".join(f'"{t}"*' for t in terms),
         )
-        results.extend(attendee_from_row(row) for row in rows if not results or row[0] != results[0].code)
-        return results[:limit]
+        columns = ", ".join(f"a.{f}" for f in ATTENDEE_FIELDS)
+        for match in tiers:
+            if len(found) >= limit:
+                break
+            rows = self.conn.execute(
+                f"SELECT {columns} FROM attendees a WHERE a.id IN "
+                "(SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? LIMIT ?)",
+                (match, limit),
+            ).fetchall()
+            tier = sorted(
+                (attendee_from_row(r) for r in rows), key=lambda a: (fold(a.last_name), fold(a.first_name))
+            )
+            for attendee in tier:
+                found.setdefault(attendee.code, attendee)
+        return list(found.values())[:limit]
 
     # -- scans -------------------------------------------------------------------------------------
 

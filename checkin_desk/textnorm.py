@@ -39,21 +39,28 @@ def clean_text(value: object) -> str:
     """A field as it may be stored: no invisible or direction-changing characters, single spaces."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii() and text.isprintable():
+        # The common case in real lists, and the hot path of a 100,000-row import.
+        return text.strip() if "  " not in text else " ".join(text.split())
+    text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:
     """Search key: lower case, no accents, Arabic folded, punctuation turned into spaces."""
-    text = text.casefold()
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD))
-        # NFKD leaves some letters that have no decomposition (ø, ł, đ, ß): fold the common ones.
-        text = text.translate(_LATIN_EXTRA)
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD))
+    # NFKD leaves some letters that have no decomposition (ø, ł, đ, ß): fold the common ones.
+    text = text.translate(_LATIN_EXTRA)
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
+_ASCII_PUNCTUATION = str.maketrans(
+    {ch: " " for ch in map(chr, range(128)) if not (ch.isalnum() or ch == "_")}
+)
 _LATIN_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})

@@ -127,3 +127,23 @@ def test_reimport_updates_without_touching_checkins(desk, tmp_path):
     assert (result.upsert.updated, result.upsert.unchanged) == (1, 4)
     assert store.lookup("SCE-0001").company == "Lydec Groupe"
     assert len(store.admitted_entries("SCE-0001")) == 1
+
+
+def test_large_import_with_a_new_category_uses_the_writer_thread(store, tmp_path):
+    path = tmp_path / "big.csv"
+    lines = ["code;prenom;nom;categorie"] + [
+        f"BIG-{i};Amine;Alaoui{i};{'Sponsor' if i % 7 == 0 else 'Visiteur'}" for i in range(12_000)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_file(store, path)
+    assert result.written and store.attendee_count() == 12_000
+    assert result.upsert.new_categories == ["sponsor"] and "sponsor" in store.categories()
+    assert store.search("alaoui11999")[0].code == "BIG-11999"
+
+
+def test_a_bad_row_late_in_a_large_file_leaves_nothing_written(store, tmp_path):
+    path = tmp_path / "big.csv"
+    lines = ["code;prenom;nom"] + [f"BIG-{i};Amine;Alaoui" for i in range(11_000)] + [";No;Code"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_file(store, path)
+    assert not result.written and result.error_count == 1 and store.attendee_count() == 0

@@ -71,6 +71,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error worth a message
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log file
+        where = _log_crash()
+        print(
+            f"checkin-desk: internal error ({exc.__class__.__name__}: {exc}); details in {where}",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _log_crash() -> str:
+    import os
+    import traceback
+
+    from ..config import log_dir
+
+    path = log_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+    except OSError:
+        return "(the log file could not be written)"
+    return str(path)
 
 
 def _default_handler():
