@@ -112,6 +112,10 @@ class ResultBanner(QFrame):
     def retranslate(self, *_args) -> None:
         t = self.translator.tr
         self._apply_colours()
+        # Absolute alignment: a Latin name in the Arabic layout lines up with the Arabic words.
+        side = Qt.AlignRight if self.translator.right_to_left else Qt.AlignLeft
+        for label in (self.headline, self.reason, self.name, self.details, self.notes, self.printing):
+            label.setAlignment(side | Qt.AlignAbsolute | Qt.AlignVCenter)
         self.icon.setText(ICONS[self.kind])
         outcome = self.outcome
         if outcome is None:

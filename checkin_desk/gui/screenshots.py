@@ -76,8 +76,8 @@ def _grab(widget: QWidget, path: Path, overlay: QWidget | None = None) -> Path:
     return path
 
 
-def _demo_store(folder: Path) -> Store:
-    store = Store.open(folder / "screenshot-event.sqlite", create=True)
+def _demo_store(folder: Path, language: str) -> Store:
+    store = Store.open(folder / f"screenshot-event-{language}.sqlite", create=True)
     event = demo.event_info()
     store.init_event(event)
     store.upsert_attendees(demo.attendees(400, event, seed=7), origin="demo")
@@ -122,7 +122,11 @@ def render_language(out: Path, language: str, store: Store) -> list[Path]:
     shot("walk-in", window, overlay=dialog)
     dialog.reject()
     window.set_kiosk(True, full_screen=False)
-    window.controller.scan("SCE-SHOT-2")
+    fresh = store.conn.execute(
+        "SELECT code FROM attendees WHERE status = 'valid' AND days = '' AND origin = 'demo' "
+        "AND code NOT LIKE 'SCE-SHOT%' ORDER BY id LIMIT 1 OFFSET 3"
+    ).fetchone()[0]
+    window.controller.scan(fresh)
     shot("kiosk")
     window.set_kiosk(False)
     window.toggle_dashboard()
@@ -140,11 +144,11 @@ def render_all(out: Path, languages: list[str]) -> list[Path]:
     app = make_app()
     paths: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="checkin-shots-") as folder:
-        store = _demo_store(Path(folder))
-        try:
-            for language in languages:
+        for language in languages:  # a fresh event each time: the same scans, the same states
+            store = _demo_store(Path(folder), language)
+            try:
                 paths += render_language(out, language, store)
-        finally:
-            store.close()
+            finally:
+                store.close()
     app.setLayoutDirection(Qt.LeftToRight)
     return paths
