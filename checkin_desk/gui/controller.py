@@ -31,6 +31,7 @@ class DeskController(QObject):
     state = Signal(object)  # DeskState
     print_state = Signal(str, str)  # state, error of the current attendee's badge
     problem = Signal(str)  # expected trouble, for the status bar
+    printer_problem = Signal(str)  # "printer: last error" from the print worker, "" when all is well
     print_changed = Signal(object)  # a print job changed (from the print worker thread, queued)
 
     def __init__(self, desk: Desk, runner: TaskRunner, parent: QObject | None = None):
@@ -181,6 +182,9 @@ class DeskController(QObject):
         self._reading = False
         self.last_state = state
         self.state.emit(state)
+        problems = getattr(self.print_worker, "printer_problems", None)
+        if problems is not None:
+            self.printer_problem.emit("; ".join(f"{name}: {why}" for name, why in problems().items()))
         if state.job_id is not None and state.job_id == self._watch_job and state.job_state:
             self.print_state.emit(state.job_state, state.job_error)
             if state.job_state in ("printed", "failed"):

@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.search.selected.connect(self._on_selected)
         self.controller.outcome.connect(self._on_outcome)
         self.controller.state.connect(self.status.show_state)
+        self.controller.printer_problem.connect(self.status.show_printer_problem)
         self.controller.print_state.connect(self.banner.set_print_state)
         self.controller.print_state.connect(self.kiosk.banner.set_print_state)
         self.controller.problem.connect(lambda text: self.status.showMessage(text, 8000))
