@@ -94,7 +94,11 @@ def explain(exc: BaseException, dsn: str) -> str:
     if "does not exist" in lower and "fatal" in lower:
         detail = text.split("FATAL:", 1)[1].strip().splitlines()[0]
         return f"the hub {where} says: {detail}"
-    if "server closed the connection" in lower or "terminating connection" in lower or "eof detected" in lower:
+    if (
+        "server closed the connection" in lower
+        or "terminating connection" in lower
+        or "eof detected" in lower
+    ):
         return f"the connection to the hub {where} was lost (hub restarted or network down)"
     if "connection refused" in lower:
         return f"nothing answers at {where} (is the hub running and reachable?)"

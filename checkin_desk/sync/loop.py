@@ -19,12 +19,13 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import psycopg
 
 from .. import __version__
-from ..clock import utc_now_iso
+from ..clock import iso, utc_now, utc_now_iso
 from ..store import Store
 from . import connection, hub
 
@@ -80,6 +81,7 @@ class SyncLoop:
         push_batch: int = 500,
         connect_timeout: float = 5.0,
         on_page: Callable[[str, int], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ):
         self.store = store
         self.desk_name = desk_name
@@ -92,6 +94,7 @@ class SyncLoop:
         self.dsn = dsn
         self.on_state = on_state
         self.on_page = on_page
+        self.clock = clock  # the desk's clock, only to tell the hub how far off it is
         self.interval = interval
         self.page_size = page_size
         self.push_batch = push_batch
@@ -125,7 +128,7 @@ class SyncLoop:
                 conn,
                 self.desk_name,
                 self._desk_uid(),
-                utc_now_iso(),
+                iso(self.clock()),
                 pushed=report.pushed,
                 pending=self.pending(),
                 version=__version__,

@@ -26,7 +26,9 @@ from tests.conftest import EVENT, PEOPLE, FakeClock
 
 # The hub decides which day it is by its own clock, so hub tests run on an event that is on today.
 _first = today(EVENT.timezone)
-HUB_EVENT = EventInfo(EVENT.name, tuple((_first + timedelta(days=n)).isoformat() for n in range(3)), EVENT.timezone)
+HUB_EVENT = EventInfo(
+    EVENT.name, tuple((_first + timedelta(days=n)).isoformat() for n in range(3)), EVENT.timezone
+)
 ADMIN_DSN = os.environ.get("CHECKIN_DESK_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 
 
@@ -66,7 +68,11 @@ def hub_dsn(hub_admin_dsn):
         hub_schema.ensure_desk_role(conn, role, "desk-secret")
         hubsql.set_settings(
             conn,
-            {"event_name": HUB_EVENT.name, "event_days": list(HUB_EVENT.days), "timezone": HUB_EVENT.timezone},
+            {
+                "event_name": HUB_EVENT.name,
+                "event_days": list(HUB_EVENT.days),
+                "timezone": HUB_EVENT.timezone,
+            },
         )
         hubsql.import_attendees(conn, PEOPLE)
     try:
@@ -74,9 +80,7 @@ def hub_dsn(hub_admin_dsn):
     finally:
         admin = _admin()
         dbname = conninfo.conninfo_to_dict(hub_admin_dsn)["dbname"]
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,)
-        )
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
         admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         admin.close()
@@ -101,7 +105,7 @@ class DeskRig:
         self.desk = Desk(
             self.store, name, "op", clock=self.clock, monotonic=self.clock.monotonic, online=self.decider
         )
-        self.loop = SyncLoop(self.store, name, dsn, **loop_kwargs) if dsn else None
+        self.loop = SyncLoop(self.store, name, dsn, clock=self.clock, **loop_kwargs) if dsn else None
 
     def sync(self):
         return self.loop.run_once()

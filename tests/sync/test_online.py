@@ -88,7 +88,9 @@ def test_both_desks_offline_two_admissions_one_conflict_one_unique_attendee(
     d1.sync()
     rows = hub_scans(hub_admin_dsn, "SCE-1")
     assert [(r[0], r[2], r[4]) for r in rows] == [("desk-1", True, True), ("desk-2", True, True)]
-    conflicts = admin_query(hub_admin_dsn, "SELECT desk, desk_status, hub_status, earlier_desk FROM conflicts")
+    conflicts = admin_query(
+        hub_admin_dsn, "SELECT desk, desk_status, hub_status, earlier_desk FROM conflicts"
+    )
     assert conflicts == [("desk-2", "ok", "already_checked_in", "desk-1")]
     unique, entries = admin_query(
         hub_admin_dsn,
