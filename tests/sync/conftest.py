@@ -6,6 +6,7 @@ Set CHECKIN_DESK_TEST_PG to an administrator DSN to use another server than the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -86,9 +87,10 @@ def hub_dsn(hub_admin_dsn):
         admin.close()
 
 
-def admin_query(admin_dsn: str, query: str, params=()) -> list[tuple]:
+def admin_query(admin_dsn: str, query: str, params=None) -> list[tuple]:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        return conn.execute(query, params).fetchall()
+        cur = conn.execute(query, params)
+        return cur.fetchall() if cur.description else []
 
 
 class DeskRig:
@@ -183,10 +185,8 @@ class Proxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
 
     def cut(self):
@@ -195,10 +195,8 @@ class Proxy:
         with self._lock:
             socks, self._socks = self._socks, []
         for s in socks:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def blackhole(self):
         self.mode = "blackhole"

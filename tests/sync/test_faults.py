@@ -82,7 +82,7 @@ def test_hub_cut_mid_scan_and_mid_sync_then_every_scan_on_the_hub_exactly_once(
             proxy.cut()
 
     rig.loop.on_page = cut_after_two_batches
-    with pytest.raises(HubError, match="lost|nothing answers"):
+    with pytest.raises(HubError, match=r"lost|nothing answers"):
         rig.sync()
     assert rig.loop.state.online is False and rig.loop.state.pending > 0
     proxy.restore()
