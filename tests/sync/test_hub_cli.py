@@ -9,8 +9,9 @@ import pytest
 
 from checkin_desk import cli
 from checkin_desk.sync import HubDecider, HubError, SyncLoop, connection, hub_schema
+from tests.conftest import DATA as DATA_DIR
 
-from .conftest import DATA_DIR, admin_query
+from .conftest import admin_query
 
 pytestmark = pytest.mark.hub
 
@@ -24,7 +25,7 @@ def test_init_is_idempotent_and_versioned(hub_admin_dsn):
 
 def test_a_hub_of_a_newer_schema_is_refused_clearly_and_left_alone(hub_dsn, hub_admin_dsn, make_desk):
     admin_query(hub_admin_dsn, "UPDATE hub_meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(HubError, match="newer than this checkin-desk knows.*update checkin-desk"):
+    with pytest.raises(HubError, match=r"newer than this checkin-desk knows.*update checkin-desk"):
         connection.connect(hub_dsn)
     rig = make_desk("desk-1", hub_dsn)
     with pytest.raises(HubError, match="schema version 99"):
