@@ -33,11 +33,11 @@ from psycopg import conninfo, sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checkin_desk.clock import iso, local_day, today, utc_now  # noqa: E402
-from checkin_desk.domain import Attendee, EventInfo  # noqa: E402
-from checkin_desk.store import Store  # noqa: E402
-from checkin_desk.sync import HubDecider, SyncLoop, hub_schema  # noqa: E402
-from checkin_desk.sync import hub as hubsql  # noqa: E402
+from checkin_desk.clock import iso, local_day, today, utc_now
+from checkin_desk.domain import Attendee, EventInfo
+from checkin_desk.store import Store
+from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
+from checkin_desk.sync import hub as hubsql
 
 ADMIN = os.environ.get("CHECKIN_DESK_BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 TZ = "Africa/Casablanca"
@@ -69,7 +69,8 @@ def bench_first_sync(admin_dsn: str, desk_dsn: str, n: int) -> None:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         started = time.perf_counter()
         hubsql.import_attendees(
-            conn, (Attendee(f"B{i:07d}", f"Prénom{i}", f"Nom{i}", company=f"Société {i % 500}") for i in range(n))
+            conn,
+            (Attendee(f"B{i:07d}", f"Prénom{i}", f"Nom{i}", company=f"Société {i % 500}") for i in range(n)),
         )
         imported = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
