@@ -32,9 +32,11 @@ class DeskError(Exception):
 
 
 class OnlineDecider(Protocol):
-    """The hub (sync issue): decides a scan for all desks at once, or returns None when unreachable."""
+    """The hub (checkin_desk.sync.HubDecider): decides a scan for all desks at once, or returns None
+    when unreachable. The result is (Decision, hub receive time) and optionally the hub's copy of the
+    attendee as a third item, which replaces the desk's."""
 
-    def decide(self, scan: dict[str, Any], deadline_s: float) -> tuple[Decision, str | None] | None: ...
+    def decide(self, scan: dict[str, Any], deadline_s: float) -> tuple[Any, ...] | None: ...
 
 
 def new_code(prefix: str = "W") -> str:
@@ -101,10 +103,19 @@ class Desk:
                 },
                 deadline_s=0.3,
             )
+        hub_at = None
         with self.store.transaction() as conn:
             attendee = self.store.lookup(parsed.code) if parsed.ok else None
+            hub_attendee = online_result[2] if online_result is not None and len(online_result) > 2 else None
+            if online_result is not None and hub_attendee is None and attendee is not None:
+                # Known here, not (yet) on the hub: e.g. a walk-in not pushed yet. Decide here; the
+                # desk's record replaces the hub's when pushed, and the hub reconciles it.
+                online_result = None
             if online_result is not None:
-                decision, _ = online_result
+                decision, hub_at = online_result[0], online_result[1]
+                if hub_attendee is not None and hub_attendee != attendee:
+                    self.store.upsert_attendees([hub_attendee], origin="hub")
+                    attendee = hub_attendee
                 offline = False
             else:
                 decision = rules.decide(
@@ -114,7 +125,9 @@ class Desk:
                     self.policy,
                     malformed=not parsed.ok,
                 )
-            job_id = self._record(conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline)
+            job_id = self._record(
+                conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
+            )
         return Outcome(
             status=decision.status,
             admitted=decision.admitted,
@@ -144,6 +157,7 @@ class Desk:
         kind,
         offline,
         override_reason: str | None = None,
+        hub_at: str | None = None,
     ) -> int | None:
         raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         scan = {
@@ -163,6 +177,8 @@ class Desk:
             "offline": int(offline),
             "override_reason": override_reason,
         }
+        if hub_at is not None:
+            scan["hub_at"] = hub_at
         self.store.insert_scan(conn, scan)
         self.store.enqueue_outbox(conn, "scan", scan_uuid, scan)
         if decision.print_badge and attendee is not None:

@@ -32,4 +32,11 @@ def operator_name(args: argparse.Namespace) -> str:
 
 def open_desk(args: argparse.Namespace) -> Desk:
     store = open_store(args)
-    return Desk(store, desk_name(args, store), operator_name(args))
+    name = desk_name(args, store)
+    online = None
+    if dsn := store.get_setting("hub_dsn"):
+        # Connected to a hub: decide online first (checkin_desk.sync), locally when it does not answer.
+        from ..sync import HubDecider
+
+        online = HubDecider(dsn, name)
+    return Desk(store, name, operator_name(args), online=online)

@@ -1,0 +1,368 @@
+"""Hub commands: hub init / import / status / conflicts / connect / disconnect, and sync.
+
+A hub address (DSN) is never printed with its password, and is best not typed on the command line
+of a shared machine: `--dsn` falls back to $CHECKIN_DESK_HUB, then to the hub this desk connected to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .. import importers
+from ..config import MachineConfig
+from ..sync import connection, hub, hub_schema
+from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState
+from . import CommandError, UsageError
+from ._common import db_path, desk_name, open_store
+
+PASSWORD_ENV = "CHECKIN_DESK_HUB_PASSWORD"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("hub", help="the PostgreSQL hub that keeps several desks in step")
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+
+    q = hub_sub.add_parser("init", help="create or migrate the hub's schema and the desks' role")
+    q.add_argument("--dsn", help="an administrator's DSN (default: $CHECKIN_DESK_HUB)")
+    q.add_argument(
+        "--desk-role", default="checkin_desk", help="role the desks connect as (default: checkin_desk)"
+    )
+    q.add_argument("--no-desk-role", action="store_true", help="do not create or change the desks' role")
+    q.add_argument(
+        "--desk-password",
+        action="store_true",
+        help=f"set the desks' role password (read from ${PASSWORD_ENV}, or asked for)",
+    )
+    q.add_argument("--name", help="event name (default: from this desk's event, if there is one)")
+    q.add_argument("--days", help="event days, comma-separated ISO dates")
+    q.add_argument("--timezone", help="event time zone (default: Africa/Casablanca)")
+    q.set_defaults(handler=cmd_init)
+
+    q = hub_sub.add_parser("import", help="load an attendee list (CSV, XLSX, JSON) into the hub")
+    q.add_argument("file")
+    q.add_argument("--dsn")
+    q.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
+    q.add_argument("--skip-invalid", action="store_true")
+    q.set_defaults(handler=cmd_import)
+
+    q = hub_sub.add_parser("status", help="desks, last contact, counts")
+    q.add_argument("--dsn")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_status)
+
+    q = hub_sub.add_parser("conflicts", help="offline check-ins the hub would have refused")
+    q.add_argument("--dsn")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_conflicts)
+
+    q = hub_sub.add_parser("connect", help="make this desk use a hub (stored in the event database)")
+    q.add_argument("dsn")
+    q.add_argument("--no-check", action="store_true", help="store it even if the hub cannot be reached now")
+    q.set_defaults(handler=cmd_connect)
+
+    q = hub_sub.add_parser("disconnect", help="this desk stops using its hub (check-ins stay local)")
+    q.set_defaults(handler=cmd_disconnect)
+
+    p = sub.add_parser("sync", help="keep this desk in step with its hub (push, then pull)")
+    p.add_argument(
+        "--once", action="store_true", help="one round, then exit (status 1 if the hub is unreachable)"
+    )
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between rounds (default 2)")
+    p.add_argument("--page-size", type=int, default=5000, help=argparse.SUPPRESS)
+    p.add_argument("--push-batch", type=int, default=500, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_sync)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _admin_dsn(args: argparse.Namespace) -> str:
+    dsn = getattr(args, "dsn", None) or os.environ.get("CHECKIN_DESK_HUB")
+    if not dsn:
+        path = db_path(args)
+        if path.exists() and path.stat().st_size:
+            store = open_store(args)
+            try:
+                dsn = store.get_setting(HUB_DSN_SETTING)
+            finally:
+                store.close()
+    if not dsn:
+        raise UsageError(
+            "which hub? give --dsn DSN, set $CHECKIN_DESK_HUB, or `checkin-desk hub connect DSN`"
+        )
+    return dsn
+
+
+def _connect(dsn: str, **kwargs):
+    try:
+        return connection.connect(dsn, **kwargs)
+    except connection.HubError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _hub_errors(dsn: str):
+    """Turn database errors in a hub command into one clear line."""
+
+    class _Guard:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, kind, exc, tb):
+            import psycopg
+
+            if isinstance(exc, (psycopg.Error, hub_schema.HubSchemaError)):
+                raise CommandError(connection.explain(exc, dsn)) from None
+            return False
+
+    return _Guard()
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    dsn = _admin_dsn(args)
+    conn = _connect(dsn, check_schema=False)
+    with conn, _hub_errors(dsn):
+        before, after = hub_schema.migrate(conn)
+        if before == after:
+            print(f"hub {connection.describe(dsn)}: schema version {after}, up to date")
+        else:
+            print(f"hub {connection.describe(dsn)}: schema version {before} -> {after}")
+        settings = _event_settings(args)
+        if settings:
+            hub.set_settings(conn, settings)
+            print(f"event settings: {', '.join(sorted(settings))}")
+        if not args.no_desk_role:
+            password = None
+            if args.desk_password:
+                password = os.environ.get(PASSWORD_ENV)
+                if password is None:
+                    if not sys.stdin.isatty():
+                        raise UsageError(f"--desk-password: set ${PASSWORD_ENV} (no terminal to ask on)")
+                    password = getpass.getpass(f"password for role {args.desk_role}: ")
+                if not password:
+                    raise UsageError("the desks' role password is empty")
+            created = hub_schema.ensure_desk_role(conn, args.desk_role, password)
+            print(
+                f"desk role {args.desk_role}: {'created' if created else 'grants refreshed'}"
+                + (", password set" if password else "")
+            )
+    return 0
+
+
+def _event_settings(args: argparse.Namespace) -> dict:
+    settings: dict = {}
+    path = db_path(args)
+    if path.exists() and path.stat().st_size:
+        store = open_store(args)
+        try:
+            local = store.settings()
+        finally:
+            store.close()
+        for key in ("event_name", "event_days", "timezone", "venue", "readmit_same_day", "auto_badge"):
+            if key in local:
+                settings[key] = local[key]
+    if args.name:
+        settings["event_name"] = args.name
+    if args.days:
+        settings["event_days"] = [d.strip() for d in args.days.split(",") if d.strip()]
+    if args.timezone:
+        settings["timezone"] = args.timezone
+    return settings
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    overrides = {}
+    for item in args.map:
+        column, sep, field_name = item.partition("=")
+        if not sep or not column or not field_name:
+            raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
+        overrides[column] = field_name
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"no file at {path}")
+    dsn = _admin_dsn(args)
+    conn = _connect(dsn)
+    with conn, _hub_errors(dsn):
+        event_days = tuple(hub.settings(conn).get("event_days", ()))
+        try:
+            attendees, rows, errors = _read_attendees(path, overrides, event_days, None)
+        except UnicodeDecodeError:
+            attendees, rows, errors = _read_attendees(path, overrides, event_days, "cp1252")
+        except importers.ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        print(f"{path}: {rows} rows, {len(attendees)} valid, {len(errors)} with errors")
+        for number, reason in errors[:50]:
+            print(f"  row {number}: {reason}")
+        if errors and not args.skip_invalid:
+            print(
+                "nothing was imported: fix the rows above, or import the valid rows with --skip-invalid",
+                file=sys.stderr,
+            )
+            return 1
+        inserted, updated, unchanged = hub.import_attendees(conn, attendees)
+    print(f"imported into the hub: {inserted} new, {updated} updated, {unchanged} unchanged")
+    return 0
+
+
+def _read_attendees(path, overrides, event_days, encoding):
+    header, rows, info = importers.read_table(path, encoding)
+    close = info.pop("close", None)
+    try:
+        mapping = importers.map_columns(header, overrides)
+        attendees, errors, seen, count = [], [], {}, 0
+        for number, row in rows:
+            count += 1
+            attendee = importers.row_to_attendee(row, mapping, event_days)
+            if isinstance(attendee, str):
+                errors.append((number, attendee))
+            elif attendee.code in seen:
+                errors.append((number, f"code {attendee.code} is already on row {seen[attendee.code]}"))
+            else:
+                seen[attendee.code] = number
+                attendees.append(attendee)
+        return attendees, count, errors
+    finally:
+        if close:
+            close()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    dsn = _admin_dsn(args)
+    conn = _connect(dsn)
+    with conn, _hub_errors(dsn):
+        info = hub.status(conn)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, default=str))
+        return 0
+    print(f"hub {connection.describe(dsn)} (schema {info['schema_version']})")
+    print(
+        f"{info['attendees']} attendees; {info['scans']} scans, {info['entries']} admitted entries, "
+        f"{info['unique_attendees']} unique attendees admitted; {info['offline_scans']} decided offline; "
+        f"{info['conflicts']} conflicts"
+    )
+    if not info["desks"]:
+        print("no desk has synced yet")
+    for d in info["desks"]:
+        skew = f", clock {d['clock_skew_s']:+.0f} s" if abs(d["clock_skew_s"]) > 5 else ""
+        print(
+            f"  {d['desk']:<16} last contact {d['seconds_ago']:.0f} s ago ({d['last_contact']}), "
+            f"{d['pushed']} pushed, {d['pending']} waiting{skew}"
+        )
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    dsn = _admin_dsn(args)
+    conn = _connect(dsn)
+    with conn, _hub_errors(dsn):
+        rows = list(hub.iter_conflicts(conn))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+        return 0
+    if not rows:
+        print("no conflicts")
+        return 0
+    for c in rows:
+        print(
+            f"{c['hub_at']}  {c['attendee_code']} {c['name']}  at {c['desk']} ({c['desk_status']}, "
+            f"hub: {c['hub_status']}) — {c['reason']}"
+            + (f"; first at {c['earlier_desk']} {c['earlier_hub_at']}" if c["earlier_desk"] else "")
+        )
+    print(f"{len(rows)} conflicts (both entries are kept; unique attendee counts are not inflated)")
+    return 0
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    dsn = args.dsn
+    try:
+        connection.parse(dsn)
+    except connection.HubError as exc:
+        raise UsageError(str(exc)) from None
+    store = open_store(args)
+    if not args.no_check:
+        conn = _connect(dsn, connect_timeout=5)
+        conn.close()
+    with store.transaction():
+        store.set_setting(HUB_DSN_SETTING, dsn)
+        # A new uid per connection: a database file copied to another desk never shares one.
+        store.delete_setting("sync_desk_uid")
+    print(f"this desk now uses the hub {connection.describe(dsn)} (stored as {connection.mask(dsn)})")
+    return 0
+
+
+def cmd_disconnect(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    dsn = store.get_setting(HUB_DSN_SETTING)
+    if not dsn:
+        print("this desk has no hub")
+        return 0
+    store.delete_setting(HUB_DSN_SETTING)
+    pending = store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    print(
+        f"disconnected from {connection.describe(dsn)}"
+        + (f"; {pending} records wait in the outbox for the next hub" if pending else "")
+    )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    name = desk_name(args, store) or MachineConfig.load().desk()
+    if args.page_size < 1 or args.push_batch < 1:
+        raise UsageError("--page-size and --push-batch must be 1 or more")
+    try:
+        loop = SyncLoop(
+            store,
+            name,
+            on_state=None if args.once else _print_state,
+            interval=args.interval,
+            page_size=args.page_size,
+            push_batch=args.push_batch,
+        )
+    except connection.HubError as exc:
+        raise CommandError(str(exc)) from None
+    if args.once:
+        try:
+            report = loop.run_once()
+        except connection.HubError as exc:
+            raise CommandError(f"{exc} ({loop.pending()} records wait in the outbox)") from None
+        finally:
+            loop.close()
+        print(
+            f"pushed {report.pushed}, pulled {report.pulled_attendees} attendees, {report.pulled_scans} scans, "
+            f"{report.pulled_settings} settings; {report.conflicts} conflicts; {loop.pending()} waiting"
+        )
+        if loop.state.message:
+            print(f"warning: {loop.state.message}", file=sys.stderr)
+        return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        loop.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+_last_line = [""]
+
+
+def _print_state(state: SyncState) -> None:
+    if state.online:
+        line = f"online: {state.pending} waiting" + (f"; {state.message}" if state.message else "")
+        if state.pushed or state.pulled:
+            line += f" (pushed {state.pushed}, pulled {state.pulled})"
+    else:
+        line = f"offline: {state.message}; {state.pending} waiting"
+    if line != _last_line[0]:
+        print(line, flush=True)
+        _last_line[0] = line

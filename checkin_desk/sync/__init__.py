@@ -1,0 +1,22 @@
+"""The PostgreSQL hub: its schema, online-first decisions, and the desk's sync loop. No Qt here.
+
+- `HubDecider(dsn, desk_name)`: the desk's `OnlineDecider` (pass it as `Desk(..., online=...)`).
+- `SyncLoop(store, desk_name)`: `run_once()` / `run_forever(stop_event)`, state through `on_state`.
+- `hub_schema.migrate` / `ensure_desk_role`: what `checkin-desk hub init` does.
+"""
+
+from .connection import HubError, describe, mask
+from .loop import HUB_DSN_SETTING, SyncLoop, SyncReport, SyncState
+from .online import HubDecider, OnlineResult
+
+__all__ = [
+    "HUB_DSN_SETTING",
+    "HubDecider",
+    "HubError",
+    "OnlineResult",
+    "SyncLoop",
+    "SyncReport",
+    "SyncState",
+    "describe",
+    "mask",
+]

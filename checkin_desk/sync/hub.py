@@ -1,0 +1,436 @@
+"""What happens on the hub, in SQL: online decisions, receiving desk records, reconciling, pulls.
+
+Every function takes a psycopg connection and runs inside the caller's transaction (or opens one).
+The decision itself is `rules.decide`, the same function the desks use offline; only its inputs
+come from the hub: the hub's copy of the attendee, locked, and every desk's entries, in the order
+the hub received them (never a desk's clock).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from .. import rules
+from ..clock import iso, local_day
+from ..domain import Attendee, Decision, Entry, Status
+from ..store import ATTENDEE_FIELDS, attendee_from_row, attendee_values
+
+_ACOLS = ", ".join(ATTENDEE_FIELDS)
+SCAN_FIELDS = (
+    "uuid",
+    "code",
+    "raw",
+    "attendee_code",
+    "at",
+    "day",
+    "desk",
+    "operator",
+    "kind",
+    "status",
+    "admitted",
+    "reentry",
+    "badge",
+    "offline",
+    "override_reason",
+)
+_BOOL_FIELDS = ("admitted", "reentry", "badge", "offline")
+# Settings that belong to one desk and never come from the hub.
+LOCAL_ONLY_SETTINGS = frozenset({"hub_dsn", "desk_name"})
+LOCAL_ONLY_PREFIXES = ("sync_",)
+
+
+@dataclass(frozen=True)
+class HubPolicy:
+    policy: rules.Policy
+    timezone: str
+
+
+def settings(conn: psycopg.Connection) -> dict[str, Any]:
+    return dict(conn.execute("SELECT key, value FROM hub_settings").fetchall())
+
+
+def policy(conn: psycopg.Connection) -> HubPolicy:
+    values = settings(conn)
+    return HubPolicy(rules.Policy.from_settings(values), str(values.get("timezone", "Africa/Casablanca")))
+
+
+def set_settings(conn: psycopg.Connection, values: dict[str, Any]) -> None:
+    with conn.transaction():
+        for key, value in values.items():
+            conn.execute(
+                "INSERT INTO hub_settings (key, value) VALUES (%s, %s::jsonb) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+
+# -- attendees and entries ---------------------------------------------------------------------------
+
+
+def lock_attendee(conn: psycopg.Connection, code: str) -> Attendee | None:
+    """The hub's copy of an attendee, locked until the transaction ends: one decision per pass at a time."""
+    row = conn.execute(f"SELECT {_ACOLS} FROM attendees WHERE code = %s FOR UPDATE", (code,)).fetchone()
+    return attendee_from_row(row) if row else None
+
+
+def lock_attendees(conn: psycopg.Connection, codes: Iterable[str]) -> dict[str, Attendee]:
+    """Lock many in one sorted statement (sorted: two desks pushing at once cannot deadlock)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        f"SELECT {_ACOLS} FROM attendees WHERE code = ANY(%s) ORDER BY code FOR UPDATE", (wanted,)
+    ).fetchall()
+    return {row[0]: attendee_from_row(row) for row in rows}
+
+
+def entries(
+    conn: psycopg.Connection, code: str, *, before: datetime | None = None, exclude: str | None = None
+) -> list[tuple[Entry, str]]:
+    """Admitted, uncancelled entries of a pass on the hub, in the order the hub received them."""
+    rows = conn.execute(
+        "SELECT hub_at, day, desk, badge, uuid::text FROM scans "
+        "WHERE attendee_code = %s AND admitted AND kind = 'entry' AND cancelled_at IS NULL "
+        "AND (%s::timestamptz IS NULL OR hub_at < %s) AND (%s::uuid IS NULL OR uuid <> %s) "
+        "ORDER BY hub_at, uuid",
+        (code, before, before, exclude, exclude),
+    ).fetchall()
+    return [(Entry(iso(hub_at), day, desk, bool(badge)), uid) for hub_at, day, desk, badge, uid in rows]
+
+
+def import_attendees(conn: psycopg.Connection, attendees: Iterable[Attendee], origin: str = "import"):
+    """Bulk upsert into the hub (COPY into a temporary table, then one INSERT ... ON CONFLICT).
+
+    Returns (inserted, updated, unchanged). Unchanged rows keep their change sequence: desks do not
+    pull them again.
+    """
+    cols = [*ATTENDEE_FIELDS, "origin"]
+    total = 0
+    with conn.transaction():
+        conn.execute("CREATE TEMPORARY TABLE incoming (LIKE attendees INCLUDING DEFAULTS) ON COMMIT DROP")
+        with conn.cursor().copy(f"COPY incoming ({', '.join(cols)}) FROM STDIN") as copy:
+            for attendee in attendees:
+                copy.write_row((*attendee_values(attendee), origin))
+                total += 1
+        sets = ", ".join(f"{c} = excluded.{c}" for c in ATTENDEE_FIELDS[1:])
+        distinct = " OR ".join(f"attendees.{c} IS DISTINCT FROM excluded.{c}" for c in ATTENDEE_FIELDS[1:])
+        rows = conn.execute(
+            f"INSERT INTO attendees ({', '.join(cols)}) SELECT {', '.join(cols)} FROM incoming "
+            f"ON CONFLICT (code) DO UPDATE SET {sets}, updated_at = clock_timestamp() WHERE {distinct} "
+            "RETURNING (xmax = 0)"
+        ).fetchall()
+    inserted = sum(1 for (new,) in rows if new)
+    return inserted, len(rows) - inserted, total - len(rows)
+
+
+# -- online decision -----------------------------------------------------------------------------------
+
+
+def decide_online(
+    conn: psycopg.Connection, scan: dict[str, Any], hub_policy: HubPolicy
+) -> tuple[Decision, str, Attendee | None]:
+    """Decide one scan for every desk at once and record it, in the caller's transaction.
+
+    The attendee row stays locked until commit, so a second desk scanning the same pass waits for
+    this decision and then sees its entry.
+    """
+    code = scan["code"]
+    attendee = lock_attendee(conn, code)
+    hub_now = conn.execute("SELECT clock_timestamp()").fetchone()[0]
+    # The hub's clock says which day it is: a desk clock that is hours off cannot move a scan to
+    # another day (or another day's re-entry rule).
+    day = local_day(hub_now, hub_policy.timezone)
+    earlier = [entry for entry, _ in entries(conn, code)] if attendee else []
+    decision = rules.decide(attendee, earlier, day, hub_policy.policy)
+    row = {
+        **{k: scan.get(k) for k in SCAN_FIELDS},
+        "raw": "",
+        "attendee_code": attendee.code if attendee else None,
+        "day": day,
+        "status": str(decision.status),
+        "admitted": decision.admitted,
+        "reentry": decision.reentry,
+        "badge": decision.print_badge,
+        "offline": False,
+        "override_reason": None,
+    }
+    hub_at = conn.execute(
+        f"INSERT INTO scans ({', '.join(SCAN_FIELDS)}) VALUES ({', '.join(['%s'] * len(SCAN_FIELDS))}) "
+        "RETURNING hub_at",
+        tuple(row[k] for k in SCAN_FIELDS),
+    ).fetchone()[0]
+    return decision, iso(hub_at), attendee
+
+
+# -- receiving desk records ----------------------------------------------------------------------------
+
+
+@dataclass
+class PushResult:
+    scans_new: int = 0
+    scans_known: int = 0
+    conflicts: int = 0
+    attendees: int = 0
+    cancels: int = 0
+    events: int = 0
+
+
+def _scan_values(payload: dict[str, Any]) -> tuple:
+    values = []
+    for key in SCAN_FIELDS:
+        value = payload.get(key)
+        if key in _BOOL_FIELDS:
+            value = bool(value)
+        elif key == "raw" or key == "operator":
+            value = value or ""
+        values.append(value)
+    return tuple(values)
+
+
+def receive(
+    conn: psycopg.Connection,
+    desk: str,
+    desk_uid: str,
+    items: list[tuple[int, str, str, dict[str, Any]]],
+    hub_policy: HubPolicy,
+) -> PushResult:
+    """Store one batch of a desk's outbox (id, kind, ref, payload) in the caller's transaction.
+
+    Idempotent: a batch pushed twice (the desk died before it could forget it) changes nothing the
+    second time. Scans by uuid, the rest by (desk uid, outbox id).
+    """
+    result = PushResult()
+    codes = [
+        p.get("attendee_code") or p.get("code") for _, kind, _, p in items if kind in ("scan", "attendee")
+    ]
+    lock_attendees(conn, [c for c in codes if c])
+    for outbox_id, kind, ref, payload in items:
+        key = f"{desk_uid}:{outbox_id}"
+        if kind == "scan":
+            _receive_scan(conn, payload, hub_policy, result)
+        elif kind == "attendee":
+            _receive_attendee(conn, key, desk, payload, result)
+        elif kind == "scan_cancel":
+            cur = conn.execute(
+                "UPDATE scans SET cancelled_at = %s, cancel_reason = %s WHERE uuid = %s AND cancelled_at IS NULL",
+                (payload["cancelled_at"], payload.get("cancel_reason"), payload["uuid"]),
+            )
+            result.cancels += cur.rowcount
+        else:  # audit, print_job, and kinds a newer desk may add: kept, not interpreted
+            cur = conn.execute(
+                "INSERT INTO desk_events (change_key, desk, kind, ref, payload) VALUES (%s, %s, %s, %s, %s::jsonb) "
+                "ON CONFLICT (change_key) DO NOTHING",
+                (key, desk, kind, ref, json.dumps(payload, ensure_ascii=False)),
+            )
+            result.events += cur.rowcount
+    return result
+
+
+def _receive_scan(conn, payload: dict[str, Any], hub_policy: HubPolicy, result: PushResult) -> None:
+    cols = ", ".join(SCAN_FIELDS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in SCAN_FIELDS[1:])
+    # A scan the hub decided online but whose answer never reached the desk (deadline passed): the
+    # desk decided it itself, and what the desk did is what happened. Its record replaces the hub's.
+    row = conn.execute(
+        f"INSERT INTO scans ({cols}) VALUES ({', '.join(['%s'] * len(SCAN_FIELDS))}) "
+        f"ON CONFLICT (uuid) DO UPDATE SET {updates} "
+        "WHERE NOT scans.offline AND excluded.offline "
+        "AND (scans.status, scans.admitted, scans.badge) IS DISTINCT FROM "
+        "(excluded.status, excluded.admitted, excluded.badge) "
+        "RETURNING hub_at",
+        _scan_values(payload),
+    ).fetchone()
+    if row is None:
+        result.scans_known += 1
+        return
+    result.scans_new += 1
+    if payload.get("offline"):
+        result.conflicts += reconcile(conn, payload, row[0], hub_policy)
+
+
+def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolicy) -> int:
+    """Judge an offline scan as the hub would have when it arrived; record a conflict if it did more.
+
+    Both entries stay (both happened). Only over-admission is a conflict: admitted where the hub
+    would refuse, a first entry where the hub had one already, a first badge that was a second one.
+    A supervisor's override is a decision, not a conflict. Returns 1 when a conflict was recorded.
+    """
+    code = scan.get("attendee_code")
+    if not code or scan.get("kind") != "entry" or scan.get("override_reason"):
+        return 0
+    attendee = conn.execute(f"SELECT {_ACOLS} FROM attendees WHERE code = %s", (code,)).fetchone()
+    hub_attendee = attendee_from_row(attendee) if attendee else None
+    earlier = entries(conn, code, before=hub_at, exclude=scan["uuid"])
+    decision = rules.decide(hub_attendee, [e for e, _ in earlier], scan["day"], hub_policy.policy)
+    conn.execute("UPDATE scans SET hub_status = %s WHERE uuid = %s", (str(decision.status), scan["uuid"]))
+    desk_status = Status(scan["status"])
+    reason = ""
+    if scan.get("admitted") and not decision.admitted:
+        reason = f"admitted offline; the hub would have refused it ({decision.status})"
+    elif scan.get("admitted") and desk_status == Status.OK and decision.status != Status.OK:
+        reason = "a second first entry: the pass was already admitted at another desk"
+    elif scan.get("badge") and not decision.print_badge:
+        reason = "a second first badge: one had already been printed"
+    if not reason:
+        return 0
+    first = next(((e, uid) for e, uid in earlier if e.day == scan["day"]), earlier[0] if earlier else None)
+    cur = conn.execute(
+        "INSERT INTO conflicts (scan_uuid, attendee_code, day, desk, desk_status, hub_status, reason, "
+        "earlier_scan, earlier_desk) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (scan_uuid) DO NOTHING",
+        (
+            scan["uuid"],
+            code,
+            scan["day"],
+            scan["desk"],
+            str(desk_status),
+            str(decision.status),
+            reason,
+            first[1] if first else None,
+            first[0].desk if first else None,
+        ),
+    )
+    return cur.rowcount
+
+
+def _receive_attendee(conn, key: str, desk: str, payload: dict[str, Any], result: PushResult) -> None:
+    kind = "walk_in" if payload.get("origin") == "walk_in" else "edit"
+    new = conn.execute(
+        "INSERT INTO attendee_changes (change_key, code, kind, desk, payload) VALUES (%s, %s, %s, %s, %s::jsonb) "
+        "ON CONFLICT (change_key) DO NOTHING RETURNING 1",
+        (key, payload["code"], kind, desk, json.dumps(payload, ensure_ascii=False)),
+    ).fetchone()
+    if new is None:
+        return
+    cols = [*ATTENDEE_FIELDS, "origin"]
+    values = [payload.get(c, "") or "" for c in ATTENDEE_FIELDS]
+    values[ATTENDEE_FIELDS.index("status")] = payload.get("status") or "valid"
+    values[ATTENDEE_FIELDS.index("category")] = payload.get("category") or "visitor"
+    sets = ", ".join(f"{c} = excluded.{c}" for c in ATTENDEE_FIELDS[1:])
+    # Edits arrive whole (every field); the last one the hub receives wins.
+    conn.execute(
+        f"INSERT INTO attendees ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT (code) DO UPDATE SET {sets}, updated_at = clock_timestamp()",
+        (*values, kind),
+    )
+    result.attendees += 1
+
+
+def touch_desk(
+    conn: psycopg.Connection, desk: str, uid: str, desk_now: str, *, pushed: int, pending: int, version: str
+) -> float:
+    """Record a desk's contact; returns its clock skew (desk minus hub, seconds)."""
+    row = conn.execute(
+        "INSERT INTO desks AS d (name, uid, last_contact, last_push, pushed, clock_skew_s, pending, app_version) "
+        "VALUES (%(name)s, %(uid)s, clock_timestamp(), CASE WHEN %(pushed)s > 0 THEN clock_timestamp() END, "
+        "%(pushed)s, extract(epoch FROM (%(now)s::timestamptz - clock_timestamp())), %(pending)s, %(version)s) "
+        "ON CONFLICT (name) DO UPDATE SET uid = excluded.uid, last_contact = excluded.last_contact, "
+        "last_push = coalesce(excluded.last_push, d.last_push), pushed = d.pushed + excluded.pushed, "
+        "clock_skew_s = excluded.clock_skew_s, pending = excluded.pending, app_version = excluded.app_version "
+        "RETURNING clock_skew_s",
+        {"name": desk, "uid": uid, "now": desk_now, "pushed": pushed, "pending": pending, "version": version},
+    ).fetchone()
+    return float(row[0])
+
+
+# -- pulls ------------------------------------------------------------------------------------------------
+
+Cursor = tuple[str, int]  # (txid as text, seq)
+START: Cursor = ("0", 0)
+_HORIZON = "txid < pg_snapshot_xmin(pg_current_snapshot()) AND (txid, seq) > (%s::xid8, %s)"
+
+
+def _page(conn, table: str, cols: str, cursor: Cursor, limit: int) -> list[tuple]:
+    return conn.execute(
+        f"SELECT {cols}, txid::text, seq FROM {table} WHERE {_HORIZON} ORDER BY txid, seq LIMIT %s",
+        (cursor[0], cursor[1], limit),
+    ).fetchall()
+
+
+def pull_settings(conn, cursor: Cursor, limit: int = 1000) -> tuple[list[tuple[str, Any]], Cursor]:
+    rows = _page(conn, "hub_settings", "key, value", cursor, limit)
+    return [(k, v) for k, v, _, _ in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
+
+
+def pull_attendees(conn, cursor: Cursor, limit: int) -> tuple[list[Attendee], Cursor]:
+    rows = _page(conn, "attendees", _ACOLS, cursor, limit)
+    return [attendee_from_row(r[:-2]) for r in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
+
+
+PULLED_SCAN_FIELDS = (*SCAN_FIELDS, "hub_at", "cancelled_at", "cancel_reason")
+
+
+def pull_scans(conn, cursor: Cursor, limit: int) -> tuple[list[dict[str, Any]], Cursor]:
+    cols = ", ".join(f"{c}::text" if c == "uuid" else c for c in PULLED_SCAN_FIELDS)
+    rows = _page(conn, "scans", cols, cursor, limit)
+    scans = []
+    for row in rows:
+        scan = dict(zip(PULLED_SCAN_FIELDS, row[:-2], strict=True))
+        for key in ("at", "hub_at", "cancelled_at"):
+            if scan[key] is not None:
+                scan[key] = iso(scan[key])
+        for key in _BOOL_FIELDS:
+            scan[key] = int(scan[key])
+        scans.append(scan)
+    return scans, ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
+
+
+def iter_conflicts(conn: psycopg.Connection) -> Iterator[dict[str, Any]]:
+    cur = conn.execute(
+        "SELECT c.id, c.scan_uuid::text AS scan, c.attendee_code, "
+        "coalesce(trim(a.first_name || ' ' || a.last_name), '') AS name, c.day, c.desk, s.at, s.hub_at, "
+        "c.desk_status, c.hub_status, c.reason, c.earlier_desk, c.earlier_scan::text AS earlier_scan, "
+        "e.hub_at AS earlier_hub_at "
+        "FROM conflicts c JOIN scans s ON s.uuid = c.scan_uuid "
+        "LEFT JOIN attendees a ON a.code = c.attendee_code LEFT JOIN scans e ON e.uuid = c.earlier_scan "
+        "ORDER BY s.hub_at"
+    )
+    names = [d.name for d in cur.description]
+    for row in cur:
+        item = dict(zip(names, row, strict=True))
+        for key in ("at", "hub_at", "earlier_hub_at"):
+            if item[key] is not None:
+                item[key] = iso(item[key])
+        yield item
+
+
+def status(conn: psycopg.Connection) -> dict[str, Any]:
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM attendees), (SELECT count(*) FROM scans), "
+        "(SELECT count(*) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
+        "(SELECT count(DISTINCT attendee_code) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
+        "(SELECT count(*) FROM scans WHERE offline), (SELECT count(*) FROM conflicts), "
+        "(SELECT value FROM hub_meta WHERE key = 'schema_version')"
+    ).fetchone()
+    cur = conn.execute(
+        "SELECT name, last_contact, extract(epoch FROM clock_timestamp() - last_contact), pushed, pending, "
+        "clock_skew_s, app_version FROM desks ORDER BY name"
+    )
+    desks = [
+        {
+            "desk": name,
+            "last_contact": iso(last),
+            "seconds_ago": round(float(ago), 1),
+            "pushed": pushed,
+            "pending": pending,
+            "clock_skew_s": round(skew, 1),
+            "version": version,
+        }
+        for name, last, ago, pushed, pending, skew, version in cur
+    ]
+    keys = (
+        "attendees",
+        "scans",
+        "entries",
+        "unique_attendees",
+        "offline_scans",
+        "conflicts",
+        "schema_version",
+    )
+    return {**dict(zip(keys, counts, strict=True)), "desks": desks, "settings": settings(conn)}

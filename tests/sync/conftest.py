@@ -1,0 +1,217 @@
+"""Hub tests run against a real PostgreSQL: a fresh database (and desk role) per test, dropped after.
+
+Where no PostgreSQL answers they skip with the reason, except under CI=true where they fail.
+Set CHECKIN_DESK_TEST_PG to an administrator DSN to use another server than the local one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import threading
+from datetime import timedelta
+
+import psycopg
+import pytest
+from psycopg import conninfo, sql
+
+from checkin_desk.clock import today, utc_now
+from checkin_desk.desk import Desk
+from checkin_desk.domain import EventInfo
+from checkin_desk.store import Store
+from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
+from checkin_desk.sync import hub as hubsql
+from tests.conftest import EVENT, PEOPLE, FakeClock
+
+# The hub decides which day it is by its own clock, so hub tests run on an event that is on today.
+_first = today(EVENT.timezone)
+HUB_EVENT = EventInfo(
+    EVENT.name, tuple((_first + timedelta(days=n)).isoformat() for n in range(3)), EVENT.timezone
+)
+ADMIN_DSN = os.environ.get("CHECKIN_DESK_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+
+
+def _admin() -> psycopg.Connection:
+    try:
+        return psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        reason = f"no PostgreSQL for hub tests at {ADMIN_DSN!r}: {str(exc).splitlines()[0]}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " (CI=true: hub tests must run)")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def hub_admin_dsn():
+    """A new, empty database on the test server; yields an administrator DSN to it."""
+    admin = _admin()
+    name = f"checkin_test_{secrets.token_hex(6)}"
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield conninfo.make_conninfo(ADMIN_DSN, dbname=name)
+    finally:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.close()
+
+
+@pytest.fixture
+def hub_dsn(hub_admin_dsn):
+    """A hub (schema, event settings, the PEOPLE list) and a DSN for a desk role with only desk grants."""
+    role = f"desk_{secrets.token_hex(5)}"
+    with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
+        hub_schema.migrate(conn)
+        hub_schema.ensure_desk_role(conn, role, "desk-secret")
+        hubsql.set_settings(
+            conn,
+            {
+                "event_name": HUB_EVENT.name,
+                "event_days": list(HUB_EVENT.days),
+                "timezone": HUB_EVENT.timezone,
+            },
+        )
+        hubsql.import_attendees(conn, PEOPLE)
+    try:
+        yield conninfo.make_conninfo(hub_admin_dsn, user=role, password="desk-secret")
+    finally:
+        admin = _admin()
+        dbname = conninfo.conninfo_to_dict(hub_admin_dsn)["dbname"]
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+        admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        admin.close()
+
+
+def admin_query(admin_dsn: str, query: str, params=None) -> list[tuple]:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        cur = conn.execute(query, params)
+        return cur.fetchall() if cur.description else []
+
+
+class DeskRig:
+    """One desk: its own SQLite file, its Desk (online-first when given a DSN) and its sync loop."""
+
+    def __init__(self, tmp_path, name: str, dsn: str | None, clock: FakeClock | None = None, **loop_kwargs):
+        self.path = tmp_path / f"{name}.sqlite"
+        self.store = Store.open(self.path, create=True)
+        self.store.init_event(HUB_EVENT)
+        self.clock = clock or FakeClock(utc_now())
+        self.name = name
+        self.dsn = dsn
+        self.decider = HubDecider(dsn, name, retry_after=0.0) if dsn else None
+        self.desk = Desk(
+            self.store, name, "op", clock=self.clock, monotonic=self.clock.monotonic, online=self.decider
+        )
+        self.loop = SyncLoop(self.store, name, dsn, clock=self.clock, **loop_kwargs) if dsn else None
+
+    def sync(self):
+        return self.loop.run_once()
+
+    def close(self):
+        if self.decider:
+            self.decider.close()
+        if self.loop:
+            self.loop.close()
+        self.store.close()
+
+
+@pytest.fixture
+def make_desk(tmp_path):
+    rigs: list[DeskRig] = []
+
+    def make(name: str, dsn: str | None, **kwargs) -> DeskRig:
+        rig = DeskRig(tmp_path, name, dsn, **kwargs)
+        rigs.append(rig)
+        return rig
+
+    yield make
+    for rig in rigs:
+        rig.close()
+
+
+class Proxy:
+    """A TCP proxy to PostgreSQL that a test can cut (connections reset, new ones refused),
+    black-hole (connections stay open, nothing passes: the hub "hangs") and restore."""
+
+    def __init__(self, target_host: str = "127.0.0.1", target_port: int = 5432):
+        self.target = (target_host, target_port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.mode = "open"  # open | cut | blackhole
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def dsn(self, dsn: str) -> str:
+        return conninfo.make_conninfo(dsn, host="127.0.0.1", port=str(self.port))
+
+    def _accept(self):
+        while not self._stop:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.mode == "cut":
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._socks += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                while self.mode == "blackhole":
+                    threading.Event().wait(0.02)
+                if self.mode == "cut":
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+
+    def cut(self):
+        """The network goes: every open connection is reset, new ones are refused."""
+        self.mode = "cut"
+        with self._lock:
+            socks, self._socks = self._socks, []
+        for s in socks:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+    def blackhole(self):
+        self.mode = "blackhole"
+
+    def restore(self):
+        self.mode = "open"
+
+    def close(self):
+        self._stop = True
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture
+def proxy():
+    p = Proxy()
+    yield p
+    p.close()
