@@ -17,7 +17,7 @@ from .assets import logo_image
 from .fields import badge_fields
 from .fitting import Fitted, fit_text
 from .qr import draw_qr
-from .shaping import drop_uncovered
+from .shaping import drop_uncovered, layout_line
 from .template import Element, Template
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,12 @@ def _fit(
         max_lines=lines,
         weight=weight,
     )
+
+
+def clear_text_caches() -> None:
+    """Forget every fitted and shaped line (tests that swap the shaping step; fonts changed on disk)."""
+    _fit.cache_clear()
+    layout_line.cache_clear()
 
 
 @lru_cache(maxsize=16)
