@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import EVENT, decode_qr, pdf_text
+from badge_helpers import EVENT, decode_qr, pdf_text
 
 from checkin_desk.badges import render_badge_pdf, render_badge_raster
 from checkin_desk.badges.fonts import covered

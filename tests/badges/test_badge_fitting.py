@@ -6,7 +6,7 @@ import logging
 import math
 
 import pytest
-from conftest import EVENT, LONG_FRENCH
+from badge_helpers import EVENT, LONG_FRENCH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ImageOps

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NAMES, decode_qr, pdf_pages
+from badge_helpers import NAMES, decode_qr, pdf_pages
 
 from checkin_desk.badges import render_badge_pdf, render_badge_raster, render_preview_png
 from checkin_desk.domain import Attendee
@@ -47,7 +47,8 @@ def test_preview_png_is_colour_and_decodes(event, categories):
     from PIL import Image
 
     png = render_preview_png(NAMES["arabic"], event=event, categories=categories, template="a6", dpi=150)
-    image = Image.open(io.BytesIO(png))
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
     assert image.mode == "RGB"
     assert abs(image.width - 105 / 25.4 * 150) <= 1 and abs(image.height - 148 / 25.4 * 150) <= 1
     colours = image.convert("RGB").resize((40, 60)).getcolors(4000)

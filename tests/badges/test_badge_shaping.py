@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from conftest import EVENT, pdf_text
+from badge_helpers import EVENT, pdf_text
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
