@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from badge_helpers import EVENT, NAMES
 
 from checkin_desk.store import Store
+
+from .badge_helpers import EVENT, NAMES
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from badge_helpers import EVENT, decode_qr, pdf_text
 
 from checkin_desk.badges import render_badge_pdf, render_badge_raster
 from checkin_desk.badges.fonts import covered
 from checkin_desk.domain import Attendee
+
+from .badge_helpers import EVENT, decode_qr, pdf_text
 
 UNCOVERED = "𐌰𐌱𐌲 𒀀𒀁"  # Gothic and cuneiform: no shipped font has them
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pypdfium2 as pdfium
-from badge_helpers import NAMES, decode_qr, pdf_pages, pdf_text
 from PIL import Image
 
 from checkin_desk.cli import main
 from checkin_desk.domain import Attendee
+
+from .badge_helpers import NAMES, decode_qr, pdf_pages, pdf_text
 
 
 def test_badge_pdf(store, tmp_path, capsys):

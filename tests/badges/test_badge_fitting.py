@@ -6,7 +6,6 @@ import logging
 import math
 
 import pytest
-from badge_helpers import EVENT, LONG_FRENCH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ImageOps
@@ -16,6 +15,8 @@ from checkin_desk.badges.fitting import block_height, ellipsize, fit_text
 from checkin_desk.badges.fonts import ELLIPSIS
 from checkin_desk.badges.template import parse_template
 from checkin_desk.domain import Attendee
+
+from .badge_helpers import EVENT, LONG_FRENCH
 
 DPI = 203
 WORDS_300 = ("Abdelkrim Benoît-Çağla Ouazzani Touhami " * 9)[:300].strip()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from badge_helpers import EVENT, pdf_text
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
@@ -14,6 +13,8 @@ from checkin_desk.badges.fonts import chain
 from checkin_desk.badges.pdf import clear_text_caches
 from checkin_desk.badges.template import parse_template
 from checkin_desk.domain import Attendee
+
+from .badge_helpers import EVENT, pdf_text
 
 ARABIC = "محمد الأمين بن عبد الله"
 ARABIC_LETTERS = range(0x0621, 0x064B)  # base (unshaped) letters
