@@ -82,6 +82,21 @@ def _logo_reader(path: str, mono: bool) -> ImageReader:
     return ImageReader(io.BytesIO(logo_jpeg(path, mono)))
 
 
+def _draw_logo(canvas: Canvas, el: Element, x: float, y: float, w: float, h: float, mono: bool) -> None:
+    """The logo is embedded once per PDF as a form and reused on every page (not decoded per badge)."""
+    name = f"cd-logo-{el.id}-{w:.2f}x{h:.2f}-{'mono' if mono else 'colour'}"
+    forms = canvas.__dict__.setdefault("_checkin_desk_forms", set())
+    if name not in forms:
+        canvas.beginForm(name, 0, 0, w, h)
+        canvas.drawImage(_logo_reader(el.file, mono), 0, 0, w, h, preserveAspectRatio=True, anchor="c")
+        canvas.endForm()
+        forms.add(name)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.doForm(name)
+    canvas.restoreState()
+
+
 def _is_rtl(text: str) -> bool:
     for ch in text:
         kind = unicodedata.bidirectional(ch)
@@ -193,9 +208,7 @@ def draw_badge(
                 snap=(snap, page_height) if snap else None,
             )
         elif el.kind == "logo":
-            canvas.drawImage(
-                _logo_reader(el.file, mono), x, y_top - h, w, h, preserveAspectRatio=True, anchor="c"
-            )
+            _draw_logo(canvas, el, x, y_top - h, w, h, mono)
 
 
 def _cut_marks(canvas: Canvas, x: float, y_top: float, w: float, h: float) -> None:
