@@ -6,6 +6,7 @@ what to check. Only the network transport reads the printer's status back (DLE E
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -61,36 +62,40 @@ class Transport:
 
 
 class NetworkTransport(Transport):
-    """Raw TCP (port 9100), through escpos.printer.Network with short timeouts."""
+    """Raw TCP (port 9100) on a plain socket with short timeouts.
+
+    Not escpos.printer.Network: in python-escpos 3.1 its open() drops the socket without closing it when
+    the connection fails (a ResourceWarning per retry), and it offers nothing beyond sendall/recv.
+    """
 
     bidirectional = True
 
     def __init__(self, printer, timeouts):
         super().__init__(printer, timeouts)
         self.host, self.port = parse_host_port(printer.target)
-        self.device = None
+        self.sock: socket.socket | None = None
         self.bidirectional = bool(printer.options.get("status", True))
 
     def open(self) -> None:
-        escpos = _escpos.printer_module()
-        exceptions = _escpos.exceptions_module()
-        self.device = escpos.Network(self.host, self.port, timeout=self.timeouts.connect)
         try:
-            self.device.open()
-        except exceptions.DeviceNotFoundError as exc:
-            reason = str(exc.__cause__ or exc).splitlines()[-1]
-            if isinstance(exc.__cause__, TimeoutError | socket.timeout):
-                reason = f"no answer within {self.timeouts.connect:g} s"
-            self.device = None
+            self.sock = socket.create_connection((self.host, self.port), timeout=self.timeouts.connect)
+        except TimeoutError as exc:
+            raise self.error(
+                f"cannot connect to {self.host}:{self.port} (no answer within {self.timeouts.connect:g} s); "
+                "check that it is switched on, on the same network, and that the address is right"
+            ) from exc
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
             raise self.error(
                 f"cannot connect to {self.host}:{self.port} ({reason}); check that it is switched on, "
                 "on the same network, and that the address is right"
             ) from exc
-        self.device.device.settimeout(self.timeouts.io)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.settimeout(self.timeouts.io)
 
     def write(self, data: bytes) -> None:
         try:
-            self.device._raw(data)
+            self.sock.sendall(data)
         except TimeoutError as exc:
             raise self.error(
                 f"stopped taking data for {self.timeouts.io:g} s (stalled); check it for a jam or an error light"
@@ -101,7 +106,7 @@ class NetworkTransport(Transport):
             ) from exc
 
     def status(self) -> PrinterStatus:
-        sock: socket.socket = self.device.device
+        sock = self.sock
         deadline = time.monotonic() + self.timeouts.status
         try:
             sock.sendall(QUERY_ALL)
@@ -134,12 +139,10 @@ class NetworkTransport(Transport):
             )
 
     def close(self) -> None:
-        if self.device is not None:
-            try:
-                self.device.close()
-            except OSError:
-                pass
-            self.device = None
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+            self.sock = None
 
 
 class EscposDeviceTransport(Transport):
