@@ -1,0 +1,83 @@
+"""Badges: templates, text in every script, one reportlab renderer for PDF and thermal printers.
+
+The printing engine builds on exactly these four functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PIL import Image
+
+from ..domain import Attendee, EventInfo
+from .fonts import warm_up
+from .pdf import MM, render_pdf
+from .raster import page_scale, png_bytes, render_page, to_thermal
+from .template import Template, TemplateError, load_template, template_names
+
+__all__ = [
+    "Template",
+    "TemplateError",
+    "load_template",
+    "render_badge_pdf",
+    "render_badge_raster",
+    "render_preview_png",
+    "template_names",
+    "warm_up",
+]
+
+
+def _template(template: str | Template) -> Template:
+    return template if isinstance(template, Template) else load_template(template)
+
+
+def render_badge_pdf(
+    attendees: Sequence[Attendee],
+    *,
+    event: EventInfo,
+    categories: dict[str, Any],
+    template: str | Template = "a6",
+) -> bytes:
+    """A PDF with one badge per page, or a grid of badges per page for sheet templates (a4-sheet)."""
+    return render_pdf(list(attendees), event=event, categories=categories, template=_template(template))
+
+
+def render_badge_raster(
+    attendee: Attendee,
+    *,
+    event: EventInfo,
+    categories: dict[str, Any],
+    template: str | Template = "thermal-80",
+    width_dots: int = 576,
+    dpi: int = 203,
+) -> Image.Image:
+    """The badge as a thermal printer prints it: mode "1" (PIL: 0 is black), exactly width_dots wide."""
+    tpl = _template(template)
+    if tpl.sheet is not None:
+        raise TemplateError(f"template {tpl.name!r} is a sheet of badges: it cannot go to a roll printer")
+    scale = page_scale(tpl.width * MM, width_dots, dpi)
+    pdf = render_pdf(
+        [attendee],
+        event=event,
+        categories=categories,
+        template=tpl,
+        mono=True,
+        compress=False,
+        snap=1 / scale,
+    )
+    return to_thermal(render_page(pdf, scale, grey=True), width_dots)
+
+
+def render_preview_png(
+    attendee: Attendee,
+    *,
+    event: EventInfo,
+    categories: dict[str, Any],
+    template: str | Template = "a6",
+    dpi: int = 150,
+) -> bytes:
+    """A PNG preview for the screen, in the template's own mode (colour, or grey for thermal templates)."""
+    tpl = _template(template)
+    pdf = render_pdf([attendee], event=event, categories=categories, template=tpl, compress=False)
+    return png_bytes(render_page(pdf, dpi / 72, grey=False))

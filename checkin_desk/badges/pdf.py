@@ -1,0 +1,251 @@
+"""The one badge renderer: reportlab draws every badge, for paper and (rasterised) for thermal printers."""
+
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from ..domain import Attendee, EventInfo
+from .assets import logo_image
+from .fields import badge_fields
+from .fitting import Fitted, fit_text
+from .qr import draw_qr
+from .shaping import drop_uncovered
+from .template import Element, Template
+
+log = logging.getLogger(__name__)
+MM = 72 / 25.4
+CUT_MARK = 4 * MM
+
+
+def _rgb(value: str) -> tuple[float, float, float]:
+    return int(value[1:3], 16) / 255, int(value[3:5], 16) / 255, int(value[5:7], 16) / 255
+
+
+def resolve_colour(value: str, mono_value: str | None, category: str, mono: bool) -> tuple[float, ...] | None:
+    """An element's colour as RGB 0..1, None for 'none'. In mono, dark is black and light is white."""
+    if mono:
+        if mono_value is None:
+            if value in ("none", "black", "white"):
+                mono_value = value
+            elif value == "category":
+                mono_value = "black"
+            else:
+                r, g, b = _rgb(value)
+                mono_value = "black" if 0.299 * r + 0.587 * g + 0.114 * b < 0.6 else "white"
+        value = mono_value
+    if value == "none":
+        return None
+    if value == "category":
+        value = category
+    if value == "black":
+        return (0.0, 0.0, 0.0)
+    if value == "white":
+        return (1.0, 1.0, 1.0)
+    return _rgb(value)
+
+
+@lru_cache(maxsize=4096)
+def _fit(
+    text: str, box: tuple[float, float], sizes: tuple[float, float, float | None], lines: int, weight: str
+) -> Fitted:
+    return fit_text(
+        text,
+        width=box[0],
+        height=box[1],
+        max_size=sizes[0],
+        min_size=sizes[1],
+        floor_size=sizes[2],
+        max_lines=lines,
+        weight=weight,
+    )
+
+
+@lru_cache(maxsize=16)
+def _logo_reader(path: str, mono: bool) -> ImageReader:
+    return ImageReader(logo_image(path, mono))
+
+
+def _is_rtl(text: str) -> bool:
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def text_for(el: Element, values: dict[str, str], code: str) -> str:
+    """The element's text for this attendee, cleaned, drawable, or its first non-empty fallback."""
+    weight = "bold" if el.bold else "regular"
+    for source in (el.text, *el.fallback):
+        text = source.format_map(values)
+        if el.uppercase:
+            text = text.upper()
+        text = drop_uncovered(text, weight, who=code, field=el.id)
+        if text:
+            return text
+    return ""
+
+
+def draw_text(
+    canvas: Canvas,
+    el: Element,
+    text: str,
+    box: tuple[float, float, float, float],
+    colour: tuple[float, ...],
+    code: str,
+) -> Fitted:
+    x, y_top, w, h = box
+    weight = "bold" if el.bold else "regular"
+    fitted = _fit(text, (w, h), (el.max_size, el.min_size, el.floor_size), el.max_lines, weight)
+    if fitted.shortened:
+        log.warning(
+            "badge %s: %s shortened to fit: %r", code, el.id, " / ".join(line.text for line in fitted.lines)
+        )
+    if not fitted.lines:
+        return fitted
+    size = fitted.size
+    block = fitted.height()
+    if el.valign == "top":
+        top = y_top
+    elif el.valign == "bottom":
+        top = y_top - h + block
+    else:
+        top = y_top - (h - block) / 2
+    canvas.setFillColorRGB(*colour)
+    align = el.align
+    if align == "start":
+        align = "right" if _is_rtl(text) else "left"
+    for line in fitted.lines:
+        baseline = top - line.ascent * size
+        width = line.width * size
+        left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
+        for part, face in line.runs:
+            canvas.setFont(face.name, size)
+            canvas.drawString(left, baseline, part)
+            left += face.width(part, size)
+        top = baseline - line.descent * size - fitted.size * 0.08
+    return fitted
+
+
+def draw_badge(
+    canvas: Canvas,
+    attendee: Attendee,
+    *,
+    event: EventInfo,
+    categories: dict[str, Any],
+    template: Template,
+    mono: bool,
+    left: float = 0.0,
+    top: float | None = None,
+    snap: float | None = None,
+) -> None:
+    """Draw one badge with its top-left corner at (left, top) points on the current page."""
+    page_height = top if top is not None else template.height * MM
+    top = page_height
+    values = badge_fields(attendee, event, categories, template.label_language)
+    category = values["_colour"]
+    code = attendee.code
+    for el in template.elements:
+        box = (left + el.x * MM, top - el.y * MM, el.w * MM, el.h * MM)
+        x, y_top, w, h = box
+        if el.kind == "rect":
+            fill = resolve_colour(el.fill, el.mono_fill, category, mono)
+            if fill is not None:
+                canvas.setFillColorRGB(*fill)
+                if el.radius:
+                    canvas.roundRect(x, y_top - h, w, h, el.radius * MM, stroke=0, fill=1)
+                else:
+                    canvas.rect(x, y_top - h, w, h, stroke=0, fill=1)
+        elif el.kind == "text":
+            colour = resolve_colour(el.colour, el.mono_colour, category, mono)
+            text = text_for(el, values, code)
+            if text and colour is not None:
+                draw_text(canvas, el, text, box, colour, code)
+        elif el.kind == "qr":
+            data = el.data.format_map(values)
+            draw_qr(
+                canvas,
+                data,
+                x=x,
+                y_top=y_top,
+                size=min(w, h),
+                level=el.error_correction,
+                quiet_zone=el.quiet_zone,
+                snap=(snap, page_height) if snap else None,
+            )
+        elif el.kind == "logo":
+            canvas.drawImage(
+                _logo_reader(el.file, mono), x, y_top - h, w, h, preserveAspectRatio=True, anchor="c"
+            )
+
+
+def _cut_marks(canvas: Canvas, x: float, y_top: float, w: float, h: float) -> None:
+    canvas.setStrokeColorRGB(0.5, 0.5, 0.5)
+    canvas.setLineWidth(0.3)
+    gap = 1 * MM
+    for cx, sx in ((x, -1), (x + w, 1)):
+        for cy, sy in ((y_top, 1), (y_top - h, -1)):
+            canvas.line(cx + sx * gap, cy, cx + sx * (gap + CUT_MARK), cy)
+            canvas.line(cx, cy + sy * gap, cx, cy + sy * (gap + CUT_MARK))
+
+
+def render_pdf(
+    attendees: Sequence[Attendee],
+    *,
+    event: EventInfo,
+    categories: dict[str, Any],
+    template: Template,
+    mono: bool | None = None,
+    compress: bool = True,
+    snap: float | None = None,
+) -> bytes:
+    """A PDF of the badges: one per page, or a grid per page for sheet templates."""
+    mono = template.mode == "mono" if mono is None else mono
+    out = io.BytesIO()
+    sheet = template.sheet
+    page = (
+        (sheet.page_width * MM, sheet.page_height * MM)
+        if sheet
+        else (template.width * MM, template.height * MM)
+    )
+    canvas = Canvas(out, pagesize=page, pageCompression=1 if compress else 0, invariant=1)
+    canvas.setTitle(f"Badges - {event.name}")
+    canvas.setCreator("checkin-desk")
+    if not attendees:
+        canvas.showPage()
+    if sheet is None:
+        for attendee in attendees:
+            draw_badge(
+                canvas, attendee, event=event, categories=categories, template=template, mono=mono, snap=snap
+            )
+            canvas.showPage()
+    else:
+        slots = sheet.origins(template.width, template.height)
+        for start in range(0, len(attendees), len(slots)):
+            for attendee, (sx, sy) in zip(attendees[start : start + len(slots)], slots, strict=False):
+                left, top = sx * MM, page[1] - sy * MM
+                if sheet.cut_marks:
+                    _cut_marks(canvas, left, top, template.width * MM, template.height * MM)
+                draw_badge(
+                    canvas,
+                    attendee,
+                    event=event,
+                    categories=categories,
+                    template=template,
+                    mono=mono,
+                    left=left,
+                    top=top,
+                )
+            canvas.showPage()
+    canvas.save()
+    return out.getvalue()

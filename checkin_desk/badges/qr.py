@@ -1,0 +1,71 @@
+"""QR codes drawn as vector squares (crisp at any dpi), the module matrix cached per code."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
+
+_LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
+
+
+@lru_cache(maxsize=4096)
+def qr_runs(data: str, level: str = "Q") -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """(modules per side, dark runs as (row, first column, length)) for data, without quiet zone."""
+    code = qrcode.QRCode(error_correction=_LEVELS[level], border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    modules = code.modules
+    runs = []
+    for r, row in enumerate(modules):
+        c = 0
+        n = len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+    return len(modules), tuple(runs)
+
+
+def draw_qr(
+    canvas,
+    data: str,
+    *,
+    x: float,
+    y_top: float,
+    size: float,
+    level: str,
+    quiet_zone: int,
+    snap: tuple[float, float] | None = None,
+) -> None:
+    """Draw the code in a size x size square (points) whose top-left is (x, y_top), quiet zone included.
+
+    snap: (device pixel size, page height) in points; when given, modules are a whole number of pixels and
+    start on the pixel grid (counted from the page's top-left), so every module prints the same width.
+    """
+    count, runs = qr_runs(data, level)
+    total = count + 2 * quiet_zone
+    module = size / total
+    if snap:
+        pixel, page_height = snap
+        whole = int(module / pixel)
+        if whole >= 2:
+            module = whole * pixel
+    offset = (size - module * total) / 2 + quiet_zone * module
+    left = x + offset
+    top = y_top - offset
+    if snap:
+        left = round(left / pixel) * pixel
+        top = page_height - round((page_height - top) / pixel) * pixel
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y_top - size, size, size, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for r, c, length in runs:
+        path.rect(left + c * module, top - (r + 1) * module, length * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
