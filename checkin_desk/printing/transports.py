@@ -151,6 +151,12 @@ class EscposDeviceTransport(Transport):
     def open(self) -> None:
         escpos = _escpos.printer_module()
         p, opts = self.printer, self.printer.options
+        # python-escpos 3.1 makes the object, then fails in open() and again in __del__ -> close() when
+        # pyusb / pyserial is missing: check first, and never make the object.
+        missing = {"escpos-usb": ("Usb", "USB device", "pyusb (pip install pyusb) and libusb"),
+                   "escpos-serial": ("Serial", "serial port", "pyserial (pip install pyserial)")}.get(p.kind)  # fmt: skip
+        if missing and not getattr(escpos, missing[0]).is_usable():
+            raise self.error(f"cannot open {missing[1]} {p.target} ({missing[2]} not installed); install it")
         try:
             if p.kind == "escpos-usb":
                 vid, pid = parse_usb_id(p.target)
