@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--desk", action="append", dest="desks", metavar="DESK",
                      help="only this desk prints on it (repeatable; default every desk)")  # fmt: skip
     add.add_argument("--baudrate", type=int, help="serial speed (default 9600)")
+    add.add_argument("--lp-option", action="append", dest="lp_options", metavar="OPT",
+                     help="an `lp -o` option for CUPS printers, e.g. media=A6 (repeatable)")  # fmt: skip
     add.add_argument("--no-status", action="store_true", help="the network printer cannot answer DLE EOT")
     add.add_argument("--disabled", action="store_true", help="keep it configured but out of the pool")
     add.add_argument("--replace", action="store_true", help="replace a printer of the same name")
@@ -90,6 +92,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         options["desks"] = args.desks
     if args.baudrate:
         options["baudrate"] = args.baudrate
+    if args.lp_options:
+        options["lp_options"] = args.lp_options
     if args.no_status:
         options["status"] = False
     profile = args.profile

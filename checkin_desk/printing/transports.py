@@ -207,6 +207,8 @@ def lp_submit(printer: PrinterConfig, data: bytes, *, raw: bool, title: str, tim
     cmd = [lp, "-d", printer.target, "-t", title]
     if raw:
         cmd += ["-o", "raw"]
+    for option in printer.options.get("lp_options", []):  # e.g. media=A6, fit-to-page
+        cmd += ["-o", str(option)]
     try:
         done = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
