@@ -12,7 +12,12 @@ from . import CommandError, UsageError
 from ._common import desk_name, open_store, operator_name
 
 TARGETS = (
-    ("escpos_network", "escpos-network", "HOST[:PORT]", "ESC/POS printer on the network (raw TCP, port 9100)"),
+    (
+        "escpos_network",
+        "escpos-network",
+        "HOST[:PORT]",
+        "ESC/POS printer on the network (raw TCP, port 9100)",
+    ),
     ("escpos_usb", "escpos-usb", "VID:PID", "ESC/POS printer on USB (ids in hex, see lsusb)"),
     ("escpos_serial", "escpos-serial", "DEV", "ESC/POS printer on a serial port, e.g. /dev/ttyUSB0"),
     ("escpos_file", "escpos-file", "PATH", "ESC/POS printer behind a device file, e.g. /dev/usb/lp0"),
@@ -34,11 +39,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--profile", help="thermal printer profile (see `printers profiles`); default TM-T20II")
     add.add_argument("--template", help="badge template (default: the profile's, or a6 for PDF)")
     add.add_argument("--pool-order", type=int, default=0, help="position in the desk's pool, lower first")
-    add.add_argument("--desk", action="append", dest="desks", metavar="DESK",
-                     help="only this desk prints on it (repeatable; default every desk)")  # fmt: skip
+    add.add_argument(
+        "--desk",
+        action="append",
+        dest="desks",
+        metavar="DESK",
+        help="only this desk prints on it (repeatable; default every desk)",
+    )
     add.add_argument("--baudrate", type=int, help="serial speed (default 9600)")
-    add.add_argument("--lp-option", action="append", dest="lp_options", metavar="OPT",
-                     help="an `lp -o` option for CUPS printers, e.g. media=A6 (repeatable)")  # fmt: skip
+    add.add_argument(
+        "--lp-option",
+        action="append",
+        dest="lp_options",
+        metavar="OPT",
+        help="an `lp -o` option for CUPS printers, e.g. media=A6 (repeatable)",
+    )
     add.add_argument("--no-status", action="store_true", help="the network printer cannot answer DLE EOT")
     add.add_argument("--disabled", action="store_true", help="keep it configured but out of the pool")
     add.add_argument("--replace", action="store_true", help="replace a printer of the same name")
@@ -66,12 +81,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     emu = psub.add_parser("emulate", help="run a network thermal printer on loopback (PNG per badge)")
     emu.add_argument("--port", type=int, default=9100)
     emu.add_argument("--host", default="127.0.0.1")
-    emu.add_argument("--out", required=True, metavar="DIR", help="folder for the badges (badge-0001.png, ...)")
+    emu.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the badges (badge-0001.png, ...)"
+    )
     mode = emu.add_mutually_exclusive_group()
-    mode.add_argument("--refuse", action="store_const", const="refuse", dest="mode", help="refuse connections")
+    mode.add_argument(
+        "--refuse", action="store_const", const="refuse", dest="mode", help="refuse connections"
+    )
     mode.add_argument("--stall", action="store_const", const="stall", dest="mode", help="accept, never read")
-    mode.add_argument("--paper-out", action="store_const", const="paper-out", dest="mode",
-                      help="answer out of paper, print nothing")  # fmt: skip
+    mode.add_argument(
+        "--paper-out",
+        action="store_const",
+        const="paper-out",
+        dest="mode",
+        help="answer out of paper, print nothing",
+    )
     emu.add_argument("--exit-after", type=int, metavar="N", help="stop after N badges")
     emu.set_defaults(handler=cmd_emulate, mode="normal")
 
@@ -99,8 +123,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     profile = args.profile
     if kind.startswith("escpos") and profile is None:
         profile = "TM-T20II"
-    config = PrinterConfig(args.name, kind, target, profile, args.template, args.pool_order, not args.disabled,
-                           options)  # fmt: skip
+    config = PrinterConfig(
+        args.name, kind, target, profile, args.template, args.pool_order, not args.disabled, options
+    )
     with _store(args) as store:
         try:
             config = add_printer(store, config, replace=args.replace)
@@ -120,8 +145,17 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     rows = [("NAME", "KIND", "TARGET", "PROFILE", "POOL", "STATE", "DESKS")]
     for p in printers:
-        rows.append((p.name, p.kind, p.target, p.profile or "-", str(p.pool_order),
-                     "enabled" if p.enabled else "disabled", ",".join(p.desks) or "all"))  # fmt: skip
+        rows.append(
+            (
+                p.name,
+                p.kind,
+                p.target,
+                p.profile or "-",
+                str(p.pool_order),
+                "enabled" if p.enabled else "disabled",
+                ",".join(p.desks) or "all",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -145,7 +179,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
     for p in PROFILES.values():
         cut = "partial cut" if p.cutter else "no cutter"
-        print(f"{p.name:<18} {p.width_dots} dots at {p.dpi} dpi ({p.width_mm:.0f} mm), {cut} - {p.description}")
+        print(
+            f"{p.name:<18} {p.width_dots} dots at {p.dpi} dpi ({p.width_mm:.0f} mm), {cut} - {p.description}"
+        )
     return 0
 
 
@@ -159,11 +195,20 @@ def cmd_test(args: argparse.Namespace) -> int:
             printer = get_printer(store, args.name)
         except UnknownPrinter as exc:
             raise CommandError(str(exc)) from None
-        sample = Attendee("TEST-0001", "Badge", "Test", store.event().name, job_title=f"{printer.name}",
-                          category="visitor")  # fmt: skip
+        sample = Attendee(
+            "TEST-0001", "Badge", "Test", store.event().name, job_title=f"{printer.name}", category="visitor"
+        )
         try:
-            note = send_badge(printer, sample, event=store.event(), categories=store.categories(), template=None,
-                              renderer=BadgeRenderer(), timeouts=Timeouts(), label=f"test-{printer.name}")  # fmt: skip
+            note = send_badge(
+                printer,
+                sample,
+                event=store.event(),
+                categories=store.categories(),
+                template=None,
+                renderer=BadgeRenderer(),
+                timeouts=Timeouts(),
+                label=f"test-{printer.name}",
+            )
         except (PrintError, RenderError) as exc:
             raise CommandError(str(exc)) from None
     print(f"printer {printer.name}: test badge printed ({note})")
@@ -181,8 +226,10 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     for job in listed:
         extra = f" - {job.last_error}" if job.last_error and job.state != "printed" else ""
         kind = " reprint" if job.reprint else ""
-        print(f"#{job.id} {job.state:<8} {job.attendee_code} on {job.printer or '-'} "
-              f"({job.attempts} attempts){kind}{extra}")  # fmt: skip
+        print(
+            f"#{job.id} {job.state:<8} {job.attendee_code} on {job.printer or '-'} "
+            f"({job.attempts} attempts){kind}{extra}"
+        )
     return 0
 
 
@@ -214,9 +261,11 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     seen = 0
     try:
         while args.exit_after is None or seen < args.exit_after:
-            emulator.wait_for(lambda e: len(e.badges) > seen, timeout=1.0)
+            emulator.wait_for(lambda e, s=seen: len(e.badges) > s, timeout=1.0)
             for badge in emulator.badges[seen:]:
-                print(f"badge {badge.number}: {badge.size[0]}x{badge.size[1]} dots -> {badge.path}", flush=True)
+                print(
+                    f"badge {badge.number}: {badge.size[0]}x{badge.size[1]} dots -> {badge.path}", flush=True
+                )
             seen = len(emulator.badges)
     except KeyboardInterrupt:
         pass
@@ -244,9 +293,16 @@ def cmd_print(args: argparse.Namespace) -> int:
         ).fetchone()[0]
         if printed_before and not args.reason:
             raise UsageError(f"{attendee.code}'s badge was printed before: a reprint needs --reason")
-        job_id = create_job(store, attendee.code, desk, printer=args.printer, template=args.template,
-                            reprint=bool(printed_before), reason=args.reason,
-                            allowed_by=operator_name(args) or None)  # fmt: skip
+        job_id = create_job(
+            store,
+            attendee.code,
+            desk,
+            printer=args.printer,
+            template=args.template,
+            reprint=bool(printed_before),
+            reason=args.reason,
+            allowed_by=operator_name(args) or None,
+        )
         job = Dispatcher(store, desk).attempt(get_job(store, job_id))
     if job.state == "printed":
         print(f"badge of {attendee.code} printed on {job.printer} (job #{job.id})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..clock import iso, utc_now
@@ -35,14 +35,21 @@ def exponential_backoff(base: float = 2.0, cap: float = 60.0) -> Callable[[int],
 @dataclass
 class DispatchSettings:
     max_attempts: int = 3  # failures on one printer before the job moves to the next of the pool
-    backoff: Callable[[int], float] = exponential_backoff()
-    timeouts: Timeouts = Timeouts()
+    backoff: Callable[[int], float] = field(default_factory=exponential_backoff)
+    timeouts: Timeouts = field(default_factory=Timeouts)
     down_for: float = 30.0  # seconds a printer that lost a job is passed over for new jobs
 
 
 class Dispatcher:
-    def __init__(self, store: Store, desk: str, *, settings: DispatchSettings | None = None,
-                 renderer: Renderer | None = None, clock: Callable[[], datetime] = utc_now):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        desk: str,
+        *,
+        settings: DispatchSettings | None = None,
+        renderer: Renderer | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ):
         self.store = store
         self.desk = desk
         self.settings = settings or DispatchSettings()
@@ -92,8 +99,11 @@ class Dispatcher:
         pool = registry.pool(self.store, self.desk)
         printer = self.choose(job, pool)
         if printer is None:
-            queue.note_waiting(self.store, job.id, f"no printer is configured for desk {self.desk}; "
-                               "add one with `checkin-desk printers add`")  # fmt: skip
+            queue.note_waiting(
+                self.store,
+                job.id,
+                f"no printer is configured for desk {self.desk}; add one with `checkin-desk printers add`",
+            )
             return queue.get_job(self.store, job.id)
         attendee = self.store.lookup(job.attendee_code)
         same_printer = printer.name == job.printer
@@ -106,9 +116,16 @@ class Dispatcher:
             queue.mark_failed(self.store, job.id, f"no attendee with code {job.attendee_code} any more")
             return queue.get_job(self.store, job.id)
         try:
-            note = send_badge(printer, attendee, event=self.store.event(), categories=self.store.categories(),
-                              template=job.template, renderer=self.renderer, timeouts=self.settings.timeouts,
-                              label=f"badge-{job.id:06d}-{attendee.code}")  # fmt: skip
+            note = send_badge(
+                printer,
+                attendee,
+                event=self.store.event(),
+                categories=self.store.categories(),
+                template=job.template,
+                renderer=self.renderer,
+                timeouts=self.settings.timeouts,
+                label=f"badge-{job.id:06d}-{attendee.code}",
+            )
         except RenderError as exc:
             log.error("job %s: %s", job.id, exc)
             queue.mark_failed(self.store, job.id, str(exc))
@@ -116,8 +133,13 @@ class Dispatcher:
             self._failed(job, printer, printer_attempts + 1, exc, pool)
         except Exception as exc:  # a bug: keep the job, say what happened
             log.exception("job %s: unexpected error on printer %s", job.id, printer.name)
-            self._failed(job, printer, printer_attempts + 1, PrintError(printer.name, f"unexpected error: {exc!r}"),
-                         pool)  # fmt: skip
+            self._failed(
+                job,
+                printer,
+                printer_attempts + 1,
+                PrintError(printer.name, f"unexpected error: {exc!r}"),
+                pool,
+            )
         else:
             log.info("job %s printed on %s: %s", job.id, printer.name, note)
             self.down.pop(printer.name, None)
@@ -125,8 +147,9 @@ class Dispatcher:
             queue.mark_printed(self.store, job.id, iso(self.clock()))
         return queue.get_job(self.store, job.id)
 
-    def _failed(self, job: JobInfo, printer: PrinterConfig, failures: int, exc: PrintError,
-                pool: list[PrinterConfig]) -> None:  # fmt: skip
+    def _failed(
+        self, job: JobInfo, printer: PrinterConfig, failures: int, exc: PrintError, pool: list[PrinterConfig]
+    ) -> None:
         now = self.clock()
         message = str(exc)
         self.problems[printer.name] = message
@@ -137,10 +160,21 @@ class Dispatcher:
                 self.down[printer.name] = now + timedelta(seconds=self.settings.down_for)
                 # Straight to a printer that looks fine; wait first if it failed recently too.
                 delay = self.settings.backoff(failures) if self._is_down(target.name) else 0.0
-                queue.mark_retry(self.store, job.id, error=f"{message}; moved to printer {target.name}",
-                                 printer=target.name, printer_attempts=0,
-                                 next_attempt_at=iso(now + timedelta(seconds=delay)) if delay else None)  # fmt: skip
+                queue.mark_retry(
+                    self.store,
+                    job.id,
+                    error=f"{message}; moved to printer {target.name}",
+                    printer=target.name,
+                    printer_attempts=0,
+                    next_attempt_at=iso(now + timedelta(seconds=delay)) if delay else None,
+                )
                 return
         delay = self.settings.backoff(failures)
-        queue.mark_retry(self.store, job.id, error=message, printer=printer.name, printer_attempts=failures,
-                         next_attempt_at=iso(now + timedelta(seconds=delay)))  # fmt: skip
+        queue.mark_retry(
+            self.store,
+            job.id,
+            error=message,
+            printer=printer.name,
+            printer_attempts=failures,
+            next_attempt_at=iso(now + timedelta(seconds=delay)),
+        )

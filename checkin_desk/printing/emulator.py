@@ -16,6 +16,7 @@ and, once, `drop_next_job(after_bytes)`: disappear in the middle of the next job
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
 import selectors
@@ -66,8 +67,15 @@ class _Conn:
 
 
 class PrinterEmulator:
-    def __init__(self, out_dir: str | Path | None, *, host: str = "127.0.0.1", port: int = 0,
-                 mode: Mode | str = Mode.NORMAL, save_png: bool = True):  # fmt: skip
+    def __init__(
+        self,
+        out_dir: str | Path | None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        mode: Mode | str = Mode.NORMAL,
+        save_png: bool = True,
+    ):
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.host = host
         self.port = port
@@ -157,10 +165,8 @@ class PrinterEmulator:
             return self._cond.wait_for(lambda: predicate(self), timeout)
 
     def _poke(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._waker_w.send(b"x")
-        except OSError:
-            pass
 
     # -- the loop (emulator thread) ----------------------------------------------------------------
 
@@ -219,8 +225,11 @@ class PrinterEmulator:
             self._cond.notify_all()
         sock.setblocking(False)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.parser = Parser(lambda img, c=conn: c.job.bands.append(img), lambda c=conn: self._cut(c),
-                             lambda n, c=conn: self._status(c, n))  # fmt: skip
+        conn.parser = Parser(
+            lambda img, c=conn: c.job.bands.append(img),
+            lambda c=conn: self._cut(c),
+            lambda n, c=conn: self._status(c, n),
+        )
         self._conns[sock] = conn
         self._sel.register(sock, selectors.EVENT_READ, "conn")
 
@@ -249,10 +258,8 @@ class PrinterEmulator:
         with self._cond:
             self.status_queries += 1
             answers = PAPER_OUT if self.mode is Mode.PAPER_OUT else READY
-        try:
+        with contextlib.suppress(OSError):
             conn.sock.sendall(bytes([answers.get(n, 0x12)]))
-        except OSError:
-            pass
 
     def _cut(self, conn: _Conn) -> None:
         job, conn.job = conn.job, ParsedJob()
@@ -295,10 +302,8 @@ class PrinterEmulator:
 
     @staticmethod
     def _reset(sock: socket.socket) -> None:
-        try:  # RST rather than FIN: like a printer switched off
+        with contextlib.suppress(OSError):  # RST rather than FIN: like a printer switched off
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
         sock.close()
 
 

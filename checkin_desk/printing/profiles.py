@@ -41,7 +41,7 @@ PROFILES: dict[str, Profile] = {
             203,
             cutter=False,
             template="thermal-58",
-        ),  # fmt: skip
+        ),
         Profile("generic-80", "generic 80 mm printer with cutter", 576, 203, cutter=True),
     )
 }

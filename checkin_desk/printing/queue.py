@@ -85,19 +85,35 @@ def next_job(store: Store, desk: str) -> JobInfo | None:
     return _job(row) if row else None
 
 
-def create_job(store: Store, attendee_code: str, desk: str, *, printer: str | None = None,
-               template: str | None = None, reprint: bool = False, reason: str | None = None,
-               allowed_by: str | None = None) -> int:  # fmt: skip
+def create_job(
+    store: Store,
+    attendee_code: str,
+    desk: str,
+    *,
+    printer: str | None = None,
+    template: str | None = None,
+    reprint: bool = False,
+    reason: str | None = None,
+    allowed_by: str | None = None,
+) -> int:
     with store.transaction() as conn:
         return store.insert_print_job(
             conn,
-            {"uuid": str(uuid.uuid4()), "attendee_code": attendee_code, "desk": desk, "printer": printer,
-             "template": template, "reprint": int(reprint), "reason": reason, "allowed_by": allowed_by},
-        )  # fmt: skip
+            {
+                "uuid": str(uuid.uuid4()),
+                "attendee_code": attendee_code,
+                "desk": desk,
+                "printer": printer,
+                "template": template,
+                "reprint": int(reprint),
+                "reason": reason,
+                "allowed_by": allowed_by,
+            },
+        )
 
 
 def requeue_interrupted(store: Store, desk: str) -> list[int]:
-    """Jobs left 'sending' by a desk that stopped (crash, power cut): queued again, at the head of the line."""
+    """Jobs left 'sending' by a desk that stopped (crash, power cut): queued again, first in line."""
     with store.transaction() as conn:
         ids = [
             r[0]
@@ -124,19 +140,42 @@ def _update(store: Store, job_id: int, expect: str, **values: Any) -> bool:
 
 def claim(store: Store, job: JobInfo, printer: str, printer_attempts: int) -> bool:
     """queued -> sending on `printer`. False when somebody else changed the job meanwhile."""
-    return _update(store, job.id, "queued", state="sending", printer=printer, attempts=job.attempts + 1,
-                   printer_attempts=printer_attempts)  # fmt: skip
+    return _update(
+        store,
+        job.id,
+        "queued",
+        state="sending",
+        printer=printer,
+        attempts=job.attempts + 1,
+        printer_attempts=printer_attempts,
+    )
 
 
 def mark_printed(store: Store, job_id: int, printed_at: str) -> bool:
-    return _update(store, job_id, "sending", state="printed", printed_at=printed_at, last_error=None,
-                   next_attempt_at=None)  # fmt: skip
+    return _update(
+        store,
+        job_id,
+        "sending",
+        state="printed",
+        printed_at=printed_at,
+        last_error=None,
+        next_attempt_at=None,
+    )
 
 
-def mark_retry(store: Store, job_id: int, *, error: str, printer: str, printer_attempts: int,
-               next_attempt_at: str | None) -> bool:  # fmt: skip
-    return _update(store, job_id, "sending", state="queued", last_error=error, printer=printer,
-                   printer_attempts=printer_attempts, next_attempt_at=next_attempt_at)  # fmt: skip
+def mark_retry(
+    store: Store, job_id: int, *, error: str, printer: str, printer_attempts: int, next_attempt_at: str | None
+) -> bool:
+    return _update(
+        store,
+        job_id,
+        "sending",
+        state="queued",
+        last_error=error,
+        printer=printer,
+        printer_attempts=printer_attempts,
+        next_attempt_at=next_attempt_at,
+    )
 
 
 def mark_failed(store: Store, job_id: int, error: str, *, expect: str = "sending") -> bool:

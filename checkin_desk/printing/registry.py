@@ -95,8 +95,16 @@ def validate(config: PrinterConfig) -> PrinterConfig:
         profile = get_profile(profile).name  # UnknownProfile is a ValueError
     elif profile:
         raise ValueError(f"printer {config.name}: a profile only applies to ESC/POS printers")
-    return PrinterConfig(config.name, config.kind, target, profile, config.template, config.pool_order,
-                         config.enabled, dict(config.options))  # fmt: skip
+    return PrinterConfig(
+        config.name,
+        config.kind,
+        target,
+        profile,
+        config.template,
+        config.pool_order,
+        config.enabled,
+        dict(config.options),
+    )
 
 
 def _from_row(row: dict[str, Any]) -> PrinterConfig:
@@ -119,11 +127,20 @@ def add_printer(store: Store, config: PrinterConfig, *, replace: bool = False) -
         if exists and not replace:
             raise ValueError(f"a printer named {config.name!r} already exists (use --replace to change it)")
         conn.execute(
-            "INSERT OR REPLACE INTO printers (name, kind, target, profile, template, pool_order, enabled, options)"
+            "INSERT OR REPLACE INTO printers"
+            " (name, kind, target, profile, template, pool_order, enabled, options)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (config.name, config.kind, config.target, config.profile, config.template, config.pool_order,
-             int(config.enabled), json.dumps(config.options, ensure_ascii=False)),
-        )  # fmt: skip
+            (
+                config.name,
+                config.kind,
+                config.target,
+                config.profile,
+                config.template,
+                config.pool_order,
+                int(config.enabled),
+                json.dumps(config.options, ensure_ascii=False),
+            ),
+        )
     return config
 
 

@@ -1,7 +1,8 @@
-"""The one seam to the badge renderer (checkin_desk.badges): a raster for thermal printers, a PDF otherwise."""
+"""The one seam to the badge renderer (checkin_desk.badges): a raster for thermal printers, else a PDF."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -14,8 +15,16 @@ PDF_TEMPLATE = "a6"
 
 
 class Renderer(Protocol):
-    def raster(self, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any], template: str,
-               width_dots: int, dpi: int) -> Image.Image: ...  # fmt: skip
+    def raster(
+        self,
+        attendee: Attendee,
+        *,
+        event: EventInfo,
+        categories: Mapping[str, Any],
+        template: str,
+        width_dots: int,
+        dpi: int,
+    ) -> Image.Image: ...
 
     def pdf(
         self, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any], template: str
@@ -29,8 +38,14 @@ class BadgeRenderer:
         from .. import badges
 
         try:
-            image = badges.render_badge_raster(attendee, event=event, categories=dict(categories),
-                                               template=template, width_dots=width_dots, dpi=dpi)  # fmt: skip
+            image = badges.render_badge_raster(
+                attendee,
+                event=event,
+                categories=dict(categories),
+                template=template,
+                width_dots=width_dots,
+                dpi=dpi,
+            )
         except Exception as exc:
             raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
         if image.width != width_dots:
@@ -48,3 +63,10 @@ class BadgeRenderer:
             )
         except Exception as exc:
             raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
+
+    def warm_up(self) -> None:
+        """Load fonts and templates once (the first badge otherwise takes ~0.6 s longer)."""
+        sample = Attendee("WARM-UP", "Warm", "Up", "checkin-desk")
+        event = EventInfo("checkin-desk", ())
+        with contextlib.suppress(Exception):  # a real job reports any problem with its own message
+            self.raster(sample, event=event, categories={}, template="thermal-80", width_dots=576, dpi=203)

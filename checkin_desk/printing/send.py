@@ -16,17 +16,29 @@ from .render import PDF_TEMPLATE, Renderer
 from .transports import Timeouts, lp_submit, open_transport, write_atomically
 
 
-def escpos_bytes(printer: PrinterConfig, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any],
-                 template: str | None, renderer: Renderer) -> bytes:  # fmt: skip
+def escpos_bytes(
+    printer: PrinterConfig,
+    attendee: Attendee,
+    *,
+    event: EventInfo,
+    categories: Mapping[str, Any],
+    template: str | None,
+    renderer: Renderer,
+) -> bytes:
     try:
         profile = printer.get_profile()
     except UnknownProfile as exc:
         raise PrinterConfigError(
             printer.name, f"{exc}; fix it with `checkin-desk printers add --replace`"
         ) from exc
-    image = renderer.raster(attendee, event=event, categories=categories,
-                            template=template or printer.template or profile.template,
-                            width_dots=profile.width_dots, dpi=profile.dpi)  # fmt: skip
+    image = renderer.raster(
+        attendee,
+        event=event,
+        categories=categories,
+        template=template or printer.template or profile.template,
+        width_dots=profile.width_dots,
+        dpi=profile.dpi,
+    )
     return badge_job(image, cutter=profile.cutter, feed=profile.feed_lines)
 
 
@@ -54,17 +66,28 @@ def send_escpos(printer: PrinterConfig, data: bytes, timeouts: Timeouts) -> str:
         return f"{len(data)} bytes sent, printer ready{note}"
 
 
-def send_badge(printer: PrinterConfig, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any],
-               template: str | None, renderer: Renderer, timeouts: Timeouts, label: str) -> str:  # fmt: skip
+def send_badge(
+    printer: PrinterConfig,
+    attendee: Attendee,
+    *,
+    event: EventInfo,
+    categories: Mapping[str, Any],
+    template: str | None,
+    renderer: Renderer,
+    timeouts: Timeouts,
+    label: str,
+) -> str:
     """Print one badge; returns a short note of what happened. Raises PrintError or RenderError."""
     if printer.escpos:
-        data = escpos_bytes(printer, attendee, event=event, categories=categories, template=template,
-                            renderer=renderer)  # fmt: skip
+        data = escpos_bytes(
+            printer, attendee, event=event, categories=categories, template=template, renderer=renderer
+        )
         if printer.kind == "escpos-cups":
             return "CUPS " + (lp_submit(printer, data, raw=True, title=label) or "accepted the job")
         return send_escpos(printer, data, timeouts)
-    pdf = renderer.pdf(attendee, event=event, categories=categories,
-                       template=template or printer.template or PDF_TEMPLATE)  # fmt: skip
+    pdf = renderer.pdf(
+        attendee, event=event, categories=categories, template=template or printer.template or PDF_TEMPLATE
+    )
     if printer.kind == "cups":
         return "CUPS " + (lp_submit(printer, pdf, raw=False, title=label) or "accepted the job")
     if printer.kind == "pdf-folder":

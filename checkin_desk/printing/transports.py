@@ -98,7 +98,8 @@ class NetworkTransport(Transport):
             self.sock.sendall(data)
         except TimeoutError as exc:
             raise self.error(
-                f"stopped taking data for {self.timeouts.io:g} s (stalled); check it for a jam or an error light"
+                f"stopped taking data for {self.timeouts.io:g} s (stalled); "
+                "check it for a jam or an error light"
             ) from exc
         except OSError as exc:
             raise self.error(
@@ -135,8 +136,8 @@ class NetworkTransport(Transport):
             return parse_status(answer)
         except ValueError as exc:
             raise self.error(
-                f"{exc}; is it an ESC/POS printer? (set options status=false if it cannot answer)"
-            )
+                f"{exc}; is it an ESC/POS printer? (add it with --no-status if it cannot answer)"
+            ) from None
 
     def close(self) -> None:
         if self.sock is not None:
@@ -153,22 +154,30 @@ class EscposDeviceTransport(Transport):
         p, opts = self.printer, self.printer.options
         # python-escpos 3.1 makes the object, then fails in open() and again in __del__ -> close() when
         # pyusb / pyserial is missing: check first, and never make the object.
-        missing = {"escpos-usb": ("Usb", "USB device", "pyusb (pip install pyusb) and libusb"),
-                   "escpos-serial": ("Serial", "serial port", "pyserial (pip install pyserial)")}.get(p.kind)  # fmt: skip
+        missing = {
+            "escpos-usb": ("Usb", "USB device", "pyusb (pip install pyusb) and libusb"),
+            "escpos-serial": ("Serial", "serial port", "pyserial (pip install pyserial)"),
+        }.get(p.kind)
         if missing and not getattr(escpos, missing[0]).is_usable():
             raise self.error(f"cannot open {missing[1]} {p.target} ({missing[2]} not installed); install it")
         try:
             if p.kind == "escpos-usb":
                 vid, pid = parse_usb_id(p.target)
-                self.device = escpos.Usb(vid, pid, timeout=int(self.timeouts.io * 1000),
-                                         in_ep=opts.get("in_ep", 0x82), out_ep=opts.get("out_ep", 0x01))  # fmt: skip
+                self.device = escpos.Usb(
+                    vid,
+                    pid,
+                    timeout=int(self.timeouts.io * 1000),
+                    in_ep=opts.get("in_ep", 0x82),
+                    out_ep=opts.get("out_ep", 0x01),
+                )
                 what = f"USB device {p.target}"
-                check = "the cable, that pyusb and libusb are installed, and that this user may use it (udev rule)"
+                check = "the cable, that libusb is installed, and that this user may use it (udev rule)"
             elif p.kind == "escpos-serial":
-                self.device = escpos.Serial(p.target, baudrate=int(opts.get("baudrate", 9600)),
-                                            timeout=self.timeouts.io)  # fmt: skip
+                self.device = escpos.Serial(
+                    p.target, baudrate=int(opts.get("baudrate", 9600)), timeout=self.timeouts.io
+                )
                 what = f"serial port {p.target}"
-                check = "the cable, that pyserial is installed, and that this user may open the port (dialout group)"
+                check = "the cable, and that this user may open the port (dialout group)"
             else:
                 self.device = escpos.File(p.target)
                 what = f"device file {p.target}"
@@ -192,10 +201,8 @@ class EscposDeviceTransport(Transport):
 
     def close(self) -> None:
         if getattr(self, "device", None) is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.device.close()
-            except Exception:
-                pass
             self.device = None
 
 

@@ -59,8 +59,9 @@ class PrintWorker:
             raise RuntimeError("the print worker is already running")
         # Opened here so that a bad path is an error the caller sees, not a dead thread.
         self._store = Store.open(self.db_path)
-        self._dispatcher = Dispatcher(self._store, self.desk, settings=self.settings, renderer=self.renderer,
-                                      clock=self.clock)  # fmt: skip
+        self._dispatcher = Dispatcher(
+            self._store, self.desk, settings=self.settings, renderer=self.renderer, clock=self.clock
+        )
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name=f"print-worker-{self.desk}", daemon=True)
         self._thread.start()
@@ -108,7 +109,11 @@ class PrintWorker:
         for job_id in queue.requeue_interrupted(store, self.desk):
             log.warning("print job %s was interrupted while sending; it is queued again", job_id)
             self._notify(queue.get_job(store, job_id))
+        warm_up = getattr(dispatcher.renderer, "warm_up", None)
+        if warm_up is not None and queue.next_job(store, self.desk) is None:
+            warm_up()  # while nobody waits: the first scan's badge then comes out as fast as the rest
         while not self._stopping.is_set():
+            self._wake.clear()  # before looking: a wake() from now on ends the wait below at once
             try:
                 wait = self._step(store, dispatcher)
             except Exception:
@@ -116,7 +121,6 @@ class PrintWorker:
                 wait = self.poll_interval
             if wait > 0 and not self._stopping.is_set():
                 self._wake.wait(min(wait, self.poll_interval))
-                self._wake.clear()
 
     def _step(self, store: Store, dispatcher: Dispatcher) -> float:
         """Try the head of the queue if it is due; returns how long to wait before looking again."""

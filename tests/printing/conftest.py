@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", "/tmp/checkin-desk-escpos-cache")
-os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
-
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +14,10 @@ from checkin_desk.desk import Desk
 from checkin_desk.domain import Attendee, EventInfo
 from checkin_desk.printing import DispatchSettings, PrinterEmulator, Timeouts
 from checkin_desk.store import Store
+
+# python-escpos pickles its capabilities here rather than in a new temp dir per process.
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", "/tmp/checkin-desk-escpos-cache")
+os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
 
 EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19", "2027-04-20"))
 DAY1_MORNING = datetime(2027, 4, 18, 9, 0, tzinfo=UTC)
@@ -134,8 +134,9 @@ def renderer() -> QuickRenderer:
 @pytest.fixture
 def fast_settings() -> DispatchSettings:
     # Backoff in fake-clock seconds; short real timeouts for the stalled printer.
-    return DispatchSettings(max_attempts=2, backoff=lambda n: 10.0 * n,
-                            timeouts=Timeouts(connect=1.0, io=1.0, status=0.5))  # fmt: skip
+    return DispatchSettings(
+        max_attempts=2, backoff=lambda n: 10.0 * n, timeouts=Timeouts(connect=1.0, io=1.0, status=0.5)
+    )
 
 
 @pytest.fixture

@@ -29,9 +29,15 @@ class JobWatcher:
     def wait_state(self, job_id: int, state: str, timeout: float = 10.0, **expect) -> JobInfo:
         def done(latest):
             job = latest.get(job_id)
-            return job is not None and job.state == state and all(getattr(job, k) == v for k, v in expect.items())
+            return (
+                job is not None
+                and job.state == state
+                and all(getattr(job, k) == v for k, v in expect.items())
+            )
 
-        assert self.wait(done, timeout), f"job {job_id} never reached {state} {expect}: {self.latest.get(job_id)}"
+        assert self.wait(done, timeout), (
+            f"job {job_id} never reached {state} {expect}: {self.latest.get(job_id)}"
+        )
         return self.latest[job_id]
 
     def wait_attempts(self, job_id: int, attempts: int, timeout: float = 10.0) -> JobInfo:
@@ -39,7 +45,9 @@ class JobWatcher:
             job = latest.get(job_id)
             return job is not None and job.state != "sending" and job.attempts >= attempts
 
-        assert self.wait(done, timeout), f"job {job_id} never made {attempts} attempts: {self.latest.get(job_id)}"
+        assert self.wait(done, timeout), (
+            f"job {job_id} never made {attempts} attempts: {self.latest.get(job_id)}"
+        )
         return self.latest[job_id]
 
 

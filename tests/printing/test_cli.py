@@ -35,14 +35,23 @@ def test_add_list_remove(cli):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["NAME", "KIND", "TARGET", "PROFILE", "POOL", "STATE", "DESKS"]
-    assert lines[1].split() == ["front", "escpos-network", "192.0.2.10:9100", "TM-T88V", "0", "enabled", "all"]
+    assert lines[1].split() == [
+        "front",
+        "escpos-network",
+        "192.0.2.10:9100",
+        "TM-T88V",
+        "0",
+        "enabled",
+        "all",
+    ]
     assert lines[2].split() == ["proofs", "pdf-folder", "/tmp/proofs", "-", "5", "enabled", "all"]
     code, _, err = cli("printers", "add", "front", "--escpos-network", "192.0.2.11")
     assert code == 2 and "already exists" in err
     assert cli("printers", "remove", "front")[0] == 0
     code, _, err = cli("printers", "remove", "front")
     assert code == 1 and err.strip() == (
-        "checkin-desk: no printer named 'front' (known printers: proofs; add one with `checkin-desk printers add`)"
+        "checkin-desk: no printer named 'front' "
+        "(known printers: proofs; add one with `checkin-desk printers add`)"
     )
 
 
@@ -71,8 +80,12 @@ def test_print_on_the_emulator_and_a_reprint_needs_a_reason(cli, emulator, store
     code, out, _ = cli("--operator", "nadia", "print", "SCE-4", "--reason", "badge torn")
     assert code == 0
     reprint = jobs(store, 1)[0]
-    assert (reprint.reprint, reprint.reason, reprint.allowed_by, reprint.state) == (True, "badge torn", "nadia",
-                                                                                    "printed")  # fmt: skip
+    assert (reprint.reprint, reprint.reason, reprint.allowed_by, reprint.state) == (
+        True,
+        "badge torn",
+        "nadia",
+        "printed",
+    )
     assert len(emulator.badges) == 2
 
 
@@ -107,8 +120,10 @@ def test_usb_printer_that_is_not_there(cli, store):
 
 def test_a_profile_that_went_unknown(cli, store):
     with store.transaction() as conn:
-        conn.execute("INSERT INTO printers (name, kind, target, profile) VALUES ('old', 'escpos-file', '/dev/null',"
-                     " 'TM-OLD')")  # fmt: skip
+        conn.execute(
+            "INSERT INTO printers (name, kind, target, profile) VALUES ('old', 'escpos-file', '/dev/null',"
+            " 'TM-OLD')"
+        )
     code, _, err = cli("print", "SCE-2")
     assert code == 1
     assert "printer old: unknown printer profile 'TM-OLD'" in err and "stays queued" in err
@@ -142,7 +157,10 @@ def test_jobs_listing(cli, emulator):
     cli("print", "SCE-1")
     code, out, _ = cli("printers", "jobs")
     assert code == 0
-    assert out.splitlines() == ["0 queued, 0 sending, 1 printed, 0 failed", "#1 printed  SCE-1 on thermal (1 attempts)"]
+    assert out.splitlines() == [
+        "0 queued, 0 sending, 1 printed, 0 failed",
+        "#1 printed  SCE-1 on thermal (1 attempts)",
+    ]
 
 
 def free_port() -> int:
@@ -156,10 +174,25 @@ def test_emulate_command_prints_what_it_receives(cli, tmp_path):
     out_dir = tmp_path / "emu"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "checkin_desk", "printers", "emulate", "--port", str(port), "--out", str(out_dir),
-         "--exit-after", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "checkin_desk",
+            "printers",
+            "emulate",
+            "--port",
+            str(port),
+            "--out",
+            str(out_dir),
+            "--exit-after",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         first = proc.stdout.readline()
         assert first.startswith(f"printer emulator on 127.0.0.1:{port} (normal)")

@@ -1,4 +1,7 @@
-"""A badge through a real CUPS PDF queue (cups-pdf). CI installs it (.ci/setup-cups); elsewhere it may skip."""
+"""A badge through a real CUPS PDF queue (cups-pdf).
+
+CI installs and starts it (.ci/setup-cups); elsewhere the test skips, saying why.
+"""
 
 from __future__ import annotations
 
@@ -67,17 +70,22 @@ def wait_for_file(folder: Path, pattern: str, timeout: float) -> Path | None:
 
 
 def test_badge_through_a_cups_pdf_queue(cups_queue, store):
-    add_printer(store, PrinterConfig("office", "cups", cups_queue, options={"lp_options": ["media=Custom.105x148mm"]}))
+    add_printer(
+        store, PrinterConfig("office", "cups", cups_queue, options={"lp_options": ["media=Custom.105x148mm"]})
+    )
     out_dir = cups_pdf_out_dir()
     marker = f"cupstest{os.getpid()}{int(time.time())}"
     job_id = None
     with store.transaction() as conn:
-        job_id = store.insert_print_job(conn, {"uuid": marker, "attendee_code": "SCE-1", "desk": "desk-1",
-                                               "printer": "office"})  # fmt: skip
+        job_id = store.insert_print_job(
+            conn, {"uuid": marker, "attendee_code": "SCE-1", "desk": "desk-1", "printer": "office"}
+        )
     job = Dispatcher(store, "desk-1").attempt(get_job(store, job_id))
     assert job.state == "printed", job.last_error
     pdf_path = wait_for_file(out_dir, f"*badge-{job_id:06d}-SCE-1*.pdf", timeout=30)
-    assert pdf_path is not None, f"no PDF from cups-pdf in {out_dir}: {sorted(p.name for p in out_dir.glob('*'))}"
+    assert pdf_path is not None, (
+        f"no PDF from cups-pdf in {out_dir}: {sorted(p.name for p in out_dir.glob('*'))}"
+    )
     try:
         pdf = pypdfium2.PdfDocument(str(pdf_path))
         assert len(pdf) == 1

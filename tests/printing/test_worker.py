@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 
 import pytest
+from printing_helpers import JobWatcher, decode_qr
 
 from checkin_desk.printing import PrinterConfig, PrintWorker, add_printer, get_job, jobs
 from checkin_desk.printing.queue import counts
 
-from printing_helpers import JobWatcher, decode_qr
-
 
 def network_printer(store, name, emu, *, pool_order=0, profile="TM-T20II"):
-    return add_printer(store, PrinterConfig(name, "escpos-network", emu.address, profile, pool_order=pool_order))
+    return add_printer(
+        store, PrinterConfig(name, "escpos-network", emu.address, profile, pool_order=pool_order)
+    )
 
 
 @pytest.fixture
@@ -108,8 +109,9 @@ def test_refused_then_back_retries_with_backoff(store, desk, emulator, make_work
     assert len(emulator.badges) >= 1 and decode_qr(emulator.badges[0].path) == ["SCE-1"]
 
 
-def test_paper_out_moves_the_job_to_the_next_printer_at_once(store, desk, emulator, emulator_b, make_worker,
-                                                             watcher):  # fmt: skip
+def test_paper_out_moves_the_job_to_the_next_printer_at_once(
+    store, desk, emulator, emulator_b, make_worker, watcher
+):
     network_printer(store, "left", emulator, pool_order=1)
     network_printer(store, "right", emulator_b, pool_order=2)
     emulator.set_mode("paper-out")
@@ -129,7 +131,9 @@ def test_paper_out_moves_the_job_to_the_next_printer_at_once(store, desk, emulat
     assert len(emulator_b.badges) == 2
 
 
-def test_a_stalled_printer_never_blocks_scanning(store, desk, emulator, emulator_b, make_worker, watcher, clock):
+def test_a_stalled_printer_never_blocks_scanning(
+    store, desk, emulator, emulator_b, make_worker, watcher, clock
+):
     network_printer(store, "left", emulator, pool_order=1)
     network_printer(store, "right", emulator_b, pool_order=2)
     emulator.set_mode("stall")
@@ -156,7 +160,9 @@ def test_a_stalled_printer_never_blocks_scanning(store, desk, emulator, emulator
     assert emulator.badges == []
 
 
-def test_printer_disappears_mid_job_then_the_job_is_sent_again(store, desk, emulator, make_worker, watcher, clock):
+def test_printer_disappears_mid_job_then_the_job_is_sent_again(
+    store, desk, emulator, make_worker, watcher, clock
+):
     network_printer(store, "thermal-1", emulator)
     emulator.drop_next_job(after_bytes=2000)
     worker = make_worker()
@@ -172,14 +178,17 @@ def test_printer_disappears_mid_job_then_the_job_is_sent_again(store, desk, emul
     assert [decode_qr(b.path) for b in emulator.badges] == [["SCE-5"]]
 
 
-def test_nothing_is_lost_across_a_restart(db_path, store, desk, emulator, make_worker, watcher, renderer,
-                                          fast_settings, clock):  # fmt: skip
+def test_nothing_is_lost_across_a_restart(
+    db_path, store, desk, emulator, make_worker, watcher, renderer, fast_settings, clock
+):
     network_printer(store, "thermal-1", emulator)
     ids = [desk.scan(f"SCE-{n}").print_job_id for n in (1, 2, 3)]
     # A desk that died while sending job 1: the row says 'sending'.
     with store.transaction() as conn:
-        conn.execute("UPDATE print_jobs SET state = 'sending', attempts = 1, printer = 'thermal-1' WHERE id = ?",
-                     (ids[0],))  # fmt: skip
+        conn.execute(
+            "UPDATE print_jobs SET state = 'sending', attempts = 1, printer = 'thermal-1' WHERE id = ?",
+            (ids[0],),
+        )
     store.close()
     worker = make_worker()  # opens the database afresh
     for job_id in ids:
