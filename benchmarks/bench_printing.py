@@ -12,6 +12,7 @@ The floor: the same job bytes written straight to a new socket to the same emula
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import socket
 import sys
@@ -70,16 +71,62 @@ def people(count: int) -> list[Attendee]:
     ]
 
 
-def floor(emulator: PrinterEmulator, payloads: list[bytes]) -> list[float]:
+def emulator_process(pipe) -> None:
+    """The printer in its own process, as a real one would be (no GIL shared with the desk).
+
+    Sends back (badge number, perf_counter at its last byte); perf_counter is CLOCK_MONOTONIC on
+    Linux, the same clock in both processes.
+    """
+    emulator = PrinterEmulator(None, save_png=False).start()
+    pipe.send(emulator.port)
+    seen = 0
+    while not pipe.poll(0):
+        emulator.wait_for(lambda e, s=seen: len(e.badges) > s, timeout=0.5)
+        for badge in emulator.badges[seen:]:
+            pipe.send((badge.number, badge.received_at))
+        seen = len(emulator.badges)
+    pipe.send(("discarded", emulator.discarded))
+    emulator.stop()
+
+
+class RemoteEmulator:
+    def __init__(self):
+        ctx = multiprocessing.get_context("spawn")
+        self.pipe, child = ctx.Pipe()
+        self.process = ctx.Process(target=emulator_process, args=(child,), daemon=True)
+        self.process.start()
+        if not self.pipe.poll(30):
+            raise RuntimeError("the emulator process did not start")
+        self.port = self.pipe.recv()
+        self.address = f"127.0.0.1:{self.port}"
+        self.count = 0
+
+    def next_badge(self, timeout: float = 10.0) -> float:
+        if not self.pipe.poll(timeout):
+            raise RuntimeError(f"no badge within {timeout:g} s")
+        number, received_at = self.pipe.recv()
+        self.count += 1
+        assert number == self.count, (number, self.count)
+        return received_at
+
+    def stop(self) -> int:
+        self.pipe.send("stop")
+        while True:
+            message = self.pipe.recv()
+            if message[0] == "discarded":
+                break
+        self.process.join(10)
+        return message[1]
+
+
+def floor(emulator: RemoteEmulator, payloads: list[bytes]) -> list[float]:
     out = []
     for data in payloads:
-        before = len(emulator.badges)
         start = time.perf_counter()
         with socket.create_connection(("127.0.0.1", emulator.port), timeout=2) as sock:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.sendall(data)
-            assert emulator.wait_for_badges(before + 1, 10), "the emulator lost a floor job"
-        out.append(emulator.badges[before].received_at - start)
+            out.append(emulator.next_badge() - start)
     return out
 
 
@@ -90,7 +137,7 @@ def run(scans: int, profile: str) -> dict[str, float]:
         store.init_event(EVENT)
         attendees = people(scans + 5)
         store.upsert_attendees(attendees)
-        emulator = PrinterEmulator(Path(tmp) / "out", save_png=False).start()
+        emulator = RemoteEmulator()
         add_printer(store, PrinterConfig("bench", "escpos-network", emulator.address, profile))
         printed = threading.Condition()
         done: set[int] = set()
@@ -108,21 +155,20 @@ def run(scans: int, profile: str) -> dict[str, float]:
         latencies, scan_times = [], []
         try:
             for n, attendee in enumerate(attendees):
-                before = len(emulator.badges)
                 start = time.perf_counter()
                 outcome = desk.scan(attendee.code)
                 scanned = time.perf_counter()
                 worker.wake()
                 assert outcome.print_job_id, outcome
-                assert emulator.wait_for_badges(before + 1, 10), "no badge within 10 s"
+                received_at = emulator.next_badge()
                 with printed:
                     assert printed.wait_for(lambda o=outcome: o.print_job_id in done, 10)
                 if n >= 5:  # the first few warm the fonts and the page cache
-                    latencies.append(emulator.badges[before].received_at - start)
+                    latencies.append(received_at - start)
                     scan_times.append(scanned - start)
         finally:
             worker.stop()
-        assert len(emulator.badges) == len(attendees) and emulator.discarded == 0
+        assert emulator.count == len(attendees)
         payloads = [
             escpos_bytes(
                 store_printer(store),
@@ -135,7 +181,7 @@ def run(scans: int, profile: str) -> dict[str, float]:
             for a in attendees[:50]
         ]
         floors = floor(emulator, payloads * max(1, scans // 50))
-        emulator.stop()
+        assert emulator.stop() == 0
         store.close()
     renders = renderer.seconds[5:]
     overhead = [lat - ren for lat, ren in zip(latencies, renders, strict=True)]
@@ -194,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  ratio to the floor                p50 {r['p50'] / r['floor_p50']:6.1f}x     "
         f"p99 {r['p99'] / r['floor_p99']:6.1f}x"
     )
+    print(f"  machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     verdict = "met" if r["p99"] <= 0.060 else "NOT met"
     print(f"  target p99 <= 60 ms: {verdict}")
     return 0
