@@ -8,6 +8,8 @@ Nothing here waits on a printer: the worker does the I/O between two of these ca
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -128,6 +130,16 @@ def requeue_interrupted(store: Store, desk: str) -> list[int]:
     return ids
 
 
+@contextmanager
+def _synchronous(store: Store, level: str) -> Iterator[None]:
+    with store._lock:  # the pragma is per connection: nobody else commits on it meanwhile
+        store.conn.execute(f"PRAGMA synchronous = {level}")
+        try:
+            yield
+        finally:
+            store.conn.execute("PRAGMA synchronous = FULL")
+
+
 def _update(store: Store, job_id: int, expect: str, **values: Any) -> bool:
     values["updated_at"] = utc_now_iso()
     sets = ", ".join(f"{k} = ?" for k in values)
@@ -139,16 +151,22 @@ def _update(store: Store, job_id: int, expect: str, **values: Any) -> bool:
 
 
 def claim(store: Store, job: JobInfo, printer: str, printer_attempts: int) -> bool:
-    """queued -> sending on `printer`. False when somebody else changed the job meanwhile."""
-    return _update(
-        store,
-        job.id,
-        "queued",
-        state="sending",
-        printer=printer,
-        attempts=job.attempts + 1,
-        printer_attempts=printer_attempts,
-    )
+    """queued -> sending on `printer`. False when somebody else changed the job meanwhile.
+
+    Committed without waiting for the disk (WAL, synchronous=NORMAL): it is on the way from scan to
+    printer, and losing it to a power cut only leaves the job 'queued', which is sent again anyway.
+    The next FULL commit (printed, retry) flushes it with everything before it, in order.
+    """
+    with _synchronous(store, "NORMAL"):
+        return _update(
+            store,
+            job.id,
+            "queued",
+            state="sending",
+            printer=printer,
+            attempts=job.attempts + 1,
+            printer_attempts=printer_attempts,
+        )
 
 
 def mark_printed(store: Store, job_id: int, printed_at: str) -> bool:
