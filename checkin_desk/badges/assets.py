@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -28,3 +29,12 @@ def logo_image(path: str, mono: bool) -> Image.Image:
     if not mono:
         return flat
     return flat.convert("L").point(lambda v: 255 if v >= 230 else 0).convert("RGB")
+
+
+@lru_cache(maxsize=16)
+def logo_jpeg(path: str, mono: bool) -> bytes:
+    """The logo encoded once as JPEG: reportlab embeds JPEG bytes as they are, instead of re-encoding the
+    image into every single-badge PDF (10 ms each time for a PNG)."""
+    out = io.BytesIO()
+    logo_image(path, mono).save(out, format="JPEG", quality=95, subsampling=0)
+    return out.getvalue()

@@ -7,6 +7,7 @@ punctuation stay with the run they are in, so a name is not cut into needless ru
 
 from __future__ import annotations
 
+import struct
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -54,7 +55,15 @@ def _face(name: str, filename: str) -> Face:
             font = TTFont(name, str(FONT_DIR / filename))
             pdfmetrics.registerFont(font)
     face = font.face
-    return Face(name, font, face.charToGlyph, face.ascent / 1000.0, -face.descent / 1000.0)
+    # reportlab keeps the OS/2 typographic ascender, lower than accented capitals reach (É in DejaVu):
+    # take the larger of it and hhea's, which fonts set to cover their tallest glyphs.
+    hhea = face.get_table("hhea")
+    units = float(face.unitsPerEm)
+    hhea_ascent = struct.unpack(">h", hhea[4:6])[0] / units
+    hhea_descent = -struct.unpack(">h", hhea[6:8])[0] / units
+    ascent = max(face.ascent / 1000.0, hhea_ascent)
+    descent = max(-face.descent / 1000.0, hhea_descent)
+    return Face(name, font, face.charToGlyph, ascent, descent)
 
 
 @cache

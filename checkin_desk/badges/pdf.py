@@ -9,18 +9,22 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from ..domain import Attendee, EventInfo
-from .assets import logo_image
+from .assets import logo_jpeg
 from .fields import badge_fields
 from .fitting import Fitted, fit_text
 from .qr import draw_qr
-from .shaping import drop_uncovered
+from .shaping import drop_uncovered, layout_line
 from .template import Element, Template
 
 log = logging.getLogger(__name__)
+# Streams are Flate-compressed only: the ASCII85 layer reportlab adds by default costs ~4 ms per badge in
+# pure Python and only makes the file bigger.
+rl_config.useA85 = 0
 MM = 72 / 25.4
 CUT_MARK = 4 * MM
 
@@ -68,9 +72,14 @@ def _fit(
     )
 
 
-@lru_cache(maxsize=16)
+def clear_text_caches() -> None:
+    """Forget every fitted and shaped line (tests that swap the shaping step; fonts changed on disk)."""
+    _fit.cache_clear()
+    layout_line.cache_clear()
+
+
 def _logo_reader(path: str, mono: bool) -> ImageReader:
-    return ImageReader(logo_image(path, mono))
+    return ImageReader(io.BytesIO(logo_jpeg(path, mono)))
 
 
 def _is_rtl(text: str) -> bool:

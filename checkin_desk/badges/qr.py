@@ -65,7 +65,10 @@ def draw_qr(
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x, y_top - size, size, size, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for r, c, length in runs:
-        path.rect(left + c * module, top - (r + 1) * module, length * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
+    # One path of rectangles, written directly: reportlab's per-number formatting is pure Python and slow.
+    ops = [
+        f"{left + c * module:.3f} {top - (r + 1) * module:.3f} {length * module:.3f} {module:.3f} re"
+        for r, c, length in runs
+    ]
+    ops.append("f")
+    canvas.addLiteral("\n".join(ops))
