@@ -14,12 +14,12 @@ class JobWatcher:
     def __init__(self):
         self.cond = threading.Condition()
         self.latest: dict[int, JobInfo] = {}
-        self.history: list[tuple[int, str, str | None]] = []
+        self.history: list[JobInfo] = []
 
     def __call__(self, job: JobInfo) -> None:
         with self.cond:
             self.latest[job.id] = job
-            self.history.append((job.id, job.state, job.printer))
+            self.history.append(job)
             self.cond.notify_all()
 
     def wait(self, predicate, timeout: float = 10.0) -> bool:
