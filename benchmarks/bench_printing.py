@@ -82,10 +82,11 @@ def emulator_process(pipe) -> None:
     seen = 0
     while not pipe.poll(0):
         emulator.wait_for(lambda e, s=seen: len(e.badges) > s, timeout=0.5)
-        for badge in emulator.badges[seen:]:
+        new = emulator.badges[seen:]  # one snapshot: a badge appended meanwhile is taken next time
+        for badge in new:
             pipe.send((badge.number, badge.received_at))
-        seen = len(emulator.badges)
-    pipe.send(("discarded", emulator.discarded))
+        seen += len(new)
+    pipe.send(("discarded", emulator.discarded, emulator.connections, len(emulator.badges)))
     emulator.stop()
 
 
@@ -103,7 +104,10 @@ class RemoteEmulator:
 
     def next_badge(self, timeout: float = 10.0) -> float:
         if not self.pipe.poll(timeout):
-            raise RuntimeError(f"no badge within {timeout:g} s")
+            self.pipe.send("stop")
+            while not (self.pipe.poll(5) and (m := self.pipe.recv())[0] == "discarded"):
+                pass
+            raise RuntimeError(f"no badge within {timeout:g} s (badge {self.count + 1}; emulator: {m})")
         number, received_at = self.pipe.recv()
         self.count += 1
         assert number == self.count, (number, self.count)

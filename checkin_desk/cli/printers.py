@@ -262,11 +262,12 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     try:
         while args.exit_after is None or seen < args.exit_after:
             emulator.wait_for(lambda e, s=seen: len(e.badges) > s, timeout=1.0)
-            for badge in emulator.badges[seen:]:
+            new = emulator.badges[seen:]  # one snapshot: later badges are printed next time
+            for badge in new:
                 print(
                     f"badge {badge.number}: {badge.size[0]}x{badge.size[1]} dots -> {badge.path}", flush=True
                 )
-            seen = len(emulator.badges)
+            seen += len(new)
     except KeyboardInterrupt:
         pass
     finally:
