@@ -187,7 +187,7 @@ def run(scans: int, profile: str) -> dict[str, float]:
         floors = floor(emulator, payloads * max(1, scans // 50))
         assert emulator.stop() == 0
         store.close()
-    renders = renderer.seconds[5:]
+    renders = renderer.seconds[-len(latencies) :]  # the last ones: not the warm-up, not the first five
     overhead = [lat - ren for lat, ren in zip(latencies, renders, strict=True)]
     return {
         "n": len(latencies),
