@@ -118,8 +118,15 @@ CREATE TABLE audit_log (
 );
 """
 
+# The print queue (issue 4): failures on the printer a job currently has, so that "move to the next
+# printer after N failures" survives a restart; and the worker's lookup of its desk's next job.
+V2_PRINT_QUEUE = """
+ALTER TABLE print_jobs ADD COLUMN printer_attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX print_jobs_by_desk ON print_jobs (desk, state, id);
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1]
+MIGRATIONS: list[str] = [V1, V2_PRINT_QUEUE]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

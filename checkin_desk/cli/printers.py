@@ -1,0 +1,327 @@
+"""`checkin-desk printers ...` (add, list, remove, test, jobs, emulate) and `checkin-desk print CODE`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from .. import codes
+from ..domain import Attendee
+from . import CommandError, UsageError
+from ._common import desk_name, open_store, operator_name
+
+TARGETS = (
+    (
+        "escpos_network",
+        "escpos-network",
+        "HOST[:PORT]",
+        "ESC/POS printer on the network (raw TCP, port 9100)",
+    ),
+    ("escpos_usb", "escpos-usb", "VID:PID", "ESC/POS printer on USB (ids in hex, see lsusb)"),
+    ("escpos_serial", "escpos-serial", "DEV", "ESC/POS printer on a serial port, e.g. /dev/ttyUSB0"),
+    ("escpos_file", "escpos-file", "PATH", "ESC/POS printer behind a device file, e.g. /dev/usb/lp0"),
+    ("cups", "escpos-cups", "QUEUE", "ESC/POS printer behind a raw CUPS queue"),
+    ("pdf_cups", "cups", "QUEUE", "a CUPS printer that takes PDF (badge sheets, A6 cards)"),
+    ("pdf_folder", "pdf-folder", "DIR", "save each badge as a PDF file in DIR"),
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    printers = sub.add_parser("printers", help="configure badge printers, test them, run the emulator")
+    psub = printers.add_subparsers(dest="printers_command", metavar="ACTION", required=True)
+
+    add = psub.add_parser("add", help="add (or with --replace, change) a printer")
+    add.add_argument("name")
+    where = add.add_mutually_exclusive_group(required=True)
+    for dest, _, metavar, help_text in TARGETS:
+        where.add_argument("--" + dest.replace("_", "-"), dest=dest, metavar=metavar, help=help_text)
+    add.add_argument("--profile", help="thermal printer profile (see `printers profiles`); default TM-T20II")
+    add.add_argument("--template", help="badge template (default: the profile's, or a6 for PDF)")
+    add.add_argument("--pool-order", type=int, default=0, help="position in the desk's pool, lower first")
+    add.add_argument(
+        "--desk",
+        action="append",
+        dest="desks",
+        metavar="DESK",
+        help="only this desk prints on it (repeatable; default every desk)",
+    )
+    add.add_argument("--baudrate", type=int, help="serial speed (default 9600)")
+    add.add_argument(
+        "--lp-option",
+        action="append",
+        dest="lp_options",
+        metavar="OPT",
+        help="an `lp -o` option for CUPS printers, e.g. media=A6 (repeatable)",
+    )
+    add.add_argument("--no-status", action="store_true", help="the network printer cannot answer DLE EOT")
+    add.add_argument("--disabled", action="store_true", help="keep it configured but out of the pool")
+    add.add_argument("--replace", action="store_true", help="replace a printer of the same name")
+    add.set_defaults(handler=cmd_add)
+
+    ls = psub.add_parser("list", help="the configured printers, in pool order")
+    ls.set_defaults(handler=cmd_list)
+
+    rm = psub.add_parser("remove", help="remove a printer")
+    rm.add_argument("name")
+    rm.set_defaults(handler=cmd_remove)
+
+    profiles = psub.add_parser("profiles", help="the known thermal printer profiles")
+    profiles.set_defaults(handler=cmd_profiles)
+
+    test = psub.add_parser("test", help="print a test badge on a printer, now")
+    test.add_argument("name")
+    test.set_defaults(handler=cmd_test)
+
+    jobs = psub.add_parser("jobs", help="the latest print jobs and their state")
+    jobs.add_argument("--limit", type=int, default=20)
+    jobs.add_argument("--all-desks", action="store_true")
+    jobs.set_defaults(handler=cmd_jobs)
+
+    emu = psub.add_parser("emulate", help="run a network thermal printer on loopback (PNG per badge)")
+    emu.add_argument("--port", type=int, default=9100)
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the badges (badge-0001.png, ...)"
+    )
+    mode = emu.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--refuse", action="store_const", const="refuse", dest="mode", help="refuse connections"
+    )
+    mode.add_argument("--stall", action="store_const", const="stall", dest="mode", help="accept, never read")
+    mode.add_argument(
+        "--paper-out",
+        action="store_const",
+        const="paper-out",
+        dest="mode",
+        help="answer out of paper, print nothing",
+    )
+    emu.add_argument("--exit-after", type=int, metavar="N", help="stop after N badges")
+    emu.set_defaults(handler=cmd_emulate, mode="normal")
+
+    pr = sub.add_parser("print", help="print an attendee's badge now (a job in the print queue)")
+    pr.add_argument("code")
+    pr.add_argument("--printer", help="this printer rather than the desk's pool")
+    pr.add_argument("--template", help="badge template")
+    pr.add_argument("--reason", help="why (required when the badge was printed before: a reprint)")
+    pr.set_defaults(handler=cmd_print)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from ..printing import PrinterConfig, add_printer
+
+    kind, target = next((k, getattr(args, d)) for d, k, _, _ in TARGETS if getattr(args, d) is not None)
+    options: dict = {}
+    if args.desks:
+        options["desks"] = args.desks
+    if args.baudrate:
+        options["baudrate"] = args.baudrate
+    if args.lp_options:
+        options["lp_options"] = args.lp_options
+    if args.no_status:
+        options["status"] = False
+    profile = args.profile
+    if kind.startswith("escpos") and profile is None:
+        profile = "TM-T20II"
+    config = PrinterConfig(
+        args.name, kind, target, profile, args.template, args.pool_order, not args.disabled, options
+    )
+    with _store(args) as store:
+        try:
+            config = add_printer(store, config, replace=args.replace)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    print(f"printer {config.name}: {config.describe()}, pool order {config.pool_order}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ..printing import list_printers
+
+    with _store(args) as store:
+        printers = list_printers(store)
+    if not printers:
+        print("no printer configured (add one with `checkin-desk printers add NAME --escpos-network HOST`)")
+        return 0
+    rows = [("NAME", "KIND", "TARGET", "PROFILE", "POOL", "STATE", "DESKS")]
+    for p in printers:
+        rows.append(
+            (
+                p.name,
+                p.kind,
+                p.target,
+                p.profile or "-",
+                str(p.pool_order),
+                "enabled" if p.enabled else "disabled",
+                ",".join(p.desks) or "all",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from ..printing import UnknownPrinter, remove_printer
+
+    with _store(args) as store:
+        try:
+            remove_printer(store, args.name)
+        except UnknownPrinter as exc:
+            raise CommandError(str(exc)) from None
+    print(f"printer {args.name} removed")
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from ..printing import PROFILES
+
+    for p in PROFILES.values():
+        cut = "partial cut" if p.cutter else "no cutter"
+        print(
+            f"{p.name:<18} {p.width_dots} dots at {p.dpi} dpi ({p.width_mm:.0f} mm), {cut} - {p.description}"
+        )
+    return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from ..printing import PrintError, RenderError, Timeouts, UnknownPrinter, get_printer
+    from ..printing.render import BadgeRenderer
+    from ..printing.send import send_badge
+
+    with _store(args) as store:
+        try:
+            printer = get_printer(store, args.name)
+        except UnknownPrinter as exc:
+            raise CommandError(str(exc)) from None
+        sample = Attendee(
+            "TEST-0001", "Badge", "Test", store.event().name, job_title=f"{printer.name}", category="visitor"
+        )
+        try:
+            note = send_badge(
+                printer,
+                sample,
+                event=store.event(),
+                categories=store.categories(),
+                template=None,
+                renderer=BadgeRenderer(),
+                timeouts=Timeouts(),
+                label=f"test-{printer.name}",
+            )
+        except (PrintError, RenderError) as exc:
+            raise CommandError(str(exc)) from None
+    print(f"printer {printer.name}: test badge printed ({note})")
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from ..printing import counts, jobs
+
+    with _store(args) as store:
+        desk = None if args.all_desks else desk_name(args, store)
+        listed = jobs(store, args.limit, desk=desk)
+        totals = counts(store, desk)
+    print(", ".join(f"{n} {state}" for state, n in totals.items()))
+    for job in listed:
+        extra = f" - {job.last_error}" if job.last_error and job.state != "printed" else ""
+        kind = " reprint" if job.reprint else ""
+        print(
+            f"#{job.id} {job.state:<8} {job.attendee_code} on {job.printer or '-'} "
+            f"({job.attempts} attempts){kind}{extra}"
+        )
+    return 0
+
+
+def cmd_emulate(args: argparse.Namespace) -> int:
+    from ..printing import Mode, PrinterEmulator
+
+    emulator = PrinterEmulator(args.out, host=args.host, port=args.port, mode=args.mode)
+    try:
+        emulator.start()
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})") from None
+    print(f"printer emulator on {emulator.address} ({args.mode}), badges in {args.out}", flush=True)
+    if sys.stdin is not None and sys.stdin.isatty():
+        print("type normal, refuse, stall, paper-out or drop then Enter to change its mood; Ctrl-C to stop")
+
+        def read_modes() -> None:
+            for line in sys.stdin:
+                word = line.strip().lower()
+                if word == "drop":
+                    emulator.drop_next_job()
+                elif word in {m.value for m in Mode}:
+                    emulator.set_mode(word)
+                elif word:
+                    print(f"unknown mode {word!r}", flush=True)
+                    continue
+                print(f"now: {word}", flush=True)
+
+        threading.Thread(target=read_modes, daemon=True).start()
+    seen = 0
+    try:
+        while args.exit_after is None or seen < args.exit_after:
+            emulator.wait_for(lambda e, s=seen: len(e.badges) > s, timeout=1.0)
+            new = emulator.badges[seen:]  # one snapshot: later badges are printed next time
+            for badge in new:
+                print(
+                    f"badge {badge.number}: {badge.size[0]}x{badge.size[1]} dots -> {badge.path}", flush=True
+                )
+            seen += len(new)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from ..printing import UnknownPrinter, create_job, get_job, get_printer
+    from ..printing.dispatch import Dispatcher
+
+    with _store(args) as store:
+        desk = desk_name(args, store)
+        attendee = store.lookup(codes.normalise(args.code))
+        if attendee is None:
+            raise CommandError(f"no attendee with code {args.code}")
+        if args.printer:
+            try:
+                get_printer(store, args.printer)
+            except UnknownPrinter as exc:
+                raise CommandError(str(exc)) from None
+        printed_before = store.conn.execute(
+            "SELECT count(*) FROM print_jobs WHERE attendee_code = ? AND state = 'printed'", (attendee.code,)
+        ).fetchone()[0]
+        if printed_before and not args.reason:
+            raise UsageError(f"{attendee.code}'s badge was printed before: a reprint needs --reason")
+        job_id = create_job(
+            store,
+            attendee.code,
+            desk,
+            printer=args.printer,
+            template=args.template,
+            reprint=bool(printed_before),
+            reason=args.reason,
+            allowed_by=operator_name(args) or None,
+        )
+        job = Dispatcher(store, desk).attempt(get_job(store, job_id))
+    if job.state == "printed":
+        print(f"badge of {attendee.code} printed on {job.printer} (job #{job.id})")
+        return 0
+    if job.state == "failed":
+        raise CommandError(f"job #{job.id} failed: {job.last_error}")
+    raise CommandError(f"{job.last_error}; job #{job.id} stays queued for the desk's print worker")
+
+
+class _store:
+    """open_store as a context manager that always closes."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def __enter__(self):
+        self.store = open_store(self.args)
+        return self.store
+
+    def __exit__(self, *exc):
+        self.store.close()

@@ -1,0 +1,49 @@
+"""Printing: ESC/POS thermal and PDF printers behind a persistent print queue that never loses a badge.
+
+The API the GUI and the CLI use:
+    PrintWorker(db_path, desk, on_change=callback).start() / .wake() / .stop()
+    jobs(store, limit) -> [JobInfo], counts(store, desk) -> {state: n}
+    add_printer / remove_printer / list_printers / get_printer / pool, PrinterConfig
+    PrinterEmulator(out_dir).start() (a network thermal printer on loopback)
+"""
+
+from __future__ import annotations
+
+from .dispatch import Dispatcher, DispatchSettings, exponential_backoff
+from .emulator import Mode, PrinterEmulator
+from .errors import PrinterConfigError, PrintError, RenderError, UnknownPrinter
+from .profiles import PROFILES, Profile, UnknownProfile, get_profile
+from .queue import JobInfo, counts, create_job, get_job, jobs, retry_failed
+from .registry import PrinterConfig, add_printer, get_printer, list_printers, pool, remove_printer
+from .transports import Timeouts
+from .worker import PrintWorker
+
+__all__ = [
+    "PROFILES",
+    "DispatchSettings",
+    "Dispatcher",
+    "JobInfo",
+    "Mode",
+    "PrintError",
+    "PrintWorker",
+    "PrinterConfig",
+    "PrinterConfigError",
+    "PrinterEmulator",
+    "Profile",
+    "RenderError",
+    "Timeouts",
+    "UnknownPrinter",
+    "UnknownProfile",
+    "add_printer",
+    "counts",
+    "create_job",
+    "exponential_backoff",
+    "get_job",
+    "get_printer",
+    "get_profile",
+    "jobs",
+    "list_printers",
+    "pool",
+    "remove_printer",
+    "retry_failed",
+]

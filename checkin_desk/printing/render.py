@@ -1,0 +1,72 @@
+"""The one seam to the badge renderer (checkin_desk.badges): a raster for thermal printers, else a PDF."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from PIL import Image
+
+from ..domain import Attendee, EventInfo
+from .errors import RenderError
+
+PDF_TEMPLATE = "a6"
+
+
+class Renderer(Protocol):
+    def raster(
+        self,
+        attendee: Attendee,
+        *,
+        event: EventInfo,
+        categories: Mapping[str, Any],
+        template: str,
+        width_dots: int,
+        dpi: int,
+    ) -> Image.Image: ...
+
+    def pdf(
+        self, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any], template: str
+    ) -> bytes: ...
+
+
+class BadgeRenderer:
+    """The real renderer: checkin_desk.badges (one reportlab layout for PDF, preview and thermal)."""
+
+    def raster(self, attendee, *, event, categories, template, width_dots, dpi):
+        from .. import badges
+
+        try:
+            image = badges.render_badge_raster(
+                attendee,
+                event=event,
+                categories=dict(categories),
+                template=template,
+                width_dots=width_dots,
+                dpi=dpi,
+            )
+        except Exception as exc:
+            raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
+        if image.width != width_dots:
+            raise RenderError(
+                f"the renderer made a {image.width}-dot wide raster, the printer needs {width_dots}"
+            )
+        return image
+
+    def pdf(self, attendee, *, event, categories, template):
+        from .. import badges
+
+        try:
+            return badges.render_badge_pdf(
+                [attendee], event=event, categories=dict(categories), template=template
+            )
+        except Exception as exc:
+            raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
+
+    def warm_up(self) -> None:
+        """Load fonts and templates once (the first badge otherwise takes ~0.6 s longer)."""
+        sample = Attendee("WARM-UP", "Warm", "Up", "checkin-desk")
+        event = EventInfo("checkin-desk", ())
+        with contextlib.suppress(Exception):  # a real job reports any problem with its own message
+            self.raster(sample, event=event, categories={}, template="thermal-80", width_dots=576, dpi=203)

@@ -1,0 +1,260 @@
+"""How bytes reach a printer: python-escpos' device classes for ESC/POS, `lp` for CUPS, files for folders.
+
+Each transport turns the library's many exceptions into one PrintError that names the printer and says
+what to check. Only the network transport reads the printer's status back (DLE EOT).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import _escpos
+from .errors import PrinterConfigError, PrintError
+from .registry import PrinterConfig, parse_host_port, parse_usb_id
+from .status import QUERY_ALL, PrinterStatus, parse_status
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float = 2.0  # giving up on a network printer that does not answer
+    io: float = 5.0  # a printer that stops taking bytes
+    status: float = 2.0  # a printer that does not answer DLE EOT
+
+    def __post_init__(self):
+        if self.connect > 2.0:
+            raise ValueError("the connect timeout must stay at or below 2 s (scanning must never wait on it)")
+
+
+class Transport:
+    bidirectional = False
+
+    def __init__(self, printer: PrinterConfig, timeouts: Timeouts):
+        self.printer = printer
+        self.timeouts = timeouts
+
+    def error(self, message: str, *, move_now: bool = False) -> PrintError:
+        return PrintError(self.printer.name, message, move_now=move_now)
+
+    def __enter__(self):
+        self.open()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def open(self) -> None: ...
+
+    def write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def status(self) -> PrinterStatus:
+        raise NotImplementedError
+
+    def close(self) -> None: ...
+
+
+class NetworkTransport(Transport):
+    """Raw TCP (port 9100) on a plain socket with short timeouts.
+
+    Not escpos.printer.Network: in python-escpos 3.1 its open() drops the socket without closing it when
+    the connection fails (a ResourceWarning per retry), and it offers nothing beyond sendall/recv.
+    """
+
+    bidirectional = True
+
+    def __init__(self, printer, timeouts):
+        super().__init__(printer, timeouts)
+        self.host, self.port = parse_host_port(printer.target)
+        self.sock: socket.socket | None = None
+        self.bidirectional = bool(printer.options.get("status", True))
+
+    def open(self) -> None:
+        try:
+            self.sock = socket.create_connection((self.host, self.port), timeout=self.timeouts.connect)
+        except TimeoutError as exc:
+            raise self.error(
+                f"cannot connect to {self.host}:{self.port} (no answer within {self.timeouts.connect:g} s); "
+                "check that it is switched on, on the same network, and that the address is right"
+            ) from exc
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise self.error(
+                f"cannot connect to {self.host}:{self.port} ({reason}); check that it is switched on, "
+                "on the same network, and that the address is right"
+            ) from exc
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.settimeout(self.timeouts.io)
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.sock.sendall(data)
+        except TimeoutError as exc:
+            raise self.error(
+                f"stopped taking data for {self.timeouts.io:g} s (stalled); "
+                "check it for a jam or an error light"
+            ) from exc
+        except OSError as exc:
+            raise self.error(
+                f"connection lost while sending ({exc.strerror or exc}); check its power and cable"
+            ) from exc
+
+    def status(self) -> PrinterStatus:
+        sock = self.sock
+        deadline = time.monotonic() + self.timeouts.status
+        try:
+            sock.sendall(QUERY_ALL)
+            answer = b""
+            while len(answer) < 4:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                sock.settimeout(remaining)
+                chunk = sock.recv(4 - len(answer))
+                if not chunk:
+                    raise self.error(
+                        "closed the connection before answering the status query; check its power"
+                    )
+                answer += chunk
+        except TimeoutError as exc:
+            raise self.error(
+                f"did not answer the status query within {self.timeouts.status:g} s (stalled or busy); "
+                "check it for an error light"
+            ) from exc
+        except OSError as exc:
+            raise self.error(f"connection lost ({exc.strerror or exc}); check its power and cable") from exc
+        finally:
+            sock.settimeout(self.timeouts.io)
+        try:
+            return parse_status(answer)
+        except ValueError as exc:
+            raise self.error(
+                f"{exc}; is it an ESC/POS printer? (add it with --no-status if it cannot answer)"
+            ) from None
+
+    def close(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+            self.sock = None
+
+
+class EscposDeviceTransport(Transport):
+    """USB, serial and device-file printers: write-only here."""
+
+    def open(self) -> None:
+        escpos = _escpos.printer_module()
+        p, opts = self.printer, self.printer.options
+        # python-escpos 3.1 makes the object, then fails in open() and again in __del__ -> close() when
+        # pyusb / pyserial is missing: check first, and never make the object.
+        missing = {
+            "escpos-usb": ("Usb", "USB device", "pyusb (pip install pyusb) and libusb"),
+            "escpos-serial": ("Serial", "serial port", "pyserial (pip install pyserial)"),
+        }.get(p.kind)
+        if missing and not getattr(escpos, missing[0]).is_usable():
+            raise self.error(f"cannot open {missing[1]} {p.target} ({missing[2]} not installed); install it")
+        try:
+            if p.kind == "escpos-usb":
+                vid, pid = parse_usb_id(p.target)
+                self.device = escpos.Usb(
+                    vid,
+                    pid,
+                    timeout=int(self.timeouts.io * 1000),
+                    in_ep=opts.get("in_ep", 0x82),
+                    out_ep=opts.get("out_ep", 0x01),
+                )
+                what = f"USB device {p.target}"
+                check = "the cable, that libusb is installed, and that this user may use it (udev rule)"
+            elif p.kind == "escpos-serial":
+                self.device = escpos.Serial(
+                    p.target, baudrate=int(opts.get("baudrate", 9600)), timeout=self.timeouts.io
+                )
+                what = f"serial port {p.target}"
+                check = "the cable, and that this user may open the port (dialout group)"
+            else:
+                self.device = escpos.File(p.target)
+                what = f"device file {p.target}"
+                check = "that the printer is plugged in and that this user may write to the file (lp group)"
+            self.device.open()
+        except PrintError:
+            raise
+        except Exception as exc:  # the library raises RuntimeError, DeviceNotFoundError, USBError, OSError...
+            self.device = None
+            reason = str(exc).replace("\n", " ").strip() or type(exc).__name__
+            raise self.error(f"cannot open {what} ({reason}); check {check}") from exc
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.device._raw(data)
+            flush = getattr(self.device, "flush", None)
+            if flush:
+                flush()
+        except Exception as exc:
+            raise self.error(f"writing failed ({exc}); check its cable and power") from exc
+
+    def close(self) -> None:
+        if getattr(self, "device", None) is not None:
+            with contextlib.suppress(Exception):
+                self.device.close()
+            self.device = None
+
+
+def lp_submit(printer: PrinterConfig, data: bytes, *, raw: bool, title: str, timeout: float = 15.0) -> str:
+    """Hand a document to CUPS with `lp` (raw ESC/POS bytes or a PDF). Returns lp's request id line."""
+    lp = shutil.which("lp")
+    if lp is None:
+        raise PrintError(printer.name, "the `lp` command is missing; install CUPS (cups-client)")
+    cmd = [lp, "-d", printer.target, "-t", title]
+    if raw:
+        cmd += ["-o", "raw"]
+    for option in printer.options.get("lp_options", []):  # e.g. media=A6, fit-to-page
+        cmd += ["-o", str(option)]
+    try:
+        done = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise PrintError(
+            printer.name, f"CUPS did not take the job within {timeout:g} s; is cupsd running?"
+        ) from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PrintError(
+            printer.name,
+            f"CUPS refused the job ({message[-1] if message else f'lp exit {done.returncode}'}); "
+            f"check the queue with `lpstat -p {printer.target}`",
+        )
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def write_atomically(folder: Path, name: str, data: bytes) -> Path:
+    """One file per job, never half-written: temp file in the same folder, fsync, rename."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        final = folder / name
+        os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return final
+
+
+def open_transport(printer: PrinterConfig, timeouts: Timeouts) -> Transport:
+    if printer.kind == "escpos-network":
+        try:
+            return NetworkTransport(printer, timeouts)
+        except ValueError as exc:
+            raise PrinterConfigError(printer.name, str(exc)) from exc
+    if printer.kind in ("escpos-usb", "escpos-serial", "escpos-file"):
+        return EscposDeviceTransport(printer, timeouts)
+    raise PrinterConfigError(printer.name, f"{printer.kind} is not an ESC/POS transport")
