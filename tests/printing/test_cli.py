@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from printing_helpers import decode_qr
+from .printing_helpers import decode_qr
 
 from checkin_desk.cli import main
 from checkin_desk.printing import jobs

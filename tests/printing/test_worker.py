@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from printing_helpers import JobWatcher, decode_qr
+from .printing_helpers import JobWatcher, decode_qr
 
 from checkin_desk.printing import PrinterConfig, PrintWorker, add_printer, get_job, jobs
 from checkin_desk.printing.queue import counts
