@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from .printing_helpers import decode_qr
 
 from checkin_desk.cli import main
 from checkin_desk.printing import jobs
 from checkin_desk.printing.raster import parse_job
+
+from .printing_helpers import decode_qr
 
 ROOT = Path(__file__).resolve().parents[2]
 

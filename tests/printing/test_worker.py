@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from .printing_helpers import JobWatcher, decode_qr
 
 from checkin_desk.printing import PrinterConfig, PrintWorker, add_printer, get_job, jobs
 from checkin_desk.printing.queue import counts
+
+from .printing_helpers import JobWatcher, decode_qr
 
 
 def network_printer(store, name, emu, *, pool_order=0, profile="TM-T20II"):
