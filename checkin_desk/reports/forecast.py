@@ -121,9 +121,7 @@ def desk_rates(
     for desk in sorted(by_desk):
         times = sorted(by_desk[desk])
         gaps = [
-            g
-            for g in ((b - a).total_seconds() for a, b in itertools.pairwise(times))
-            if 0 < g <= idle_gap_s
+            g for g in ((b - a).total_seconds() for a, b in itertools.pairwise(times)) if 0 < g <= idle_gap_s
         ]
         mean = sum(gaps) / len(gaps) if len(gaps) >= min_gaps else None
         last = times[-1]
