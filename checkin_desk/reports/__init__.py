@@ -4,7 +4,7 @@ Pure Python (no Qt): the GUI dashboard and the `report` command both call these 
 
 - `figures.compute(store, day=None)` -> `Figures`: every count of the report.
 - `dashboard.dashboard_snapshot(store, now)` -> `DashboardSnapshot`: what the live dashboard shows.
-- `forecast.forecast(...)`: the expected wait at the entrance (M/M/c).
+- `forecast.forecast(...)` (module `reports.forecast`): the expected wait at the entrance (M/M/c).
 - `exports.write_report(figures, fmt, path)` / `exports.write_attendees(...)`: CSV, XLSX, PDF, JSON.
 - `counts(store, by)` / `totals(store)`: the simple counts of `checkin-desk counts`.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..store import Store
 from .dashboard import DashboardSnapshot, dashboard_snapshot
 from .figures import Figures, compute, time_rows
-from .forecast import Forecast, forecast
+from .forecast import Forecast
 from .source import COUNTED, LocalSource, ReportSource
 
 GROUPINGS = ("day", "category", "hour", "desk")
@@ -33,7 +33,6 @@ __all__ = [
     "compute",
     "counts",
     "dashboard_snapshot",
-    "forecast",
     "totals",
 ]
 

@@ -1,11 +1,18 @@
 from datetime import UTC, datetime
 
-from reportdata import add_scan
+import pytest
+from reportdata import add_scan, make_fixed
 
 from checkin_desk import reports
 from checkin_desk.domain import EventInfo
 from checkin_desk.reports import figures
 from checkin_desk.store import Store
+
+
+@pytest.fixture
+def fixed(people):
+    return make_fixed(people)
+
 
 AFTER = datetime(2027, 4, 21, 12, 0, tzinfo=UTC)
 
@@ -46,7 +53,14 @@ def test_categories_no_shows_walk_ins_and_no_division_by_zero(fixed):
     cats = by(f.by_category, "category")
     v = cats["visitor"]
     # Registered visitors: SCE-1, SCE-5, SCE-6 (the walk-in is not pre-registered).
-    assert (v.registered, v.arrived, v.arrived_registered, v.no_shows, v.walk_ins, v.entries) == (3, 3, 2, 1, 1, 5)
+    assert (v.registered, v.arrived, v.arrived_registered, v.no_shows, v.walk_ins, v.entries) == (
+        3,
+        3,
+        2,
+        1,
+        1,
+        5,
+    )
     assert v.show_rate == round(2 / 3, 4)
     press = cats["press"]  # only a cancelled pass: nobody registered, rate undefined
     assert (press.registered, press.arrived, press.show_rate) == (0, 0, None)
