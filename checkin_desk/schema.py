@@ -132,7 +132,8 @@ CREATE INDEX scans_refused ON scans (day, status, desk) WHERE admitted = 0;
 CREATE INDEX scans_overrides ON scans (day) WHERE override_reason IS NOT NULL AND admitted = 1;
 CREATE INDEX attendees_report ON attendees (code, category, origin, status);
 CREATE INDEX attendees_by_category ON attendees (category, origin, status, days);
-CREATE INDEX print_jobs_by_created ON print_jobs (created_at, reprint, state);
+CREATE INDEX print_jobs_by_kind ON print_jobs (reprint, state, created_at);
+CREATE INDEX scans_pulled ON scans (hub_at) WHERE origin = 'hub';
 """
 
 # Each entry is applied once, in order; never edit a released one, add a new one.

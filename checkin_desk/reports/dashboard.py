@@ -102,12 +102,12 @@ def dashboard_snapshot(
     previous_day = prev_date if prev_date in event.days else None
 
     # -- tiles -------------------------------------------------------------------------------------
-    att = src.attendance(today)
+    att = src.attendance(today, per_day=False)
     arrived_today = att.unique
     arrived_total = src.unique_attendees()
     since_window, until = iso(now - timedelta(minutes=window_min)), iso(now)
     last_window, _ = src.counted_since(since_window, until)
-    refused_today = sum(n for _, n in src.refused_by_status(today))
+    refused_today = sum(n for _, _, n in src.refused(today))
 
     # -- arrivals per quarter: today against the same wall-clock hours of the previous day ---------
     days = [today, previous_day] if previous_day else [today]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..clock import iso, utc_now, zone
+from ..clock import utc_now, zone
 from ..store import Store
 from . import timebuckets
 from .source import CubeRow, LocalSource, ReportSource
@@ -214,12 +214,20 @@ def compute(
     now = (now or utc_now()).astimezone(UTC)
     notes: list[str] = []
 
-    att = src.attendance(day, CONFLICT_ROWS)
+    att = src.attendance(day)
     cube = src.cube(day=day)
     entries = sum(r.entries for r in cube)
     offline = sum(r.offline_entries for r in cube)
     reentries = entries - sum(r.first_entries for r in cube)
-    refused = [LabelCount(k, REFUSAL_LABELS.get(k, k), n) for k, n in src.refused_by_status(day)]
+    refused_by_status: dict[str, int] = defaultdict(int)
+    refused_by_desk: dict[str, int] = defaultdict(int)
+    for status, desk, n in src.refused(day):
+        refused_by_status[status] += n
+        refused_by_desk[desk] += n
+    refused = [
+        LabelCount(k, REFUSAL_LABELS.get(k, k), n)
+        for k, n in sorted(refused_by_status.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
     # -- days --------------------------------------------------------------------------------------
     per_day: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -266,18 +274,22 @@ def compute(
     total_arrived_registered = sum(c.arrived_registered for c in by_category)
 
     # -- desks and clocks --------------------------------------------------------------------------
+    # A desk whose clock is wrong stamps admitted entries on days outside the event or in the future.
+    future_after = now + timedelta(minutes=10)
+    odd: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in cube:
+        if event.days and r.day not in event.days:
+            odd[r.desk][0] += r.entries
+        if timebuckets.utc_bucket_start(r.utc_hour, r.quarter, 15) > future_after:
+            odd[r.desk][1] += r.entries
     clock_warnings = []
-    if event.days:
-        start = timebuckets.day_bounds_utc(event.days[0], event.timezone)[0]
-        end = timebuckets.day_bounds_utc(event.days[-1], event.timezone)[1]
-        for desk, outside, future in src.scans_outside(start, end, iso(now + timedelta(minutes=10))):
-            parts = [f"{outside} scans stamped outside the event's days"] if outside else []
-            parts += [f"{future} scans stamped in the future"] if future else []
-            clock_warnings.append(
-                ClockWarning(desk, outside, future, f"desk {desk}: {' and '.join(parts)}; check its clock")
-            )
+    for desk, (outside, future) in sorted(odd.items()):
+        parts = [f"{outside} entries stamped outside the event's days"] if outside else []
+        parts += [f"{future} entries stamped in the future"] if future else []
+        clock_warnings.append(
+            ClockWarning(desk, outside, future, f"desk {desk}: {' and '.join(parts)}; check its clock")
+        )
     suspect = {w.desk for w in clock_warnings}
-    refused_by_desk = dict(src.refused_by_desk(day))
     per_desk: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for r in cube:
         per_desk[r.desk][0] += r.first_entries
@@ -306,11 +318,12 @@ def compute(
     )
     walk_ins_admitted = sum(c.walk_ins for c in att.categories)
     walk_ins_registered = walk_ins_admitted if day else src.walk_ins_registered()
-    conflict_count = sum(att.conflicts_by_day.values())
-    conflicts = _conflicts(src.conflict_rows(att.conflict_codes, day), set(att.unique_by_day), tz)
+    all_conflicts = _conflicts(src.conflict_rows(att.conflict_candidates), tz)
+    conflict_count, conflicts = len(all_conflicts), all_conflicts[:CONFLICT_ROWS]
 
+    scope_label = src.scope_label
     if src.scope == "desk":
-        notes.append(f"Covers {src.scope_label}.")
+        notes.append(f"Covers {scope_label}.")
     if conflict_count:
         notes.append(
             f"{conflict_count} pass(es) were admitted as a first entry at two desks while offline; "
@@ -325,7 +338,7 @@ def compute(
         event_days=tuple(event.days),
         timezone=event.timezone,
         scope=src.scope,
-        scope_label=src.scope_label,
+        scope_label=scope_label,
         day=day,
         generated_at=now.astimezone(tz),
         totals=Totals(
@@ -355,14 +368,14 @@ def compute(
     )
 
 
-def _conflicts(rows: list[tuple], days: set[str], tz) -> list[Conflict]:
+def _conflicts(rows: list[tuple], tz) -> list[Conflict]:
     grouped: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for code, d, desk, at, off in rows:
         grouped[(code, d)].append((desk, at, off))
     result = []
     for (code, d), firsts in sorted(grouped.items(), key=lambda kv: (kv[0][1], min(f[1] for f in kv[1]))):
         desks = tuple(sorted({f[0] for f in firsts}))
-        if d in days and len(desks) > 1 and any(f[2] for f in firsts):
+        if len(desks) > 1 and any(f[2] for f in firsts):
             times = sorted(f[1] for f in firsts)
             result.append(
                 Conflict(

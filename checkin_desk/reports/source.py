@@ -5,10 +5,10 @@ talk to this interface, so a hub-backed source (all desks) can be plugged in by 
 without touching them. Methods take `day` (an event-local ISO date, or None for the whole event)
 and return plain data, already aggregated by the database.
 
-Speed on a million scans comes from two passes that read covering indexes in their own order, so
+Speed on a million scans comes from passes that read covering indexes in their own order, so
 SQLite never sorts the scans (schema.V2_REPORT_INDEXES):
-- `attendance`: one pass per attendee (index by attendee, day): unique attendees by category and
-  by day, walk-ins, and offline conflicts, all at once;
+- `attendance`: one pass grouped per attendee (unique attendees, walk-ins and entries by category)
+  and one per day (unique attendees that day, and candidates for offline conflicts);
 - `cube`: one pass per UTC quarter-hour (expression index): entries and first entries by quarter,
   desk and day; hours, desks and days are sums of it.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..domain import EventInfo
@@ -39,21 +39,17 @@ SCOPE_HUB = "hub"
 class CategoryAttendance:
     category: str  # '' for admitted codes with no attendee row
     arrived: int  # unique attendees admitted
-    arrived_registered: int  # of which pre-registered (not walk-ins)
+    arrived_registered: int  # of which pre-registered (not walk-ins), passes not cancelled
     walk_ins: int  # of which walk-ins
     entries: int
     reentries: int
-    offline_entries: int
-    by_day: dict[str, int] = field(default_factory=dict)  # unique attendees admitted per day
 
 
 @dataclass
 class Attendance:
     categories: list[CategoryAttendance]
-    unique_by_day: dict[str, int]  # event days (or the chosen day); other days under "other"
-    other_days_unique: int  # attendees admitted on days outside the event (wrong desk clocks)
-    conflicts_by_day: dict[str, int]
-    conflict_codes: list[str]  # attendees with at least one conflict (capped)
+    unique_by_day: dict[str, int]  # the event's days (or the chosen day)
+    conflict_candidates: dict[str, list[str]]  # per day: attendees with two first entries that day
 
     @property
     def unique(self) -> int:
@@ -78,20 +74,18 @@ class ReportSource(Protocol):
     def scope_label(self) -> str: ...
     def event(self) -> EventInfo: ...
     def categories(self) -> dict[str, dict[str, Any]]: ...
-    def attendance(self, day: str | None, conflict_limit: int = 500) -> Attendance: ...
+    def attendance(self, day: str | None, *, per_day: bool = True) -> Attendance: ...
     def cube(self, day: str | None = None, days: Sequence[str] = ()) -> list[CubeRow]: ...
     def unique_attendees(self) -> int: ...
-    def conflict_rows(self, codes: Sequence[str], day: str | None) -> list[tuple]: ...
+    def conflict_rows(self, candidates: dict[str, list[str]]) -> list[tuple]: ...
     def registered_by_category(self, day: str | None) -> list[tuple]: ...
     def walk_ins_registered(self) -> int: ...
-    def refused_by_status(self, day: str | None) -> list[tuple[str, int]]: ...
-    def refused_by_desk(self, day: str | None) -> list[tuple[str, int]]: ...
+    def refused(self, day: str | None) -> list[tuple[str, str, int]]: ...
     def overrides(self, day: str | None) -> int: ...
     def print_jobs(self, day: str | None) -> list[tuple]: ...
     def reprint_reasons(self, day: str | None) -> list[tuple[str, int]]: ...
     def counted_since(self, since: str, until: str) -> tuple[int, int]: ...
     def scans_since(self, since: str, until: str) -> list[tuple[str, str, int]]: ...
-    def scans_outside(self, start: str, end: str, future_after: str) -> list[tuple[str, int, int]]: ...
     def attendee_rows(self) -> Any: ...
 
 
@@ -109,7 +103,9 @@ class LocalSource:
     @property
     def scope_label(self) -> str:
         name = f" ({self.desk_name})" if self.desk_name else ""
-        pulled = self.conn.execute("SELECT max(hub_at) FROM scans WHERE origin = 'hub'").fetchone()[0]
+        pulled = self.conn.execute(
+            "SELECT max(hub_at) FROM scans INDEXED BY scans_pulled WHERE origin = 'hub'"
+        ).fetchone()[0]
         if pulled:
             return f"this desk{name}, with other desks' scans pulled from the hub up to {pulled[:16]} UTC"
         return f"this desk{name} only (no hub connected)"
@@ -124,54 +120,39 @@ class LocalSource:
 
     # -- the two big passes ------------------------------------------------------------------------
 
-    def attendance(self, day: str | None, conflict_limit: int = 500) -> Attendance:
-        days = [day] if day else list(self.event().days)[:MAX_DAY_COLUMNS]
-        cols, params = [], []
-        for i, d in enumerate(days):
-            first = f"reentry = 0 AND day = ?{i + 1:d}"  # numbered parameters: each day given once
-            cols.append(f"max(day = ?{i + 1}) AS d{i}")
-            cols.append(
-                f"(sum({first}) > 1 AND min(desk) FILTER (WHERE {first}) != max(desk) FILTER (WHERE {first}) "
-                f"AND sum({first} AND offline = 1) > 0) AS c{i}"
-            )
-            params.append(d)
-        other = f"max(day NOT IN ({','.join(f'?{i + 1}' for i in range(len(days)))}))" if days else "1"
-        where = f" AND day = ?{len(days) + 1}" if day else ""
-        if day:
-            params.append(day)
+    def attendance(self, day: str | None, *, per_day: bool = True) -> Attendance:
+        """Unique attendees by category (and, with per_day, by day with conflict candidates)."""
+        days = ([day] if day else list(self.event().days)) if per_day else []
+        where, params = (" AND day = ?", (day,)) if day else ("", ())
         index = "scans_counted_by_day" if day else "scans_counted_by_attendee"
-        inner = (
-            "SELECT attendee_code, count(*) AS n, sum(reentry) AS re, sum(offline) AS off, "
-            + "".join(c + ", " for c in cols)
-            + f"{other} AS other FROM scans INDEXED BY {index} WHERE {COUNTED}{where} GROUP BY attendee_code"
-        )
-        day_sums = "".join(f", sum(x.d{i}), sum(x.c{i})" for i in range(len(days)))
-        any_conflict = " + ".join(f"x.c{i}" for i in range(len(days))) or "0"
-        sql = (
-            "SELECT coalesce(a.category, ''), count(*), "
-            "coalesce(sum(a.origin != 'walk_in' AND a.status != 'cancelled'), 0), "
-            "coalesce(sum(a.origin = 'walk_in'), 0), sum(x.n), sum(x.re), sum(x.off), sum(x.other)"
-            f"{day_sums}, group_concat(CASE WHEN {any_conflict} > 0 THEN x.attendee_code END) "
-            f"FROM ({inner}) x LEFT JOIN attendees a INDEXED BY attendees_report ON a.code = x.attendee_code "
-            "GROUP BY 1 ORDER BY 1"
-        )
-        categories, unique_by_day, conflicts = [], dict.fromkeys(days, 0), dict.fromkeys(days, 0)
-        other_days, codes = 0, []
-        for row in self.conn.execute(sql, params):
-            category, arrived, registered, walk_ins, n, re, off, other_n = row[:8]
-            per_day = {}
-            for i, d in enumerate(days):
-                per_day[d] = row[8 + 2 * i]
-                unique_by_day[d] += row[8 + 2 * i]
-                conflicts[d] += row[9 + 2 * i]
-            if row[-1]:
-                codes.extend(row[-1].split(","))
-            other_days += other_n
-            categories.append(
-                CategoryAttendance(category, arrived, registered, walk_ins, n, re, off, per_day)
+        # Pass 1, one row per attendee in index order, then one index probe per attendee for the
+        # category: unique attendees, walk-ins and entries by category.
+        categories = [
+            CategoryAttendance(*row)
+            for row in self.conn.execute(
+                "SELECT coalesce(a.category, ''), count(*), "
+                "coalesce(sum(a.origin != 'walk_in' AND a.status != 'cancelled'), 0), "
+                "coalesce(sum(a.origin = 'walk_in'), 0), sum(x.n), sum(x.re) FROM "
+                "(SELECT attendee_code, count(*) AS n, sum(reentry) AS re "
+                f"FROM scans INDEXED BY {index} WHERE {COUNTED}{where} GROUP BY attendee_code) x "
+                "LEFT JOIN attendees a INDEXED BY attendees_report ON a.code = x.attendee_code "
+                "GROUP BY 1 ORDER BY 1",
+                params,
             )
-        codes.sort()
-        return Attendance(categories, unique_by_day, other_days, conflicts, codes[:conflict_limit])
+        ]
+        # Pass 2, per day, one row per attendee: unique attendees that day, and the attendees with
+        # two first entries that day (conflict candidates, checked by conflict_rows).
+        unique_by_day, candidates = {}, {}
+        for d in days:
+            n, codes = self.conn.execute(
+                "SELECT count(*), group_concat(CASE WHEN f > 1 THEN attendee_code END) FROM "
+                "(SELECT attendee_code, sum(reentry = 0) AS f FROM scans INDEXED BY scans_counted_by_day "
+                f"WHERE {COUNTED} AND day = ? GROUP BY attendee_code)",
+                (d,),
+            ).fetchone()
+            unique_by_day[d] = n
+            candidates[d] = sorted(codes.split(",")) if codes else []
+        return Attendance(categories, unique_by_day, candidates)
 
     def unique_attendees(self) -> int:
         """Attendees admitted at least once during the event (one ordered pass of the attendee index)."""
@@ -198,18 +179,18 @@ class LocalSource:
         )
         return [CubeRow(*row) for row in self.conn.execute(sql, params)]
 
-    def conflict_rows(self, codes: Sequence[str], day: str | None) -> list[tuple]:
-        """First entries of the day of these attendees: (code, day, desk, at, offline), for listing conflicts."""
+    def conflict_rows(self, candidates: dict[str, list[str]]) -> list[tuple]:
+        """First entries (code, day, desk, at, offline) of these attendees on those days."""
         rows: list[tuple] = []
-        where = " AND day = ?" if day else ""
-        for code in codes:
-            rows.extend(
-                self.conn.execute(
-                    "SELECT attendee_code, day, desk, at, offline FROM scans INDEXED BY scans_counted_by_attendee "
-                    f"WHERE attendee_code = ? AND {COUNTED} AND reentry = 0{where} ORDER BY day, at",
-                    (code, day) if day else (code,),
+        for day, codes in candidates.items():
+            for code in codes:
+                rows.extend(
+                    self.conn.execute(
+                        "SELECT attendee_code, day, desk, at, offline FROM scans INDEXED BY scans_counted_by_day "
+                        f"WHERE day = ? AND attendee_code = ? AND {COUNTED} AND reentry = 0 ORDER BY at",
+                        (day, code),
+                    )
                 )
-            )
         return rows
 
     # -- registrations -----------------------------------------------------------------------------
@@ -239,18 +220,12 @@ class LocalSource:
     def _day(self, day: str | None) -> tuple[str, tuple]:
         return (" AND day = ?", (day,)) if day else ("", ())
 
-    def refused_by_status(self, day: str | None) -> list[tuple[str, int]]:
+    def refused(self, day: str | None) -> list[tuple[str, str, int]]:
+        """Refused scans: rows (status, desk, scans)."""
         where, params = self._day(day)
         return self.conn.execute(
-            f"SELECT status, count(*) FROM scans INDEXED BY scans_refused WHERE admitted = 0{where} "
-            "GROUP BY status ORDER BY 2 DESC, 1",
-            params,
-        ).fetchall()
-
-    def refused_by_desk(self, day: str | None) -> list[tuple[str, int]]:
-        where, params = self._day(day)
-        return self.conn.execute(
-            f"SELECT desk, count(*) FROM scans INDEXED BY scans_refused WHERE admitted = 0{where} GROUP BY desk",
+            f"SELECT status, desk, count(*) FROM scans INDEXED BY scans_refused WHERE admitted = 0{where} "
+            "GROUP BY status, desk",
             params,
         ).fetchall()
 
@@ -303,26 +278,6 @@ class LocalSource:
             "WHERE at >= ? AND at <= ? AND kind = 'entry' ORDER BY desk, at",
             (since, until),
         ).fetchall()
-
-    def scans_outside(self, start: str, end: str, future_after: str) -> list[tuple[str, int, int]]:
-        """Per desk: (desk, scans stamped outside [start, end), scans stamped after `future_after`).
-
-        Two range scans of the time index, empty unless a desk's clock was wrong.
-        """
-        outside: dict[str, int] = {}
-        for lo, hi in (("", start), (end, "\uffff")):
-            for desk, n in self.conn.execute(
-                "SELECT desk, count(*) FROM scans INDEXED BY scans_by_time WHERE at >= ? AND at < ? GROUP BY desk",
-                (lo, hi),
-            ):
-                outside[desk] = outside.get(desk, 0) + n
-        future = dict(
-            self.conn.execute(
-                "SELECT desk, count(*) FROM scans INDEXED BY scans_by_time WHERE at > ? GROUP BY desk",
-                (future_after,),
-            ).fetchall()
-        )
-        return [(d, outside.get(d, 0), future.get(d, 0)) for d in sorted(set(outside) | set(future))]
 
     def attendee_rows(self):
         """Every attendee with their admitted entries: (code, first, last, company, category, status,
