@@ -112,7 +112,8 @@ def dashboard_snapshot(
     # -- arrivals per quarter: today against the same wall-clock hours of the previous day ---------
     days = [today, previous_day] if previous_day else [today]
     series: dict[str, dict[str, int]] = {today: {}, prev_date: {}}
-    for r in src.cube(days=days):
+    cube = src.cube(days=days)
+    for r in cube:
         local = timebuckets.utc_bucket_start(r.utc_hour, r.quarter, QUARTER).astimezone(tz)
         per_day = series.setdefault(r.day, {})
         key = local.strftime("%H:%M")
@@ -164,7 +165,7 @@ def dashboard_snapshot(
     recent = src.scans_since(iso(now - timedelta(minutes=service_window_min)), until)
     rates = fc.desk_rates([(d, at) for d, at, _ in recent], now, open_within_min=window_min)
     entries_today: dict[str, int] = {}
-    for r in src.cube(day=today):
+    for r in (r for r in cube if r.day == today):
         entries_today[r.desk] = entries_today.get(r.desk, 0) + r.entries
     window = {}
     for d, at, admitted in recent:
