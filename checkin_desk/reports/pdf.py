@@ -1,0 +1,264 @@
+"""The PDF report: reportlab platypus for the pages, reportlab.graphics for the charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import pdf_fonts
+from .figures import Figures
+from .tables import PERCENT, Section, sections
+
+DAY_COLOURS = [colors.HexColor(c) for c in ("#1565C0", "#EF6C00", "#2E7D32", "#6A1B9A", "#C62828", "#00838F")]
+MAX_TABLE_ROWS = 60
+WIDTH = A4[0] - 3 * cm
+
+
+def _logo(resources: Path) -> Image | None:
+    for name in ("logo.png", "logo.jpg", "logo.jpeg"):
+        path = resources / name
+        if path.is_file():
+            try:
+                img = Image(str(path))
+            except Exception:  # a broken logo must not stop the report
+                return None
+            ratio = img.imageWidth / img.imageHeight if img.imageHeight else 1
+            img.drawHeight = 1.6 * cm
+            img.drawWidth = min(1.6 * cm * ratio, 6 * cm)
+            return img
+    return None
+
+
+def _cell(value, kind: str, fonts: pdf_fonts.FontSet, style: ParagraphStyle, percent: bool = False):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value * 100:.1f} %" if (kind == PERCENT or percent) else f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+    return Paragraph(fonts.markup(str(value)), style)
+
+
+def _table(sec: Section, fonts, styles) -> list:
+    flow: list = [Paragraph(fonts.markup(sec.title), styles["h2"])]
+    if sec.note:
+        flow.append(Paragraph(fonts.markup(sec.note), styles["note"]))
+    if not sec.rows:
+        return flow
+    pct_rows = sec.extra.get("percent_rows", set())
+    rows = sec.rows[:MAX_TABLE_ROWS]
+    data = [[Paragraph(fonts.markup(c.title), styles["th"]) for c in sec.columns]]
+    for row in rows:
+        data.append(
+            [
+                _cell(v, c.kind, fonts, styles["td"], percent=(j == 1 and row[0] in pct_rows))
+                for j, (c, v) in enumerate(zip(sec.columns, row, strict=False))
+            ]
+        )
+    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[WIDTH / len(sec.columns)] * len(sec.columns))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ECEFF1")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B0BEC5")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#FAFAFA")]),
+            ]
+        )
+    )
+    flow.append(table)
+    if len(sec.rows) > MAX_TABLE_ROWS:
+        flow.append(
+            Paragraph(
+                f"… and {len(sec.rows) - MAX_TABLE_ROWS} more rows (all of them are in the XLSX and CSV exports).",
+                styles["note"],
+            )
+        )
+    return flow
+
+
+def _caption_drawing(text: str, fonts, height: float = 1.2 * cm) -> Drawing:
+    d = Drawing(WIDTH, height)
+    font, label = fonts.single(text)
+    d.add(String(6, height / 2, label, fontName=font, fontSize=9, fillColor=colors.HexColor("#607D8B")))
+    return d
+
+
+def hourly_chart(fig: Figures, fonts) -> tuple[Drawing, str]:
+    """Arrivals per local hour, one bar series per day. Returns (drawing, caption)."""
+    days = [fig.day] if fig.day else list(fig.event_days)
+    per_day: dict[str, dict[int, int]] = defaultdict(dict)
+    for r in fig.by_hour:
+        d = r.start.date().isoformat()
+        if d in days:
+            per_day[d][r.start.hour] = per_day[d].get(r.start.hour, 0) + r.arrivals
+    hours = sorted({h for v in per_day.values() for h in v})
+    if not hours or not any(per_day.values()):
+        why = f"No arrivals on {fig.day}" if fig.day else "No arrivals recorded on the event's days yet"
+        return _caption_drawing(f"{why}: no chart of arrivals per hour.", fonts), why
+    hours = list(range(hours[0], hours[-1] + 1))
+    shown = [d for d in days if d in per_day]
+    d = Drawing(WIDTH, 7 * cm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 1.0 * cm, WIDTH - 1.6 * cm, 5.2 * cm
+    chart.data = [[per_day[day].get(h, 0) for h in hours] for day in shown]
+    chart.categoryAxis.categoryNames = [f"{h:02d}h" for h in hours]
+    chart.categoryAxis.labels.fontName = fonts.regular
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = fonts.regular
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.barSpacing = 0.5
+    chart.groupSpacing = 3
+    for i in range(len(shown)):
+        chart.bars[i].fillColor = DAY_COLOURS[i % len(DAY_COLOURS)]
+        chart.bars[i].strokeColor = None
+    d.add(chart)
+    if len(shown) > 1:
+        legend = Legend()
+        legend.x, legend.y = WIDTH - 3.2 * cm, 6.9 * cm
+        legend.fontName, legend.fontSize = fonts.regular, 7
+        legend.alignment = "right"
+        legend.colorNamePairs = [(DAY_COLOURS[i % len(DAY_COLOURS)], day) for i, day in enumerate(shown)]
+        d.add(legend)
+    return d, ""
+
+
+def category_chart(fig: Figures, fonts) -> tuple[Drawing, str]:
+    rows = [r for r in fig.by_category if r.registered or r.arrived]
+    if not rows:
+        why = "No attendees registered and no entries"
+        return _caption_drawing(f"{why}: no chart by category.", fonts), why
+    height = max(3 * cm, (len(rows) * 0.7 + 1.5) * cm)
+    d = Drawing(WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 4.2 * cm, 0.8 * cm
+    chart.width, chart.height = WIDTH - 5 * cm, height - 1.4 * cm
+    chart.data = [[r.registered for r in rows], [r.arrived for r in rows]]
+    labels = [fonts.single(f"{r.label}") for r in rows]
+    chart.categoryAxis.categoryNames = [text for _, text in labels]
+    chart.categoryAxis.labels.fontName = labels[0][0] if len({f for f, _ in labels}) == 1 else fonts.regular
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.reverseDirection = True
+    chart.valueAxis.labels.fontName = fonts.regular
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#B0BEC5")
+    chart.bars[1].fillColor = colors.HexColor("#1565C0")
+    chart.bars[0].strokeColor = chart.bars[1].strokeColor = None
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 0, 0.3 * cm
+    legend.fontName, legend.fontSize = fonts.regular, 7
+    legend.columnMaximum = 1
+    legend.colorNamePairs = [
+        (colors.HexColor("#B0BEC5"), "registered"),
+        (colors.HexColor("#1565C0"), "arrived"),
+    ]
+    d.add(legend)
+    return d, ""
+
+
+def write_pdf(fig: Figures, path: Path, resources: Path | None = None) -> None:
+    resources = resources or pdf_fonts.RESOURCES
+    fonts = pdf_fonts.load(str(resources))
+    styles = {
+        "title": ParagraphStyle("title", fontName=fonts.bold, fontSize=16, leading=20),
+        "sub": ParagraphStyle(
+            "sub", fontName=fonts.regular, fontSize=9, leading=12, textColor=colors.HexColor("#455A64")
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=fonts.bold, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
+        ),
+        "note": ParagraphStyle(
+            "note", fontName=fonts.regular, fontSize=8, leading=10, textColor=colors.HexColor("#607D8B")
+        ),
+        "th": ParagraphStyle("th", fontName=fonts.bold, fontSize=8, leading=9),
+        "td": ParagraphStyle("td", fontName=fonts.regular, fontSize=8, leading=9),
+    }
+    period = f"Day {fig.day}" if fig.day else "Whole event (" + ", ".join(fig.event_days) + ")"
+    title = [
+        Paragraph(fonts.markup(fig.event_name), styles["title"]),
+        Paragraph(fonts.markup(f"Attendance report — {period}"), styles["sub"]),
+        Paragraph(
+            fonts.markup(
+                f"Generated {fig.generated_at:%Y-%m-%d %H:%M} ({fig.timezone}). Covers {fig.scope_label}."
+            ),
+            styles["sub"],
+        ),
+    ]
+    logo = _logo(resources)
+    story: list = []
+    if logo is not None:
+        header = Table([[title, logo]], colWidths=[WIDTH - 6.2 * cm, 6.2 * cm])
+        header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+        story.append(header)
+    else:
+        story.extend(title)
+    for note in fig.notes[1:]:
+        story.append(Paragraph(fonts.markup(note), styles["note"]))
+    story.append(Spacer(1, 6))
+
+    secs = {s.key: s for s in sections(fig)}
+    summary = secs["Summary"]
+    summary.note = ""
+    story.extend(_table(summary, fonts, styles))
+
+    chart, _ = hourly_chart(fig, fonts)
+    story.append(KeepTogether([Paragraph("Arrivals per hour", styles["h2"]), chart]))
+    chart, _ = category_chart(fig, fonts)
+    story.append(KeepTogether([Paragraph("Registered and arrived by category", styles["h2"]), chart]))
+    for key in (
+        "By day",
+        "By category",
+        "By desk",
+        "Refused",
+        "Badges",
+        "By hour",
+        "Conflicts",
+        "Desk clocks",
+    ):
+        story.extend(_table(secs[key], fonts, styles))
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        font, name = fonts.single(fig.event_name)
+        canvas.setFont(font, 7)
+        canvas.setFillColor(colors.HexColor("#78909C"))
+        canvas.drawString(1.5 * cm, 1 * cm, f"{name} — attendance report")
+        canvas.drawRightString(A4[0] - 1.5 * cm, 1 * cm, f"page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.6 * cm,
+        title=f"{fig.event_name} — attendance report",
+        author="checkin-desk",
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
