@@ -214,7 +214,8 @@ def _key(name: str) -> str:
 def lockout_for(failures: int) -> timedelta:
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(FIRST_LOCKOUT * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCKOUT)
+    doublings = min(failures - FREE_ATTEMPTS, 20)  # 30 s * 2**20 is far past the cap: no overflow
+    return min(FIRST_LOCKOUT * 2**doublings, MAX_LOCKOUT)
 
 
 def locked_until(store: Store, name: str) -> datetime | None:
