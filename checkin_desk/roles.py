@@ -275,11 +275,15 @@ def authorize(store: Store, role_needed: Role, name: str, pin: str, now: datetim
     return staff
 
 
+def _a(role: Role) -> str:
+    return ("an " if role.key[0] in "aeiou" else "a ") + role.key
+
+
 def _require(staff: Staff | None, needed: Role, what: str) -> Staff:
     if staff is None:
-        raise AuthorizationError(f"{what} needs a {needed.key}: enter a {needed.key}'s name and PIN")
+        raise AuthorizationError(f"{what} needs {_a(needed)}: enter {_a(needed)}'s name and PIN")
     if not staff.may(needed):
-        raise AuthorizationError(f"{staff.name} is a {staff.role.key}; {what} needs a {needed.key}")
+        raise AuthorizationError(f"{staff.name} is {_a(staff.role)}; {what} needs {_a(needed)}")
     return staff
 
 

@@ -109,7 +109,7 @@ def _authorize(args: argparse.Namespace, store: Store, action: str) -> roles.Sta
     if not roles.enforced(store):
         return None
     if not args.as_name:
-        raise UsageError(f"this needs a {roles.REQUIRED[action].key}: add --as NAME")
+        raise UsageError(f"this needs a staff member ({roles.REQUIRED[action].key}): add --as NAME")
     return roles.authorize(
         store, roles.REQUIRED[action], args.as_name, _read_secret("PIN: ", "CHECKIN_DESK_PIN")
     )

@@ -35,7 +35,7 @@ def test_authorize_returns_the_staff_member_with_their_role(store, supervisor):
 
 
 def test_a_role_too_low_is_refused_with_a_clear_message(store, operator):
-    with pytest.raises(AuthorizationError, match="Amina is a operator; this needs a supervisor"):
+    with pytest.raises(AuthorizationError, match="Amina is an operator; this needs a supervisor"):
         roles.authorize(store, Role.SUPERVISOR, "Amina", "5821", NOW)
 
 
@@ -106,7 +106,7 @@ def test_first_account_must_be_an_admin_and_later_ones_need_one(store):
     with pytest.raises(AuthorizationError, match="first staff account must be an admin"):
         roles.add_staff(store, "Amina", Role.OPERATOR, "5821")
     admin = roles.add_staff(store, "Nadia", Role.ADMIN, "482915")
-    with pytest.raises(AuthorizationError, match="needs a admin"):
+    with pytest.raises(AuthorizationError, match="needs an admin"):
         roles.add_staff(store, "Omar", Role.SUPERVISOR, "730264")
     sup = roles.add_staff(store, "Youssef", Role.SUPERVISOR, "730264", by=admin)
     with pytest.raises(AuthorizationError):
@@ -153,7 +153,7 @@ def test_without_staff_accounts_existing_callers_work_as_before(desk):
 def test_privileged_actions_need_an_authorized_role_once_staff_exist(guarded, operator, action):
     with pytest.raises(AuthorizationError, match="needs a"):
         action(guarded)
-    with pytest.raises(AuthorizationError, match="Amina is a operator"):
+    with pytest.raises(AuthorizationError, match="Amina is an operator"):
         action(guarded, authorized_by=roles.authorize(guarded.store, Role.OPERATOR, "Amina", "5821"))
 
 
@@ -181,7 +181,7 @@ def test_authorized_actions_land_in_the_audit_log_with_name_and_role(guarded):
 
 def test_settings_change_needs_an_admin(guarded, admin):
     boss = roles.authorize(guarded.store, Role.SUPERVISOR, "Youssef", "730264")
-    with pytest.raises(AuthorizationError, match="needs a admin"):
+    with pytest.raises(AuthorizationError, match="needs an admin"):
         guarded.change_setting("readmit_same_day", False, authorized_by=boss)
     chief = roles.authorize(guarded.store, Role.ADMIN, "Nadia", "482915")
     guarded.change_setting("readmit_same_day", False, authorized_by=chief)
