@@ -60,7 +60,7 @@ def import_child(db: str, csv_path: str) -> None:
 
 
 def executemany_floor(count: int, tmp: Path) -> float:
-    conn = sqlite3.connect(tmp / "floor.sqlite", isolation_level=None)
+    conn = sqlite3.connect(tmp / f"floor-{count}.sqlite", isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT UNIQUE, a TEXT, b TEXT, c TEXT, d TEXT)")
     rows = [(i, f"SCE26-{i:08d}", "Prénom", "Nom", "Société", "mail@example.ma") for i in range(count)]

@@ -15,9 +15,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from . import codes, rules
+from . import codes, roles, rules, signing
 from .clock import iso, local_day, utc_now
 from .domain import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from .roles import Staff
 from .store import ATTENDEE_FIELDS, Store, attendee_values
 from .textnorm import clean_text
 
@@ -90,7 +91,10 @@ class Desk:
         scan_uuid = str(uuid.uuid4())
         offline = True
         online_result = None
-        if parsed.ok and self.online is not None:
+        # Issue 8: a signed code is checked offline here; from now on `parsed` holds the code inside it.
+        check = signing.check_scan(self.store, parsed)
+        parsed = check.parsed
+        if parsed.ok and self.online is not None and not (check.bad_signature or check.revoked):
             online_result = self.online.decide(
                 {
                     "uuid": scan_uuid,
@@ -105,7 +109,9 @@ class Desk:
             )
         hub_at = None
         with self.store.transaction() as conn:
-            attendee = self.store.lookup(parsed.code) if parsed.ok else None
+            attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
+            if attendee is None and check.payload is not None and not check.revoked:
+                attendee = signing.provisional_attendee(self.store, check.payload)  # never synced: admit
             hub_attendee = online_result[2] if online_result is not None and len(online_result) > 2 else None
             if online_result is not None and hub_attendee is None and attendee is not None:
                 # Known here, not (yet) on the hub: e.g. a walk-in not pushed yet. Decide here; the
@@ -124,6 +130,8 @@ class Desk:
                     day,
                     self.policy,
                     malformed=not parsed.ok,
+                    bad_signature=check.bad_signature,
+                    revoked=check.revoked,
                 )
             job_id = self._record(
                 conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
@@ -141,7 +149,7 @@ class Desk:
             offline=offline,
             reentry=decision.reentry,
             print_job_id=job_id,
-            message=parsed.error,
+            message=parsed.error or check.message,
         )
 
     def _record(
@@ -232,6 +240,7 @@ class Desk:
             if self.store.lookup(attendee.code):
                 raise DeskError(f"code {attendee.code} is already taken")
             self.store.upsert_attendees([attendee], origin="walk_in")
+            signed_code = self._issue_signed(attendee)  # issue 8: None without the event's private key
             self.store.enqueue_outbox(conn, "attendee", attendee.code, _attendee_payload(attendee, "walk_in"))
             self.store.audit(
                 conn,
@@ -242,9 +251,23 @@ class Desk:
                 details={"category": category},
             )
             self._last_read = None
-            return self._decide_and_record(codes.parse(attendee.code), attendee.code, ScanKind.ENTRY)
+            outcome = self._decide_and_record(codes.parse(attendee.code), attendee.code, ScanKind.ENTRY)
+            return (
+                replace(outcome, extra={**outcome.extra, "signed_code": signed_code})
+                if signed_code
+                else outcome
+            )
 
-    def reprint(self, code: str, *, reason: str, allowed_by: str, template: str | None = None) -> int:
+    def reprint(
+        self,
+        code: str,
+        *,
+        reason: str,
+        allowed_by: str = "",
+        template: str | None = None,
+        authorized_by: Staff | None = None,
+    ) -> int:
+        allowed_by, auth = self._authorize("reprint", authorized_by, allowed_by)
         reason = clean_text(reason)
         if not reason:
             raise DeskError("a reprint needs a reason")
@@ -271,7 +294,7 @@ class Desk:
                 operator=allowed_by,
                 action="reprint",
                 subject=attendee.code,
-                details={"reason": reason, "job": job_uuid},
+                details={"reason": reason, "job": job_uuid, **auth},
             )
             self.store.enqueue_outbox(
                 conn,
@@ -288,18 +311,30 @@ class Desk:
             )
         return job_id
 
-    def admit_override(self, code: str, *, reason: str, supervisor: str) -> Outcome:
+    def admit_override(
+        self, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+    ) -> Outcome:
         """Admit a refused pass; the refusal's status is kept and the reason recorded."""
+        supervisor, auth = self._authorize("override", authorized_by, supervisor)
         reason = clean_text(reason)
         if not reason:
             raise DeskError("an override needs a reason")
-        parsed = codes.parse(code)
+        check = signing.check_scan(self.store, codes.parse(code))  # issue 8: the code inside a signed one
+        parsed = check.parsed
         moment = self.clock()
         at, day = iso(moment), local_day(moment, self.event.timezone)
         with self.store.transaction() as conn:
-            attendee = self.store.lookup(parsed.code) if parsed.ok else None
+            attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
             entries = self.store.admitted_entries(parsed.code) if attendee else ()
-            refused = rules.decide(attendee, entries, day, self.policy, malformed=not parsed.ok)
+            refused = rules.decide(
+                attendee,
+                entries,
+                day,
+                self.policy,
+                malformed=not parsed.ok,
+                bad_signature=check.bad_signature,
+                revoked=check.revoked,
+            )
             first_badge = attendee is not None and not entries and self.policy.auto_badge
             decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
             scan_uuid = str(uuid.uuid4())
@@ -322,7 +357,7 @@ class Desk:
                 operator=supervisor,
                 action="override",
                 subject=parsed.code,
-                details={"reason": reason, "was": str(refused.status), "scan": scan_uuid},
+                details={"reason": reason, "was": str(refused.status), "scan": scan_uuid, **auth},
             )
         return Outcome(
             decision.status,
@@ -338,7 +373,10 @@ class Desk:
             extra={"override": reason},
         )
 
-    def cancel_checkin(self, scan_uuid: str, *, reason: str, supervisor: str) -> None:
+    def cancel_checkin(
+        self, scan_uuid: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+    ) -> None:
+        supervisor, auth = self._authorize("cancel_checkin", authorized_by, supervisor)
         reason = clean_text(reason)
         if not reason:
             raise DeskError("cancelling a check-in needs a reason")
@@ -363,10 +401,13 @@ class Desk:
                 operator=supervisor,
                 action="cancel_checkin",
                 subject=scan_uuid,
-                details={"reason": reason},
+                details={"reason": reason, **auth},
             )
 
-    def edit_attendee(self, code: str, changes: dict[str, Any], *, supervisor: str) -> Attendee:
+    def edit_attendee(
+        self, code: str, changes: dict[str, Any], *, supervisor: str = "", authorized_by: Staff | None = None
+    ) -> Attendee:
+        supervisor, auth = self._authorize("edit_attendee", authorized_by, supervisor)
         attendee = self.store.lookup(codes.normalise(code))
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")
@@ -410,9 +451,79 @@ class Desk:
                 operator=supervisor,
                 action="edit_attendee",
                 subject=updated.code,
-                details={"changed": sorted(changes), "before": {k: str(v) for k, v in before.items()}},
+                details={
+                    "changed": sorted(changes),
+                    "before": {k: str(v) for k, v in before.items()},
+                    **auth,
+                },
             )
         return updated
+
+    # -- issue 8: roles, signed passes, settings -------------------------------------------------------
+
+    def _authorize(
+        self, action: str, authorized_by: Staff | None, claimed: str
+    ) -> tuple[str, dict[str, str]]:
+        """Who to record for a privileged action, and what the audit entry adds about it.
+
+        Raises roles.AuthorizationError when the event has staff accounts and `authorized_by` is missing
+        or its role is too low. Without staff accounts, the name typed (`claimed`) is trusted as before.
+        """
+        name = roles.require(self.store, action, authorized_by, claimed)
+        if authorized_by is None:
+            return name, {}
+        return name, {"role": authorized_by.role.key, "desk_operator": self.operator}
+
+    def _issue_signed(self, attendee: Attendee) -> str | None:
+        key = signing.private_key(self.store)
+        return signing.issue(self.store, attendee, key) if key is not None else None
+
+    def reissue_pass(
+        self, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+    ) -> str:
+        """A new signed code for a lost or stolen badge; the old one is refused from now on (by sync
+        on other desks). Needs the event's private key on this machine. Returns the new signed code."""
+        supervisor, auth = self._authorize("reissue_pass", authorized_by, supervisor)
+        reason = clean_text(reason)
+        if not reason:
+            raise DeskError("re-issuing a pass needs a reason")
+        attendee = self.store.lookup(codes.normalise(code))
+        if attendee is None:
+            raise DeskError(f"no attendee with code {code}")
+        key = signing.private_key(self.store)
+        if key is None:
+            raise DeskError(
+                "this machine does not hold the event's private key: re-issue the pass where it is"
+            )
+        with self.store.transaction() as conn:
+            token = signing.reissue(self.store, attendee, key, reason=reason)
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=supervisor,
+                action="reissue_pass",
+                subject=attendee.code,
+                details={"reason": reason, "issue": signing.revocation(self.store, attendee.code), **auth},
+            )
+        return token
+
+    def change_setting(
+        self, key: str, value: Any, *, admin: str = "", authorized_by: Staff | None = None
+    ) -> None:
+        """Change an event setting (admin only when roles are enforced); audited with the old value."""
+        admin, auth = self._authorize("settings", authorized_by, admin)
+        with self.store.transaction() as conn:
+            before = self.store.get_setting(key)
+            self.store.set_setting(key, value)
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=admin,
+                action="settings",
+                subject=key,
+                details={"before": before, "after": value, **auth},
+            )
+        self.reload_settings()
 
     def last_scans(self, limit: int = 20) -> list[dict[str, Any]]:
         return list(

@@ -156,7 +156,11 @@ def _detect_encoding(path: Path) -> str:
 def _read_csv(path: Path, encoding: str | None) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
     encoding = encoding or _detect_encoding(path)
     fh = path.open("r", encoding=encoding, newline="")
-    first = fh.readline()
+    try:
+        first = fh.readline()
+    except UnicodeDecodeError:  # issue 8: do not leak the handle when the first line is not text
+        fh.close()
+        raise
     if not first.strip():
         fh.close()
         raise ImportFileError(f"{path.name} is empty")
@@ -383,7 +387,10 @@ def import_file(
         return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding=None)
     except UnicodeDecodeError:
         # A stray non-UTF-8 byte deep in the file: read it again as Windows-1252.
-        return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
+        try:
+            return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
+        except UnicodeDecodeError as exc:  # issue 8: bytes that are neither (found by hypothesis)
+            raise ImportFileError(f"{path.name} is not text in UTF-8 or Windows-1252") from exc
 
 
 def _import(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:

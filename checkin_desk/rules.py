@@ -41,16 +41,20 @@ def decide(
     *,
     malformed: bool = False,
     bad_signature: bool = False,
+    revoked: bool = False,
 ) -> Decision:
     """Decide one scan.
 
     `entries` are the pass's earlier admitted entries, oldest first (from every desk this desk knows of).
     `day` is today's date in the event's time zone.
+    `revoked`: a genuine signed code that a re-issued pass replaced; refused as a cancelled pass.
     """
     if malformed:
         return refuse(Status.MALFORMED)
     if bad_signature:
         return refuse(Status.INVALID_SIGNATURE)
+    if revoked:
+        return refuse(Status.CANCELLED)
     if attendee is None:
         return refuse(Status.UNKNOWN)
     if attendee.status in REFUSED_BY_PASS:

@@ -143,8 +143,42 @@ CREATE INDEX print_jobs_by_kind ON print_jobs (reprint, state, created_at);
 CREATE INDEX scans_pulled ON scans (hub_at) WHERE origin = 'hub';
 """
 
+# Issue 8 (trust at the door): staff and PIN lockouts, revoked signed codes, codes this machine signed.
+V4_SECURITY = """
+CREATE TABLE staff (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'admin')),
+    pin_hash TEXT NOT NULL,        -- scrypt$n$r$p$salt$hash (roles.hash_pin)
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE auth_failures (
+    name TEXT PRIMARY KEY,         -- folded staff name that was tried (known or not)
+    failures INTEGER NOT NULL,     -- wrong PINs in a row
+    locked_until TEXT,             -- UTC ISO 8601; no attempt is checked before then
+    last_failure_at TEXT NOT NULL
+);
+CREATE TABLE revocations (
+    code TEXT PRIMARY KEY,         -- attendee code (inside the signed code)
+    below_issue INTEGER NOT NULL,  -- signed codes of this attendee with issue < below_issue are refused
+    revoked_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT 'local'     -- local | hub
+);
+CREATE TABLE issued_codes (
+    code TEXT PRIMARY KEY,         -- attendee code
+    issue INTEGER NOT NULL,
+    token TEXT NOT NULL,           -- the signed code the badge's QR carries
+    issued_at TEXT NOT NULL
+);
+-- The audit chain's head (audit.HEAD_SETTING), for databases whose log was written before it was kept.
+INSERT OR IGNORE INTO settings (key, value)
+    SELECT 'audit_head', json_object('id', id, 'hash', hash) FROM audit_log ORDER BY id DESC LIMIT 1;
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2_PRINT_QUEUE, V3_REPORT_INDEXES]
+MIGRATIONS: list[str] = [V1, V2_PRINT_QUEUE, V3_REPORT_INDEXES, V4_SECURITY]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

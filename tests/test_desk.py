@@ -88,7 +88,7 @@ def test_walk_in_creates_attendee_checks_in_and_queues_badge(desk):
     attendee = desk.store.lookup(outcome.code)
     assert (attendee.last_name, attendee.category) == ("برادة", "press")
     kinds = [k for (k,) in rows(desk.store, "SELECT kind FROM outbox ORDER BY id")]
-    assert kinds == ["attendee", "scan"]
+    assert kinds == ["attendee", "audit", "scan"]
     assert rows(desk.store, "SELECT action, subject FROM audit_log") == [("walk_in", outcome.code)]
     with pytest.raises(DeskError, match="name"):
         desk.register_walk_in(first_name=" ", last_name="\u200b")

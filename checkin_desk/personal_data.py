@@ -1,0 +1,149 @@
+"""Attendee personal data leaving the desk: exports (supervisor only) and the after-event purge.
+
+`purge_event` keeps what the organisers' figures need — every scan with its day, hour, desk, category
+and status, and one pseudonymous id per attendee so that unique counts stay right — and removes names,
+companies, e-mails, phones, notes, the search index, badge print jobs, and the codes themselves
+(replaced by random ids, so the desk can no longer be matched with the registration system's list).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import roles
+from .csvsafe import SafeWriter
+from .privacy import open_private
+from .roles import Staff
+from .store import Store
+
+EXPORT_FIELDS = (
+    "code",
+    "first_name",
+    "last_name",
+    "company",
+    "job_title",
+    "country",
+    "email",
+    "phone",
+    "category",
+    "days",
+    "status",
+    "notes",
+)
+PERSONAL_FIELDS = ("first_name", "last_name", "company", "job_title", "country", "email", "phone", "notes")
+
+
+class PurgeRefused(Exception):
+    """The purge would lose data that has not reached the hub yet; the message says what to do."""
+
+
+def export_attendees(
+    store: Store,
+    path: str | os.PathLike,
+    *,
+    desk: str = "",
+    claimed: str = "",
+    authorized_by: Staff | None = None,
+) -> int:
+    """Write the attendee list to a CSV file (owner-only, formulas neutralised); supervisor only.
+
+    Returns the number of attendees written. The export lands in the audit log.
+    """
+    who = roles.require(store, "export_attendees", authorized_by, claimed)
+    count = 0
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = SafeWriter(fh, lineterminator="\r\n")
+        writer.writerow(EXPORT_FIELDS)
+        for attendee in store.attendees():
+            row = attendee.to_dict()
+            writer.writerow([",".join(row[f]) if f == "days" else row[f] for f in EXPORT_FIELDS])
+            count += 1
+    with store.transaction() as conn:
+        store.audit(
+            conn,
+            desk=desk,
+            operator=who,
+            action="export_attendees",
+            subject=Path(path).name,
+            details={"attendees": count, **({"role": authorized_by.role.key} if authorized_by else {})},
+        )
+    return count
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    attendees: int
+    scans: int
+    print_jobs: int
+    outbox: int
+
+
+def pending_outbox(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+
+def purge_event(
+    store: Store,
+    *,
+    desk: str = "",
+    claimed: str = "",
+    authorized_by: Staff | None = None,
+    force: bool = False,
+) -> PurgeReport:
+    """Remove attendee personal data from this desk, keeping anonymous counts. Admin only.
+
+    Refuses while the outbox holds changes the hub has not received, unless `force`.
+    """
+    who = roles.require(store, "purge", authorized_by, claimed)
+    waiting = pending_outbox(store)
+    if waiting and not force:
+        raise PurgeRefused(
+            f"{waiting} changes have not been sent to the hub yet; sync first, or purge with --force "
+            "to lose them"
+        )
+    conn = store.conn
+    conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not just unlinked
+    with store.transaction():
+        conn.execute("CREATE TEMP TABLE purge_map (old TEXT PRIMARY KEY, new TEXT NOT NULL UNIQUE)")
+        try:
+            olds = [row[0] for row in conn.execute("SELECT code FROM attendees")]
+            conn.executemany(
+                "INSERT INTO purge_map (old, new) VALUES (?, ?)",
+                [(old, "P" + secrets.token_hex(6).upper()) for old in olds],
+            )
+            blank = ", ".join(f"{f} = ''" for f in PERSONAL_FIELDS)
+            attendees = conn.execute(
+                f"UPDATE attendees SET {blank}, origin = 'purged', "
+                "code = (SELECT new FROM purge_map WHERE old = attendees.code)"
+            ).rowcount
+            conn.execute("DELETE FROM attendee_search")
+            scans = conn.execute(
+                "UPDATE scans SET raw = '', "
+                "attendee_code = (SELECT new FROM purge_map WHERE old = scans.attendee_code), "
+                "code = coalesce((SELECT new FROM purge_map WHERE old = scans.code), ''), "
+                "override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE 'purged' END, "
+                "cancel_reason = CASE WHEN cancel_reason IS NULL THEN NULL ELSE 'purged' END"
+            ).rowcount
+            jobs = conn.execute("DELETE FROM print_jobs").rowcount
+            outbox = conn.execute("DELETE FROM outbox").rowcount
+            conn.execute("DELETE FROM issued_codes")
+            conn.execute("DELETE FROM revocations")
+        finally:
+            conn.execute("DROP TABLE temp.purge_map")
+        store.audit(
+            conn,
+            desk=desk,
+            operator=who,
+            action="purge",
+            subject="attendee personal data",
+            details={"attendees": attendees, "scans": scans, "print_jobs": jobs, "outbox": outbox},
+        )
+    # The purge's own audit entry went to the outbox: keep it, it is for the hub. Then compact the file
+    # so that the old rows are not left in free pages or in the write-ahead log.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return PurgeReport(attendees, scans, jobs, outbox)
