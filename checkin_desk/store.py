@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -105,49 +105,17 @@ def attendee_values(a: Attendee) -> tuple:
     )
 
 
-def search_values(a: Attendee) -> tuple[str, str, str]:
+def search_values(values: tuple) -> tuple[str, str, str]:
+    """The search index's columns for one attendee row (in ATTENDEE_FIELDS order)."""
     # Names and companies repeat a lot across a list: fold each distinct value once.
-    names = f"{_fold_cached(a.first_name)} {_fold_cached(a.last_name)} {fold(a.code)}"
-    return (names, _fold_cached(a.company), fold(a.email))
+    code, first, last, company, email = values[0], values[1], values[2], values[3], values[6]
+    return (f"{_fold_cached(first)} {_fold_cached(last)} {fold(code)}", _fold_cached(company), fold(email))
 
 
 _fold_cached = lru_cache(maxsize=65536)(fold)
 
 
 UPSERT_BATCH = 5000
-
-
-def _pipelined(items: Iterable[Attendee], write: Callable[[list[Attendee]], None]) -> None:
-    """Feed batches of `items` to `write` on a worker thread; re-raise its error here."""
-    batches: queue.Queue[list[Attendee] | None] = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def worker() -> None:
-        while (batch := batches.get()) is not None:
-            if not failure:
-                try:
-                    write(batch)
-                except BaseException as exc:
-                    failure.append(exc)
-
-    thread = threading.Thread(target=worker, name="upsert-writer", daemon=True)
-    thread.start()
-    try:
-        batch: list[Attendee] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= UPSERT_BATCH:
-                if failure:
-                    break
-                batches.put(batch)
-                batch = []
-        if batch and not failure:
-            batches.put(batch)
-    finally:
-        batches.put(None)
-        thread.join()
-    if failure:
-        raise failure[0]
 
 
 @dataclass
@@ -310,33 +278,36 @@ class Store:
     def upsert_attendees(self, attendees: Iterable[Attendee], origin: str = "import") -> UpsertReport:
         """Insert new attendees and update changed ones, in the caller's transaction if there is one.
 
-        Check-ins live in `scans` and are never touched here. For long inputs (an import), batches
-        are written by a second thread while this one keeps reading and validating the file:
-        SQLite releases the GIL while it works, so parsing and writing overlap.
+        Check-ins live in `scans` and are never touched here.
         """
+        return self.upsert_rows((attendee_values(a) for a in attendees), origin)
+
+    def upsert_rows(self, rows: Iterable[tuple], origin: str = "import") -> UpsertReport:
+        """The bulk form of upsert_attendees: rows as attendee_values() makes them (imports use it)."""
         report = UpsertReport()
         now = utc_now_iso()
         with self.transaction() as conn:
-            state = {"next_id": conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1}
+            next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
             known_categories = set(self.categories())
-
-            def write(batch: list[Attendee]) -> None:
-                # On the writer thread: use the open transaction, never self.transaction()'s lock.
-                for category in {a.category for a in batch} - known_categories:
-                    _insert_category(conn, category)
-                    known_categories.add(category)
-                    report.new_categories.append(category)
-                state["next_id"] = self._upsert_batch(conn, batch, origin, now, state["next_id"], report)
-
-            if isinstance(attendees, list | tuple) and len(attendees) <= UPSERT_BATCH:
-                write(list(attendees))
-            else:
-                _pipelined(attendees, write)
+            batch: list[tuple] = []
+            for values in rows:
+                batch.append(values)
+                if len(batch) >= UPSERT_BATCH:
+                    next_id = self._upsert_batch(conn, batch, origin, now, next_id, report, known_categories)
+                    batch = []
+            if batch:
+                self._upsert_batch(conn, batch, origin, now, next_id, report, known_categories)
         return report
 
-    def _upsert_batch(self, conn, batch, origin, now, next_id, report) -> int:
+    def _upsert_batch(self, conn, batch, origin, now, next_id, report, known_categories) -> int:
+        for category in {values[8] for values in batch} - known_categories:
+            _insert_category(conn, category)
+            known_categories.add(category)
+            report.new_categories.append(category)
         existing: dict[str, tuple] = {}
-        codes_in_batch = [a.code for a in batch]
+        # Sorted by code, the rows land next to each other in the code index's B-tree.
+        batch.sort(key=itemgetter(0))
+        codes_in_batch = [values[0] for values in batch] if next_id > 1 else []  # empty table: all new
         for start in range(0, len(codes_in_batch), 900):
             chunk = codes_in_batch[start : start + 900]
             marks = ",".join("?" * len(chunk))
@@ -345,19 +316,20 @@ class Store:
                 chunk,
             ):
                 existing[row[1]] = row
-        inserts, updates, search_rows = [], [], []
-        for attendee in batch:
-            values = attendee_values(attendee)
-            old = existing.get(attendee.code)
+        inserts, updates, search_rows, reindexed = [], [], [], []
+        for values in batch:
+            code = values[0]
+            old = existing.get(code)
             if old is None:
                 inserts.append((next_id, *values, origin, now))
-                search_rows.append((next_id, *search_values(attendee)))
-                existing[attendee.code] = (next_id, *values)
+                search_rows.append((next_id, *search_values(values)))
+                existing[code] = (next_id, *values)
                 next_id += 1
-            elif tuple(old[1:]) != values:
-                updates.append((*values[1:], now, attendee.code))
-                search_rows.append((old[0], *search_values(attendee)))
-                existing[attendee.code] = (old[0], *values)
+            elif old[1:] != values:
+                updates.append((*values[1:], now, code))
+                search_rows.append((old[0], *search_values(values)))
+                reindexed.append((old[0],))
+                existing[code] = (old[0], *values)
             else:
                 report.unchanged += 1
         cols = ", ".join(ATTENDEE_FIELDS)
@@ -366,8 +338,7 @@ class Store:
         )
         sets = ", ".join(f"{f} = ?" for f in ATTENDEE_FIELDS[1:])
         conn.executemany(f"UPDATE attendees SET {sets}, updated_at = ? WHERE code = ?", updates)
-        if updates:
-            conn.executemany("DELETE FROM attendee_search WHERE rowid = ?", [(r[0],) for r in search_rows])
+        conn.executemany("DELETE FROM attendee_search WHERE rowid = ?", reindexed)
         conn.executemany(
             "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)", search_rows
         )

@@ -129,7 +129,7 @@ def test_reimport_updates_without_touching_checkins(desk, tmp_path):
     assert len(store.admitted_entries("SCE-0001")) == 1
 
 
-def test_large_import_with_a_new_category_uses_the_writer_thread(store, tmp_path):
+def test_large_import_with_a_new_category_mid_file(store, tmp_path):
     path = tmp_path / "big.csv"
     lines = ["code;prenom;nom;categorie"] + [
         f"BIG-{i};Amine;Alaoui{i};{'Sponsor' if i % 7 == 0 else 'Visiteur'}" for i in range(12_000)
