@@ -6,8 +6,8 @@ transaction is older than the oldest still running (`pg_snapshot_xmin`), so a ro
 slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
-walk-ins and attendee edits, cancel a check-in, lock an attendee row for an online decision. No
-DELETE, no DDL, nothing else.
+walk-ins, attendee edits and revocations (raise a revocation's bound), cancel a check-in, lock an
+attendee row for an online decision. No DELETE, no DDL, nothing else.
 """
 
 from __future__ import annotations
