@@ -7,7 +7,7 @@ import json
 import psycopg
 import pytest
 
-from checkin_desk import cli
+from checkin_desk import cli, reports
 from checkin_desk.domain import Status
 from checkin_desk.sync.loop import HUB_DSN_SETTING
 from tests.conftest import PEOPLE
@@ -80,3 +80,26 @@ def test_report_without_a_hub_is_this_desk_only(capsys, make_desk):
     report = report_json(capsys, alone)
     assert report["scope"] == "desk" and report["scope_label"] == "this desk (desk-z) only (no hub connected)"
     assert report["totals"]["entries"] == 1
+
+
+def test_a_pulled_scan_the_hub_superseded_later_is_updated_at_other_desks(hub_dsn, make_desk):
+    """The hub decided online but its answer came too late; the desk's own record replaced it. A desk
+    that had already pulled the hub's version takes the new one, so its figures follow the hub."""
+    from checkin_desk.sync import hub as hubsql
+
+    a, b = make_desk("desk-a", hub_dsn), make_desk("desk-b", hub_dsn)
+    outcome = a.desk.scan("SCE-1")
+    assert outcome.admitted and not outcome.offline
+    b.sync()
+    assert reports.totals(b.store).entries == 1
+    (payload,) = [
+        json.loads(p) for (p,) in a.store.conn.execute("SELECT payload FROM outbox WHERE kind = 'scan'")
+    ]
+    superseding = {**payload, "offline": 1, "status": "unknown", "admitted": 0, "badge": 0}
+    with psycopg.connect(hub_dsn) as conn, conn.transaction():
+        hubsql.receive(
+            conn, "desk-a", "uid:desk-a", [(1, "scan", payload["uuid"], superseding)], hubsql.policy(conn)
+        )
+    b.sync()
+    assert reports.totals(b.store).entries == 0
+    assert b.store.conn.execute("SELECT status, offline FROM scans").fetchall() == [("unknown", 1)]
