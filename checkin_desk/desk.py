@@ -104,6 +104,8 @@ class Desk:
                     "desk": self.desk_name,
                     "operator": self.operator,
                     "kind": str(kind),
+                    # A signed code's issue: the hub refuses one that a re-issued pass revoked.
+                    **({"issue": check.payload.issue} if check.payload is not None else {}),
                 },
                 deadline_s=0.3,
             )

@@ -1,4 +1,4 @@
-"""Hub commands: hub init / import / status / conflicts / connect / disconnect, and sync.
+"""Hub commands: hub init / import / publish-key / status / conflicts / connect / disconnect, and sync.
 
 A hub address (DSN) is never printed with its password, and is best not typed on the command line
 of a shared machine: `--dsn` falls back to $CHECKIN_DESK_HUB, then to the hub this desk connected to.
@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .. import importers
+from .. import importers, keys, signing
 from ..config import MachineConfig
 from ..sync import connection, hub, hub_schema
 from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState
@@ -51,6 +51,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
     q.add_argument("--skip-invalid", action="store_true")
     q.set_defaults(handler=cmd_import)
+
+    q = hub_sub.add_parser(
+        "publish-key",
+        help="put the event's public key on the hub; desks pull it and check signed codes (never the private key)",
+    )
+    q.add_argument("--dsn", help="an administrator's DSN (default: $CHECKIN_DESK_HUB)")
+    q.add_argument(
+        "--key",
+        help="the public key (ed25519:...) or a file holding it (default: this event's, from keys init)",
+    )
+    q.add_argument("--replace", action="store_true", help="replace a different key (old badges stop working)")
+    q.set_defaults(handler=cmd_publish_key)
 
     q = hub_sub.add_parser("status", help="desks, last contact, counts")
     q.add_argument("--dsn")
@@ -235,6 +247,44 @@ def _read_attendees(path, overrides, event_days, encoding):
             close()
 
 
+def cmd_publish_key(args: argparse.Namespace) -> int:
+    """Only public text goes to the hub: `keys` keeps the private key in its own owner-only file,
+    never in the event database or its settings, so there is nothing private here to send."""
+    text = args.key
+    if text and not text.startswith(keys.PUBLIC_PREFIX) and Path(text).is_file():
+        text = Path(text).read_text(encoding="ascii", errors="replace").strip()
+    if not text:
+        path = db_path(args)
+        if path.exists() and path.stat().st_size:
+            store = open_store(args)
+            try:
+                text = signing.public_key(store)
+            finally:
+                store.close()
+        if not text:
+            raise UsageError("which key? run `checkin-desk keys init` here first, or give --key")
+    try:
+        keys.load_public(text)
+    except keys.KeyFileError as exc:
+        raise UsageError(f"--key: {exc}") from None
+    text = text.strip()
+    dsn = _admin_dsn(args)
+    conn = _connect(dsn)
+    with conn, _hub_errors(dsn):
+        current = hub.settings(conn).get(signing.PUBLIC_KEY_SETTING)
+        if current == text:
+            print(f"the hub already has event key {keys.fingerprint(text)}")
+            return 0
+        if current and not args.replace:
+            raise CommandError(
+                f"the hub has event key {keys.fingerprint(str(current))}; replacing it makes every badge "
+                "signed with it invalid at every desk (add --replace if that is what you want)"
+            )
+        hub.set_settings(conn, {signing.PUBLIC_KEY_SETTING: text})
+    print(f"published event key {keys.fingerprint(text)} on the hub; desks take it at their next sync")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     dsn = _admin_dsn(args)
     conn = _connect(dsn)
@@ -247,7 +297,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(
         f"{info['attendees']} attendees; {info['scans']} scans, {info['entries']} admitted entries, "
         f"{info['unique_attendees']} unique attendees admitted; {info['offline_scans']} decided offline; "
-        f"{info['conflicts']} conflicts"
+        f"{info['conflicts']} conflicts; {info['revocations']} revoked passes"
     )
     if not info["desks"]:
         print("no desk has synced yet")
@@ -339,7 +389,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             loop.close()
         print(
             f"pushed {report.pushed}, pulled {report.pulled_attendees} attendees, {report.pulled_scans} scans, "
-            f"{report.pulled_settings} settings; {report.conflicts} conflicts; {loop.pending()} waiting"
+            f"{report.pulled_settings} settings, {report.pulled_revocations} revocations; "
+            f"{report.conflicts} conflicts; {loop.pending()} waiting"
         )
         if loop.state.message:
             print(f"warning: {loop.state.message}", file=sys.stderr)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..reports import dashboard_snapshot, exports, figures, simulate
+from ..reports.source import LocalSource
 from . import CommandError, UsageError
 from ._common import desk_name, open_store
 
@@ -36,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--now", help="dashboard/forecast: as if at this time (ISO 8601, for replays and tests)")
     p.add_argument("--scans", type=int, default=20_000, help="simulate: how many scans to add")
     p.add_argument("--seed", type=int, default=7, help="simulate: random seed")
+    p.add_argument(
+        "--local",
+        action="store_true",
+        help="with a hub connected: report on this desk's copy without syncing first",
+    )
     p.set_defaults(handler=cmd_report)
 
 
@@ -95,7 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             return 0
         if args.day and args.day not in store.event().days:
             print(f"checkin-desk: note: {args.day} is not one of the event's days", file=sys.stderr)
-        fig = figures.compute(store, day=args.day, now=now)
+        fig = figures.compute(_source(args, store), day=args.day, now=now)
         if fmt != "json" and (not args.out or args.out == "-"):
             raise UsageError(f"--format {fmt} needs --out FILE")
         if fmt == "json":
@@ -113,6 +119,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     print(f"wrote {path}")
     return 0
+
+
+def _source(args: argparse.Namespace, store):
+    """All desks (sync with the hub, then report on the synced copy) when the desk has a hub."""
+    name = desk_name(args, store)
+    if args.local:
+        return LocalSource(store, name)
+    from ..sync.reporting import report_source  # psycopg only when a report needs it
+
+    return report_source(store, name)
 
 
 def _emit(text: str, out: str | None) -> None:

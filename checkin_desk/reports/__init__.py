@@ -17,7 +17,7 @@ from ..store import Store
 from .dashboard import DashboardSnapshot, dashboard_snapshot
 from .figures import Figures, compute, time_rows
 from .forecast import Forecast
-from .source import COUNTED, LocalSource, ReportSource
+from .source import COUNTED, HubConflict, LocalSource, ReportSource, SyncedSource
 
 GROUPINGS = ("day", "category", "hour", "desk")
 
@@ -28,8 +28,10 @@ __all__ = [
     "DashboardSnapshot",
     "Figures",
     "Forecast",
+    "HubConflict",
     "LocalSource",
     "ReportSource",
+    "SyncedSource",
     "compute",
     "counts",
     "dashboard_snapshot",

@@ -23,7 +23,7 @@ from typing import Any
 from ..clock import utc_now, zone
 from ..store import Store
 from . import timebuckets
-from .source import CubeRow, LocalSource, ReportSource
+from .source import CubeRow, HubConflict, LocalSource, ReportSource
 
 REFUSAL_LABELS = {
     "already_checked_in": "already checked in (re-entry not allowed)",
@@ -117,13 +117,15 @@ class Conflict:
     desks: tuple[str, ...]
     first_at: datetime
     last_at: datetime
+    reason: str = ""  # the hub's words when the hub recorded it; '' when found in this desk's data
 
 
 @dataclass(frozen=True)
 class Offline:
     offline_entries: int
     online_entries: int
-    conflict_count: int  # (pass, day) pairs admitted as a first entry at two desks while apart
+    conflict_count: int  # (pass, day) pairs admitted as a first entry at two desks while apart,
+    # or admitted offline where the hub would have refused (from the hub's list, with a hub)
     conflicts: list[Conflict]  # the first CONFLICT_ROWS of them
 
 
@@ -318,7 +320,9 @@ def compute(
     )
     walk_ins_admitted = sum(c.walk_ins for c in att.categories)
     walk_ins_registered = walk_ins_admitted if day else src.walk_ins_registered()
-    all_conflicts = _conflicts(src.conflict_rows(att.conflict_candidates), tz)
+    all_conflicts = _merge_hub_conflicts(
+        _conflicts(src.conflict_rows(att.conflict_candidates), tz), src.hub_conflicts(), tz, day
+    )
     conflict_count, conflicts = len(all_conflicts), all_conflicts[:CONFLICT_ROWS]
 
     scope_label = src.scope_label
@@ -326,8 +330,9 @@ def compute(
         notes.append(f"Covers {scope_label}.")
     if conflict_count:
         notes.append(
-            f"{conflict_count} pass(es) were admitted as a first entry at two desks while offline; "
-            "each person is counted once in the unique figures."
+            f"{conflict_count} pass(es) were admitted offline where the hub would have refused them "
+            "(most often: a first entry at two desks while apart); each person is counted once in the "
+            "unique figures."
         )
     if not entries:
         notes.append(f"No admitted entries on {day}." if day else "No admitted entries yet.")
@@ -387,3 +392,34 @@ def _conflicts(rows: list[tuple], tz) -> list[Conflict]:
                 )
             )
     return result
+
+
+def _merge_hub_conflicts(
+    found: list[Conflict], recorded: list[HubConflict], tz, day: str | None
+) -> list[Conflict]:
+    """The hub's conflicts (authoritative: it judged each offline scan when it arrived) merged with
+    those found in this desk's data (which include scans the hub has not received yet), one per
+    (pass, day), in time order."""
+    if not recorded:
+        return found
+    merged = {(c.attendee_code, c.day): c for c in found}
+    grouped: dict[tuple[str, str], list[HubConflict]] = defaultdict(list)
+    for h in recorded:
+        if day is None or h.day == day:
+            grouped[(h.attendee_code, h.day)].append(h)
+    for key, rows in grouped.items():
+        times = sorted(t for h in rows for t in (h.hub_at, h.earlier_hub_at) if t)
+        desks = {d for h in rows for d in (h.desk, h.earlier_desk) if d}
+        before = merged.get(key)
+        if before is not None:
+            desks |= set(before.desks)
+        reasons = list(dict.fromkeys(h.reason for h in rows))
+        merged[key] = Conflict(
+            key[0],
+            key[1],
+            tuple(sorted(desks)),
+            min([datetime.fromisoformat(times[0]).astimezone(tz)] + ([before.first_at] if before else [])),
+            max([datetime.fromisoformat(times[-1]).astimezone(tz)] + ([before.last_at] if before else [])),
+            "; ".join(reasons),
+        )
+    return sorted(merged.values(), key=lambda c: (c.day, c.first_at))

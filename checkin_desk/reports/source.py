@@ -1,8 +1,10 @@
-"""Where report figures come from: this desk's SQLite file now, the PostgreSQL hub later.
+"""Where report figures come from: this desk's SQLite file, alone or freshly synced with the hub.
 
 A `ReportSource` answers a small set of aggregate questions; `figures.py` and `dashboard.py` only
-talk to this interface, so a hub-backed source (all desks) can be plugged in by the sync work
-without touching them. Methods take `day` (an event-local ISO date, or None for the whole event)
+talk to this interface. `LocalSource` covers this desk (plus whatever it pulled earlier);
+`SyncedSource` is the same database right after a completed sync with the hub, so it holds every
+desk's scans, and it adds the hub's own list of offline conflicts (made by `sync.reporting`; see
+docs/reports.md for why the figures are computed from the synced copy, not over PostgreSQL). Methods take `day` (an event-local ISO date, or None for the whole event)
 and return plain data, already aggregated by the database.
 
 Speed on a million scans comes from passes that read covering indexes in their own order, so
@@ -57,6 +59,19 @@ class Attendance:
 
 
 @dataclass(frozen=True)
+class HubConflict:
+    """One row of the hub's `conflicts` table: an offline scan the hub would have decided otherwise."""
+
+    attendee_code: str
+    day: str
+    desk: str  # where the offline scan was made
+    earlier_desk: str  # where the pass had been admitted first ('' when it had not)
+    hub_at: str  # when the hub received the offline scan (UTC ISO)
+    earlier_hub_at: str  # '' when there was no earlier entry
+    reason: str
+
+
+@dataclass(frozen=True)
 class CubeRow:
     utc_hour: str  # 'YYYY-MM-DDTHH'
     quarter: int  # 0..3
@@ -87,6 +102,7 @@ class ReportSource(Protocol):
     def counted_since(self, since: str, until: str) -> tuple[int, int]: ...
     def scans_since(self, since: str, until: str) -> list[tuple[str, str, int]]: ...
     def attendee_rows(self) -> Any: ...
+    def hub_conflicts(self) -> list[HubConflict]: ...
 
 
 class LocalSource:
@@ -94,10 +110,11 @@ class LocalSource:
 
     scope = SCOPE_DESK
 
-    def __init__(self, store: Store, desk_name: str | None = None):
+    def __init__(self, store: Store, desk_name: str | None = None, *, hub_problem: str = ""):
         self.store = store
         self.conn: sqlite3.Connection = store.conn
         self.desk_name = desk_name or store.get_setting("desk_name") or ""
+        self.hub_problem = hub_problem  # why a desk with a hub reports on its own copy
         self._event: EventInfo | None = None
 
     @property
@@ -106,9 +123,13 @@ class LocalSource:
         pulled = self.conn.execute(
             "SELECT max(hub_at) FROM scans INDEXED BY scans_pulled WHERE origin = 'hub'"
         ).fetchone()[0]
+        problem = f"; the hub could not be reached ({self.hub_problem})" if self.hub_problem else ""
         if pulled:
-            return f"this desk{name}, with other desks' scans pulled from the hub up to {pulled[:16]} UTC"
-        return f"this desk{name} only (no hub connected)"
+            return f"this desk{name}, with other desks' scans pulled from the hub up to {pulled[:16]} UTC{problem}"
+        return f"this desk{name} only{problem or ' (no hub connected)'}"
+
+    def hub_conflicts(self) -> list[HubConflict]:
+        return []
 
     def event(self) -> EventInfo:
         if self._event is None:
@@ -291,3 +312,30 @@ class LocalSource:
             f"  FROM scans INDEXED BY scans_counted_by_attendee WHERE {COUNTED} GROUP BY attendee_code"
             ") x ON x.attendee_code = a.code ORDER BY a.last_name, a.first_name, a.code"
         )
+
+
+class SyncedSource(LocalSource):
+    """This desk's database right after a completed sync: every desk's scans, and the hub's conflicts."""
+
+    scope = SCOPE_HUB
+
+    def __init__(
+        self,
+        store: Store,
+        desk_name: str | None = None,
+        *,
+        hub_name: str,
+        synced_at: str,
+        conflicts: Sequence[HubConflict] = (),
+    ):
+        super().__init__(store, desk_name)
+        self.hub_name = hub_name
+        self.synced_at = synced_at
+        self._conflicts = list(conflicts)
+
+    @property
+    def scope_label(self) -> str:
+        return f"all desks (hub {self.hub_name}, synced at {self.synced_at[:19].replace('T', ' ')} UTC)"
+
+    def hub_conflicts(self) -> list[HubConflict]:
+        return self._conflicts

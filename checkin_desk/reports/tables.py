@@ -173,9 +173,10 @@ def sections(fig: Figures) -> list[Section]:
             Column("desks"),
             Column("first admitted", DATETIME),
             Column("last admitted", DATETIME),
+            Column("hub's reason"),
         ],
         [
-            [c.attendee_code, _day(c.day), ", ".join(c.desks), c.first_at, c.last_at]
+            [c.attendee_code, _day(c.day), ", ".join(c.desks), c.first_at, c.last_at, c.reason]
             for c in fig.offline.conflicts
         ],
         (

@@ -3,6 +3,7 @@
 - `HubDecider(dsn, desk_name)`: the desk's `OnlineDecider` (pass it as `Desk(..., online=...)`).
 - `SyncLoop(store, desk_name)`: `run_once()` / `run_forever(stop_event)`, state through `on_state`.
 - `hub_schema.migrate` / `ensure_desk_role`: what `checkin-desk hub init` does.
+- `reporting.report_source(store, desk_name)`: what `checkin-desk report` reports on with a hub.
 """
 
 from .connection import HubError, describe, mask

@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from .. import rules
+from .. import codes, rules
 from ..clock import iso, local_day
 from ..domain import Attendee, Decision, Entry, Status
 from ..store import ATTENDEE_FIELDS, attendee_from_row, attendee_values
@@ -40,6 +40,7 @@ SCAN_FIELDS = (
     "override_reason",
 )
 _BOOL_FIELDS = ("admitted", "reentry", "badge", "offline")
+REVOKE_ALL = 2**31 - 1  # as signing.REVOKE_ALL: the hub's column is an integer
 # Settings that belong to one desk and never come from the hub.
 LOCAL_ONLY_SETTINGS = frozenset({"hub_dsn", "desk_name"})
 LOCAL_ONLY_PREFIXES = ("sync_",)
@@ -147,7 +148,10 @@ def decide_online(
     # another day (or another day's re-entry rule).
     day = local_day(hub_now, hub_policy.timezone)
     earlier = [entry for entry, _ in entries(conn, code)] if attendee else []
-    decision = rules.decide(attendee, earlier, day, hub_policy.policy)
+    # A signed code carries its issue number: one a re-issued pass replaced is refused here, on
+    # the hub, even by a desk that has not pulled the revocation yet.
+    revoked = scan.get("issue") is not None and is_revoked(conn, code, int(scan["issue"]))
+    decision = rules.decide(attendee, earlier, day, hub_policy.policy, revoked=revoked)
     row = {
         **{k: scan.get(k) for k in SCAN_FIELDS},
         "raw": "",
@@ -179,6 +183,7 @@ class PushResult:
     attendees: int = 0
     cancels: int = 0
     events: int = 0
+    revocations: int = 0  # codes whose bound became stricter
 
 
 def _scan_values(payload: dict[str, Any]) -> tuple:
@@ -222,6 +227,8 @@ def receive(
                 (payload["cancelled_at"], payload.get("cancel_reason"), payload["uuid"]),
             )
             result.cancels += cur.rowcount
+        elif kind == "revocation":
+            result.revocations += receive_revocation(conn, desk, payload)
         else:  # audit, print_job, and kinds a newer desk may add: kept, not interpreted
             cur = conn.execute(
                 "INSERT INTO desk_events (change_key, desk, kind, ref, payload) VALUES (%s, %s, %s, %s, %s::jsonb) "
@@ -299,6 +306,39 @@ def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolic
     return cur.rowcount
 
 
+def receive_revocation(conn: psycopg.Connection, desk: str, payload: dict[str, Any]) -> int:
+    """Keep the highest bound per code (idempotent, order-free). Returns 1 when it became stricter.
+
+    A malformed payload (no code, no number) is ignored, not fatal: it cannot block the desk's outbox.
+    """
+    code = codes.normalise(str(payload.get("code") or ""))
+    try:
+        below = min(int(payload.get("below_issue")), REVOKE_ALL)
+    except (TypeError, ValueError):
+        return 0
+    if not code or not codes.is_valid_code(code) or below < 0:
+        return 0
+    cur = conn.execute(
+        "INSERT INTO revocations AS r (code, below_issue, revoked_at, reason, desk) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (code) DO UPDATE SET below_issue = excluded.below_issue, revoked_at = excluded.revoked_at, "
+        "reason = excluded.reason, desk = excluded.desk, hub_at = clock_timestamp() "
+        "WHERE excluded.below_issue > r.below_issue",
+        (
+            code,
+            below,
+            str(payload.get("revoked_at") or "")[:64],
+            str(payload.get("reason") or "")[:500],
+            desk,
+        ),
+    )
+    return cur.rowcount
+
+
+def is_revoked(conn: psycopg.Connection, code: str, issue: int) -> bool:
+    row = conn.execute("SELECT below_issue FROM revocations WHERE code = %s", (code,)).fetchone()
+    return row is not None and issue < row[0]
+
+
 def _receive_attendee(conn, key: str, desk: str, payload: dict[str, Any], result: PushResult) -> None:
     kind = "walk_in" if payload.get("origin") == "walk_in" else "edit"
     new = conn.execute(
@@ -358,9 +398,24 @@ def pull_settings(conn, cursor: Cursor, limit: int = 1000) -> tuple[list[tuple[s
     return [(k, v) for k, v, _, _ in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
 
 
-def pull_attendees(conn, cursor: Cursor, limit: int) -> tuple[list[Attendee], Cursor]:
+def pull_attendee_rows(conn, cursor: Cursor, limit: int) -> tuple[list[tuple], Cursor]:
+    """Attendees changed since `cursor` as Store.upsert_rows takes them (store.ATTENDEE_FIELDS order).
+
+    Plain tuples, no Attendee objects: a first sync moves 100,000 of them. The hub's columns have
+    the desk's types and its CHECK keeps `status` to the three the desk knows.
+    """
     rows = _page(conn, "attendees", _ACOLS, cursor, limit)
-    return [attendee_from_row(r[:-2]) for r in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
+    return [r[:-2] for r in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
+
+
+def pull_revocations(conn, cursor: Cursor, limit: int = 1000) -> tuple[list[dict[str, Any]], Cursor]:
+    """Revocations changed since `cursor`, as signing.merge_revocations takes them."""
+    rows = _page(conn, "revocations", "code, below_issue, revoked_at, reason", cursor, limit)
+    items = [
+        {"code": code, "below_issue": below, "revoked_at": at, "reason": reason}
+        for code, below, at, reason, _, _ in rows
+    ]
+    return items, ((rows[-1][-2], rows[-1][-1]) if rows else cursor)
 
 
 PULLED_SCAN_FIELDS = (*SCAN_FIELDS, "hub_at", "cancelled_at", "cancel_reason")
@@ -406,6 +461,7 @@ def status(conn: psycopg.Connection) -> dict[str, Any]:
         "(SELECT count(*) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
         "(SELECT count(DISTINCT attendee_code) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
         "(SELECT count(*) FROM scans WHERE offline), (SELECT count(*) FROM conflicts), "
+        "(SELECT count(*) FROM revocations), "
         "(SELECT value FROM hub_meta WHERE key = 'schema_version')"
     ).fetchone()
     cur = conn.execute(
@@ -431,6 +487,7 @@ def status(conn: psycopg.Connection) -> dict[str, Any]:
         "unique_attendees",
         "offline_scans",
         "conflicts",
+        "revocations",
         "schema_version",
     )
     return {**dict(zip(keys, counts, strict=True)), "desks": desks, "settings": settings(conn)}

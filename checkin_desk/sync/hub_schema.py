@@ -6,8 +6,8 @@ transaction is older than the oldest still running (`pg_snapshot_xmin`), so a ro
 slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
-walk-ins and attendee edits, cancel a check-in, lock an attendee row for an online decision. No
-DELETE, no DDL, nothing else.
+walk-ins, attendee edits and revocations (raise a revocation's bound), cancel a check-in, lock an
+attendee row for an online decision. No DELETE, no DDL, nothing else.
 """
 
 from __future__ import annotations
@@ -142,8 +142,50 @@ CREATE TABLE conflicts (
 );
 """
 
+# Version 2: revocations of signed codes, one row per attendee code with the highest bound any desk
+# sent (a signed code with issue < below_issue is refused). Pulled by desks like the other tables.
+# Revocations that a version-1 hub kept as opaque desk_events are moved in.
+V2 = """
+CREATE TABLE revocations (
+    code text PRIMARY KEY,
+    below_issue integer NOT NULL CHECK (below_issue >= 0),
+    revoked_at text NOT NULL DEFAULT '',             -- as the revoking desk said: shown, never used to order
+    reason text NOT NULL DEFAULT '',
+    desk text NOT NULL DEFAULT '',
+    hub_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    seq bigint NOT NULL DEFAULT nextval('change_seq')
+);
+CREATE INDEX revocations_changes ON revocations (txid, seq);
+CREATE TRIGGER revocations_change BEFORE UPDATE ON revocations
+    FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW) EXECUTE FUNCTION bump_change();
+
+INSERT INTO revocations (code, below_issue, revoked_at, reason, desk)
+SELECT DISTINCT ON (code) code, below_issue, revoked_at, reason, desk FROM (
+    SELECT upper(trim(payload->>'code')) AS code,
+           least((payload->>'below_issue')::bigint, 2147483647)::integer AS below_issue,
+           coalesce(payload->>'revoked_at', '') AS revoked_at,
+           coalesce(payload->>'reason', '') AS reason, desk, hub_at
+    FROM desk_events
+    WHERE kind = 'revocation' AND payload->>'code' <> ''
+      AND payload->>'below_issue' ~ '^[0-9]{1,18}$'
+) old
+ORDER BY code, below_issue DESC, hub_at;
+
+-- Desk roles of a version-1 hub get the new table even when `hub init --no-desk-role` migrates it.
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT DISTINCT grantee FROM information_schema.role_table_grants
+             WHERE table_name = 'desk_events' AND privilege_type = 'INSERT' AND grantee <> current_user
+    LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE ON revocations TO %I', r.grantee);
+    END LOOP;
+END $$;
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1]
+MIGRATIONS: list[str] = [V1, V2]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
 # What a desk role may do, table by table.
@@ -157,6 +199,7 @@ DESK_GRANTS: tuple[tuple[str, str], ...] = (
     ("desks", "SELECT, INSERT, UPDATE"),
     ("conflicts", "SELECT, INSERT"),
     ("walk_ins", "SELECT"),
+    ("revocations", "SELECT, INSERT, UPDATE"),  # UPDATE: only ever to a higher bound (hub.receive)
 )
 DESK_SEQUENCES = ("change_seq", "conflicts_id_seq")
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import psycopg
 
-from .. import __version__
+from .. import __version__, keys, signing
 from ..clock import iso, utc_now, utc_now_iso
 from ..store import Store
 from . import connection, hub
@@ -36,6 +36,7 @@ DESK_UID_SETTING = "sync_desk_uid"
 HUB_ID_SETTING = "sync_hub_id"
 CURSOR_SETTING = "sync_cursor_{}"
 CLOCK_SKEW_WARNING_S = 120.0
+PULLS = ("settings", "revocations", "attendees", "scans")  # in this order, each with its own cursor
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class SyncReport:
     pulled_attendees: int = 0
     pulled_scans: int = 0
     pulled_settings: int = 0
+    pulled_revocations: int = 0
     conflicts: int = 0
     clock_skew_s: float = 0.0
     pages: int = 0
@@ -65,7 +67,7 @@ class SyncReport:
 
     @property
     def pulled(self) -> int:
-        return self.pulled_attendees + self.pulled_scans + self.pulled_settings
+        return self.pulled_attendees + self.pulled_scans + self.pulled_settings + self.pulled_revocations
 
 
 class SyncLoop:
@@ -210,7 +212,7 @@ class SyncLoop:
         if self.store.get_setting(HUB_ID_SETTING) != hub_id:
             # Another hub than last time: start its pulls from the beginning.
             with self.store.transaction():
-                for name in ("settings", "attendees", "scans"):
+                for name in PULLS:
                     self.store.delete_setting(CURSOR_SETTING.format(name))
                 self.store.set_setting(HUB_ID_SETTING, hub_id)
         self._conn = conn
@@ -257,7 +259,9 @@ class SyncLoop:
         self.store.set_setting(CURSOR_SETTING.format(name), list(cursor))
 
     def _pull(self, conn: psycopg.Connection, report: SyncReport) -> None:
-        # Settings first (event days, policy, timezone), then attendees, then scans.
+        # Settings first (event days, policy, timezone, the event's public key), then revocations
+        # (so no page of attendees or scans is ever applied before the codes it refuses), then
+        # attendees, then scans.
         cursor = self._cursor("settings")
         while True:
             rows, new_cursor = hub.pull_settings(conn, cursor)
@@ -267,24 +271,37 @@ class SyncLoop:
                 for key, value in rows:
                     if key in hub.LOCAL_ONLY_SETTINGS or key.startswith(hub.LOCAL_ONLY_PREFIXES):
                         continue
+                    if key == signing.PUBLIC_KEY_SETTING and not _usable_public_key(self.store, value):
+                        continue
                     self.store.set_setting(key, value)
                 self._save_cursor("settings", new_cursor)
             report.pulled_settings += len(rows)
             cursor = new_cursor
 
+        cursor = self._cursor("revocations")
+        while True:
+            revocations, new_cursor = hub.pull_revocations(conn, cursor, self.page_size)
+            if not revocations:
+                break
+            with self.store.transaction():  # merge_revocations joins it: rows and cursor together
+                signing.merge_revocations(self.store, revocations)
+                self._save_cursor("revocations", new_cursor)
+            report.pulled_revocations += len(revocations)
+            cursor = new_cursor
+
         cursor = self._cursor("attendees")
         while True:
-            attendees, new_cursor = hub.pull_attendees(conn, cursor, self.page_size)
-            if not attendees:
+            rows, new_cursor = hub.pull_attendee_rows(conn, cursor, self.page_size)
+            if not rows:
                 break
             with self.store.transaction() as local:
                 # An edit made here and not pushed yet is newer than the hub's copy: keep it.
                 waiting = {r[0] for r in local.execute("SELECT ref FROM outbox WHERE kind = 'attendee'")}
-                self.store.upsert_attendees(
-                    (a for a in attendees if a.code not in waiting) if waiting else attendees, origin="hub"
+                self.store.upsert_rows(
+                    (r for r in rows if r[0] not in waiting) if waiting else rows, origin="hub"
                 )
                 self._save_cursor("attendees", new_cursor)
-            report.pulled_attendees += len(attendees)
+            report.pulled_attendees += len(rows)
             report.pages += 1
             cursor = new_cursor
             if self.on_page:
@@ -324,17 +341,43 @@ class SyncLoop:
 
 
 _PULLED_COLS = (*hub.PULLED_SCAN_FIELDS, "origin")
+_SUPERSEDED = ("attendee_code", "status", "admitted", "reentry", "badge", "offline", "override_reason")
 _INSERT_PULLED = (
     f"INSERT INTO scans ({', '.join(_PULLED_COLS)}) VALUES ({', '.join('?' * len(_PULLED_COLS))}) "
     "ON CONFLICT (uuid) DO UPDATE SET hub_at = excluded.hub_at, day = excluded.day, "
     "cancelled_at = coalesce(scans.cancelled_at, excluded.cancelled_at), "
-    "cancel_reason = coalesce(scans.cancel_reason, excluded.cancel_reason)"
+    "cancel_reason = coalesce(scans.cancel_reason, excluded.cancel_reason), "
+    + ", ".join(
+        # Another desk's scan seen again: the hub's record may have been superseded by that desk's
+        # own (offline) one since it was first pulled; reports count what the hub now says.
+        f"{c} = CASE WHEN scans.origin = 'hub' THEN excluded.{c} ELSE scans.{c} END"
+        for c in _SUPERSEDED
+    )
 )
 
 
 def _apply_scans(local, scans: list[dict[str, Any]]) -> None:
     """Other desks' scans arrive as new rows; this desk's own come back with the hub's receive time."""
     local.executemany(_INSERT_PULLED, [(*(s[c] for c in hub.PULLED_SCAN_FIELDS), "hub") for s in scans])
+
+
+def _usable_public_key(store: Store, value: Any) -> bool:
+    """The event's public key from the hub: taken when it is a key; a different one replaces this
+    desk's (the hub speaks for the event) with a warning, since badges signed with the old one stop
+    passing here."""
+    try:
+        keys.load_public(str(value))
+    except keys.KeyFileError as exc:
+        log.warning("the hub's event key is not usable (%s); this desk keeps its own", exc)
+        return False
+    current = signing.public_key(store)
+    if current and current != str(value).strip():
+        log.warning(
+            "the hub replaces this desk's event key %s with %s",
+            keys.fingerprint(current),
+            keys.fingerprint(str(value)),
+        )
+    return True
 
 
 def _duration(seconds: float) -> str:
