@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
+from .dashboard_text import MESSAGES as DASHBOARD_MESSAGES
+
 LANGUAGES = ("fr", "ar", "en")
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
@@ -150,11 +152,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "مسح في الانتظار (أغلق النافذة)",
         "Scan queued (close the open window)",
     ),
-    "dashboard.unavailable": (
-        "Tableau de bord indisponible (module des rapports absent)",
-        "لوحة المتابعة غير متاحة",
-        "Dashboard unavailable (reports module missing)",
-    ),
+    **DASHBOARD_MESSAGES,
 }
 
 

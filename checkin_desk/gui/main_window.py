@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.kiosk)
         self.pages.addWidget(self.dashboard)
         self.setCentralWidget(self.pages)
+        # The dashboard refreshes only while it is the page shown, however the page changed.
+        self.pages.currentChanged.connect(
+            lambda _i: dashboard.set_active(self.dashboard, self.pages.currentWidget() is self.dashboard)
+        )
         self._menus()
         # -- wiring --
         self.capture = ScanCapture(self, parent=self)
@@ -224,7 +228,6 @@ class MainWindow(QMainWindow):
             return
         showing = self.pages.currentWidget() is self.dashboard
         self.pages.setCurrentIndex(0 if showing else 2)
-        dashboard.set_active(self.dashboard, not showing)
 
     def set_language(self, language: str) -> None:
         self.translator.set_language(language)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.capture.uninstall()
         self.search.stop()
-        self.controller.stop()
         dashboard.set_active(self.dashboard, False)
+        self.dashboard.close_reader()
+        self.controller.stop()
         super().closeEvent(event)
