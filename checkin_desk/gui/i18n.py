@@ -48,6 +48,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "فشل الطبع: {reason} — تحقق من الطابعة ثم أعد الطبع (F6)",
         "Print failed: {reason} — check the printer, then reprint (F6)",
     ),
+    "print.retrying": (
+        "Échec d'impression : {reason} — vérifiez l'imprimante (papier, capot, câble) ; "
+        "le badge sortira tout seul ensuite, inutile de réimprimer",
+        "فشل الطبع: {reason} — تحقق من الطابعة (الورق، الغطاء، الكابل)؛ ستُطبع الشارة تلقائيا بعد ذلك، لا داعي لإعادة الطبع",
+        "Print failed: {reason} — check the printer (paper, cover, cable); the badge prints by itself "
+        "once it is ready, no need to reprint",
+    ),
     "print.unavailable": (
         "Aucune imprimante : badge en attente",
         "لا توجد طابعة: الشارة في الانتظار",

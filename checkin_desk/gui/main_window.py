@@ -26,10 +26,9 @@ from .banner import ResultBanner
 from .controller import DeskController
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from .kiosk import KioskPage
-from .preview_panel import PreviewPanel
+from .preview_panel import PreviewPanel, template_resolver
 from .scan_capture import ScanCapture
 from .search_panel import SearchPanel
-from .settings_dialog import TEMPLATES_SETTING
 from .status_bar import DeskStatusBar
 from .supervisor import SupervisorActions
 from .walk_in_dialog import WalkInDialog
@@ -68,7 +67,7 @@ class MainWindow(QMainWindow):
         self.banner.categories = categories
         self.search = SearchPanel(desk, translator)
         self.preview = PreviewPanel(translator, self.runner, desk.event, categories)
-        self.preview.templates = desk.store.get_setting(TEMPLATES_SETTING, {}) or {}
+        self.preview.template_for = template_resolver(desk.store, desk.desk_name)
         self.manual = QLineEdit(objectName="manualCode")
         self.manual.setMaxLength(512)
         self.kiosk = KioskPage(translator, tz)
@@ -241,7 +240,7 @@ class MainWindow(QMainWindow):
             self.controller.reader.desk_name = self.desk.desk_name
         if "operator" in values:
             self.desk.operator = values["operator"].strip()
-        self.preview.templates = {k: v for k, v in values.get("templates", {}).items() if v}
+        self.preview.template_for = template_resolver(self.desk.store, self.desk.desk_name)
         if values.get("language") and values["language"] != self.translator.language:
             self.translator.set_language(values["language"])
         self.controller.refresh_state()

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..config import MachineConfig
+from ..printing import CATEGORY_TEMPLATES_SETTING
 from ..store import Store
 from . import pin
 from .dialogs import FormDialog
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 
-TEMPLATES_SETTING = "badge_templates"  # {category: template name}
+TEMPLATES_SETTING = CATEGORY_TEMPLATES_SETTING  # {category: template name}, honoured by the print path
 KIOSK_SETTING = "gui_kiosk"
 HUB_SETTING = "hub_dsn"
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
