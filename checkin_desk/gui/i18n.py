@@ -73,6 +73,18 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "status.printer.busy": ("{n} en attente", "{n} في الانتظار", "{n} waiting"),
     "status.printer.failed": ("{n} en échec", "{n} فاشلة", "{n} failed"),
     "status.sync.none": ("locale uniquement", "محلي فقط", "local only"),
+    "status.sync.connecting": (
+        "connexion au hub {where}…",
+        "جارٍ الاتصال بالخادم {where}…",
+        "connecting to the hub {where}…",
+    ),
+    "status.sync.online": ("EN LIGNE ({where})", "متصل ({where})", "ONLINE ({where})"),
+    "status.sync.offline": (
+        "HORS LIGNE — {why} ; les entrées restent enregistrées ici et partiront au retour du hub",
+        "غير متصل — {why}؛ تبقى عمليات الدخول مسجلة هنا وتُرسل عند عودة الخادم",
+        "OFFLINE — {why}; check-ins are kept here and go to the hub when it is back",
+    ),
+    "status.sync.pending": ("{n} à envoyer", "{n} في انتظار الإرسال", "{n} to send"),
     "search.placeholder": (
         "Rechercher un nom, une société, un e-mail (Ctrl+F)",
         "ابحث عن اسم أو شركة أو بريد (Ctrl+F)",
@@ -136,6 +148,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "settings.language": ("Langue", "اللغة", "Language"),
     "settings.kiosk": ("Mode borne au démarrage", "وضع الكشك عند البدء", "Kiosk mode at start-up"),
     "settings.hub": ("Connexion au hub (DSN)", "الاتصال بالخادم (DSN)", "Hub connection (DSN)"),
+    "settings.hub_retype": (
+        "Pour changer de hub, saisissez l'adresse complète, mot de passe compris",
+        "لتغيير الخادم، أدخل العنوان كاملا مع كلمة المرور",
+        "To change the hub, type the whole address, password included",
+    ),
     "settings.pin": ("Nouveau code superviseur", "رمز مشرف جديد", "New supervisor PIN"),
     "settings.printers": ("Imprimantes (ordre du pool)", "الطابعات (ترتيب)", "Printers (pool order)"),
     "settings.templates": ("Modèle par catégorie", "القالب حسب الفئة", "Template per category"),

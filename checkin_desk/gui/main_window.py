@@ -24,6 +24,7 @@ from ..domain import Outcome
 from . import dashboard, pin
 from .banner import ResultBanner
 from .controller import DeskController
+from .hub_link import HubLink
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from .kiosk import KioskPage
 from .preview_panel import PreviewPanel, template_resolver
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.desk, self.translator = desk, translator
         self.runner = runner or TaskRunner(self)
         self.controller = DeskController(desk, self.runner, self)
+        self.hub = HubLink(desk, self)
         self.supervisor = SupervisorActions(self.controller, translator, self)
         categories = desk.store.categories()
         tz = desk.event.timezone
@@ -108,7 +110,11 @@ class MainWindow(QMainWindow):
         translator.changed.connect(self.retranslate)
         self.retranslate()
         self.capture.install()
+        self.hub.state_changed.connect(self._show_hub)
+        self.controller.outcome.connect(lambda _outcome: self.hub.wake())
         self.controller.start(print_worker=start_workers)
+        if start_workers:
+            self.hub.start()
         self.resize(1280, 800)
 
     def _desk_page(self) -> QWidget:
@@ -243,7 +249,13 @@ class MainWindow(QMainWindow):
         self.preview.template_for = template_resolver(self.desk.store, self.desk.desk_name)
         if values.get("language") and values["language"] != self.translator.language:
             self.translator.set_language(values["language"])
+        if "hub_dsn" in values:
+            self.hub.restart()
         self.controller.refresh_state()
+
+    def _show_hub(self) -> None:
+        hub = self.hub
+        self.status.show_hub(hub.connected, hub.online, hub.where, hub.message, hub.pending)
 
     # -- kiosk -------------------------------------------------------------------------------------
 
@@ -267,4 +279,5 @@ class MainWindow(QMainWindow):
         dashboard.set_active(self.dashboard, False)
         self.dashboard.close_reader()
         self.controller.stop()
+        self.hub.stop()
         super().closeEvent(event)
