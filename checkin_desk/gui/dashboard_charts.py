@@ -65,10 +65,11 @@ class ArrivalsChart(_Chart):
         n = len(self.points)
         step = area.width() / n
         # grid and y labels: 0, half, peak
-        painter.setPen(QPen(GRID, 1))
         for frac in (0.0, 0.5, 1.0):
             y = area.bottom() - frac * area.height()
+            painter.setPen(QPen(GRID, 1))
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            painter.setPen(INK)
             painter.drawText(
                 QRectF(0, y - line_h / 2, left - 6, line_h),
                 Qt.AlignRight | Qt.AlignVCenter,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -133,6 +134,8 @@ class DashboardView(QWidget):
             label.setFont(big)
         self.explain = QLabel(objectName="forecastText")
         self.explain.setWordWrap(True)
+        self.explain.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap to the box
+        self.explain.setContentsMargins(4, 0, 12, 0)  # Qt lays long RTL lines out a few pixels wide
         forecast = QWidget()
         column = QVBoxLayout(forecast)
         column.setContentsMargins(0, 0, 0, 0)
@@ -216,10 +219,12 @@ class DashboardView(QWidget):
             tile.caption.setText(t(captions[key]))
         s = self.snapshot
         if s is None:
-            self.title.setText(t("dash.title", scope=self.desk.desk_name))
+            self.title.setText(t("dash.title", scope=t("dash.scope.desk", desk=self.desk.desk_name)))
             self.updated.setText(t("dash.failed", reason=self.error) if self.error else t("dash.loading"))
             return
-        self.title.setText(t("dash.title", scope=s.scope_label))
+        scope = t("dash.scope.hub") if s.scope == "hub" else t("dash.scope.desk", desk=self.desk.desk_name)
+        self.title.setText(t("dash.title", scope=scope))
+        self.title.setToolTip(s.scope_label)
         when = s.generated_at.strftime("%H:%M:%S")
         self.updated.setText(
             t("dash.failed", reason=self.error) if self.error else t("dash.updated", time=when)
@@ -261,7 +266,7 @@ class DashboardView(QWidget):
                 str(d.admitted_15_min),
                 str(d.refused_15_min),
                 words.number(d.entries_today),
-                "—" if d.mean_service_s is None else f"{words.number(d.mean_service_s, 1)} s",
+                "—" if d.mean_service_s is None else t("dash.seconds", n=words.number(d.mean_service_s, 1)),
                 "—" if d.per_hour is None else words.number(d.per_hour),
                 "—" if d.last_scan is None else d.last_scan.strftime("%H:%M:%S"),
             )
