@@ -167,3 +167,14 @@ def test_an_acknowledged_checkin_survives_sigkill(demo_db):
     jobs = store.conn.execute("SELECT scan_uuid FROM print_jobs").fetchall()
     assert rows == [(acknowledged["scan_uuid"], 1)]
     assert jobs == [(acknowledged["scan_uuid"],)]
+
+
+def test_no_command_opens_the_desk_window(monkeypatch):
+    from checkin_desk import cli
+    from checkin_desk.cli import gui
+
+    assert cli._default_handler() is gui.run_gui  # PySide6 is installed here
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None)
+    from checkin_desk.cli.core import run_desk
+
+    assert cli._default_handler() is run_desk

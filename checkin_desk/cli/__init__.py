@@ -98,11 +98,14 @@ def _log_crash() -> str:
 
 
 def _default_handler():
-    # With no command: the desk window when Qt is usable, the terminal desk otherwise.
-    try:
-        from .gui import run_gui  # type: ignore[attr-defined]
-    except ImportError:
+    # With no command: the desk window when Qt is installed, the terminal desk otherwise.
+    import importlib.util
+
+    from .gui import run_gui
+
+    if importlib.util.find_spec("PySide6") is None:
         from .core import run_desk
 
+        log.warning("PySide6 is not installed: starting the terminal desk instead of the window")
         return run_desk
     return run_gui

@@ -8,13 +8,14 @@ shows a dialog — the window never just vanishes.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 import traceback
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -122,8 +123,16 @@ def run(desk: Desk, *, kiosk: bool | None = None) -> int:
         window.showMaximized()
     window.setAttribute(Qt.WA_DeleteOnClose, False)
     log.info("desk window ready in %.0f ms", (time.perf_counter() - started) * 1000)
+    # Ctrl+C in the terminal closes the window properly (workers stopped) instead of raising
+    # KeyboardInterrupt inside a Qt callback; the timer lets Python see the signal during exec().
+    previous = signal.signal(signal.SIGINT, lambda *_args: window.close())
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(300)
     try:
         return app.exec()
     finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous)
         crash.uninstall()
         window.runner.shutdown(wait=False)

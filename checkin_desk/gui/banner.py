@@ -167,8 +167,8 @@ class ResultBanner(QFrame):
         t = self.translator.tr
         if not self.print_state:
             self.printing.setText("")
-        elif self.print_state == "failed":
-            self.printing.setText("⚠ " + t("print.failed", reason=self.print_error or "?"))
+        elif self.print_state in ("failed", "retrying"):
+            self.printing.setText("⚠ " + t(f"print.{self.print_state}", reason=self.print_error or "?"))
         else:
             self.printing.setText("▶ " + t(f"print.{self.print_state}"))
 

@@ -6,12 +6,12 @@ Panels never call the desk directly: they ask the controller and listen to its s
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from .. import badges, printing
 from ..clock import local_day
 from ..desk import Desk, DeskError
 from ..domain import Attendee, Outcome
@@ -43,6 +43,7 @@ class DeskController(QObject):
         self.last: Outcome | None = None
         self.last_state = DeskState()
         self._watch_job: int | None = None
+        self._shown_job: tuple[str, str] = ("", "")
         self._reading = False
         self._again = False
         self._state_timer = QTimer(self)
@@ -50,7 +51,7 @@ class DeskController(QObject):
         self._job_timer = QTimer(self)
         self._job_timer.setInterval(JOB_POLL_MS)
         self._job_timer.timeout.connect(self.refresh_state)
-        self.print_changed.connect(lambda _job: self.refresh_state())
+        self.print_changed.connect(self._on_job_changed)
         # After a scan the figures are read a moment later, off the path from Enter to the banner.
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
@@ -62,6 +63,9 @@ class DeskController(QObject):
     def start(self, *, print_worker: bool = True) -> None:
         self._state_timer.start(STATE_EVERY_MS)
         self.refresh_state()
+        # Fonts loaded on the worker now, not at the first preview (~0.1 s); the print worker warms
+        # its own renderer on its thread.
+        self.runner.submit(badges.warm_up, failed=lambda exc: log.warning("fonts: %s", exc))
         if print_worker:
             self.print_worker = self._start_print_worker()
 
@@ -77,10 +81,6 @@ class DeskController(QObject):
         self.runner.submit(self.reader.close)
 
     def _start_print_worker(self):
-        try:
-            printing = importlib.import_module("checkin_desk.printing")
-        except ImportError:
-            return None
         worker = printing.PrintWorker(
             self.desk.store.path, self.desk.desk_name, on_change=self.print_changed.emit
         )
@@ -163,8 +163,27 @@ class DeskController(QObject):
 
     def watch_job(self, job_id: int) -> None:
         self._watch_job = job_id
+        self._shown_job = ("queued", "")
         self.print_state.emit("queued", "")
         self._job_timer.start()
+
+    def _on_job_changed(self, job) -> None:
+        """A job changed on the print worker (delivered here, on the GUI thread, by a queued signal)."""
+        if self._stopped:
+            return
+        if job.id == self._watch_job:
+            self._show_job(job.state, job.last_error or "")
+        self.refresh_state()
+
+    def _show_job(self, state: str, error: str) -> None:
+        # A job back in the queue with an error did not print (paper out, offline...): the worker
+        # tries again by itself, the operator must fix the printer.
+        shown = "retrying" if state == "queued" and error else state
+        if (shown, error) != self._shown_job:
+            self._shown_job = (shown, error)
+            self.print_state.emit(shown, error)
+        if state in ("printed", "failed"):
+            self._job_timer.stop()
 
     def refresh_state(self) -> None:
         if self._stopped:
@@ -186,9 +205,7 @@ class DeskController(QObject):
         if problems is not None:
             self.printer_problem.emit("; ".join(f"{name}: {why}" for name, why in problems().items()))
         if state.job_id is not None and state.job_id == self._watch_job and state.job_state:
-            self.print_state.emit(state.job_state, state.job_error)
-            if state.job_state in ("printed", "failed"):
-                self._job_timer.stop()
+            self._show_job(state.job_state, state.job_error)
         if self._again:
             self._again = False
             self.refresh_state()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
+from .dashboard_text import MESSAGES as DASHBOARD_MESSAGES
+
 LANGUAGES = ("fr", "ar", "en")
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
@@ -46,6 +48,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "فشل الطبع: {reason} — تحقق من الطابعة ثم أعد الطبع (F6)",
         "Print failed: {reason} — check the printer, then reprint (F6)",
     ),
+    "print.retrying": (
+        "Échec d'impression : {reason} — vérifiez l'imprimante (papier, capot, câble) ; "
+        "le badge sortira tout seul ensuite, inutile de réimprimer",
+        "فشل الطبع: {reason} — تحقق من الطابعة (الورق، الغطاء، الكابل)؛ ستُطبع الشارة تلقائيا بعد ذلك، لا داعي لإعادة الطبع",
+        "Print failed: {reason} — check the printer (paper, cover, cable); the badge prints by itself "
+        "once it is ready, no need to reprint",
+    ),
     "print.unavailable": (
         "Aucune imprimante : badge en attente",
         "لا توجد طابعة: الشارة في الانتظار",
@@ -64,6 +73,18 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "status.printer.busy": ("{n} en attente", "{n} في الانتظار", "{n} waiting"),
     "status.printer.failed": ("{n} en échec", "{n} فاشلة", "{n} failed"),
     "status.sync.none": ("locale uniquement", "محلي فقط", "local only"),
+    "status.sync.connecting": (
+        "connexion au hub {where}…",
+        "جارٍ الاتصال بالخادم {where}…",
+        "connecting to the hub {where}…",
+    ),
+    "status.sync.online": ("EN LIGNE ({where})", "متصل ({where})", "ONLINE ({where})"),
+    "status.sync.offline": (
+        "HORS LIGNE — {why} ; les entrées restent enregistrées ici et partiront au retour du hub",
+        "غير متصل — {why}؛ تبقى عمليات الدخول مسجلة هنا وتُرسل عند عودة الخادم",
+        "OFFLINE — {why}; check-ins are kept here and go to the hub when it is back",
+    ),
+    "status.sync.pending": ("{n} à envoyer", "{n} في انتظار الإرسال", "{n} to send"),
     "search.placeholder": (
         "Rechercher un nom, une société, un e-mail (Ctrl+F)",
         "ابحث عن اسم أو شركة أو بريد (Ctrl+F)",
@@ -127,6 +148,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "settings.language": ("Langue", "اللغة", "Language"),
     "settings.kiosk": ("Mode borne au démarrage", "وضع الكشك عند البدء", "Kiosk mode at start-up"),
     "settings.hub": ("Connexion au hub (DSN)", "الاتصال بالخادم (DSN)", "Hub connection (DSN)"),
+    "settings.hub_retype": (
+        "Pour changer de hub, saisissez l'adresse complète, mot de passe compris",
+        "لتغيير الخادم، أدخل العنوان كاملا مع كلمة المرور",
+        "To change the hub, type the whole address, password included",
+    ),
     "settings.pin": ("Nouveau code superviseur", "رمز مشرف جديد", "New supervisor PIN"),
     "settings.printers": ("Imprimantes (ordre du pool)", "الطابعات (ترتيب)", "Printers (pool order)"),
     "settings.templates": ("Modèle par catégorie", "القالب حسب الفئة", "Template per category"),
@@ -150,11 +176,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "مسح في الانتظار (أغلق النافذة)",
         "Scan queued (close the open window)",
     ),
-    "dashboard.unavailable": (
-        "Tableau de bord indisponible (module des rapports absent)",
-        "لوحة المتابعة غير متاحة",
-        "Dashboard unavailable (reports module missing)",
-    ),
+    **DASHBOARD_MESSAGES,
 }
 
 

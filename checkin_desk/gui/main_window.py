@@ -24,12 +24,12 @@ from ..domain import Outcome
 from . import dashboard, pin
 from .banner import ResultBanner
 from .controller import DeskController
+from .hub_link import HubLink
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from .kiosk import KioskPage
-from .preview_panel import PreviewPanel
+from .preview_panel import PreviewPanel, template_resolver
 from .scan_capture import ScanCapture
 from .search_panel import SearchPanel
-from .settings_dialog import TEMPLATES_SETTING
 from .status_bar import DeskStatusBar
 from .supervisor import SupervisorActions
 from .walk_in_dialog import WalkInDialog
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.desk, self.translator = desk, translator
         self.runner = runner or TaskRunner(self)
         self.controller = DeskController(desk, self.runner, self)
+        self.hub = HubLink(desk, self)
         self.supervisor = SupervisorActions(self.controller, translator, self)
         categories = desk.store.categories()
         tz = desk.event.timezone
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self.banner.categories = categories
         self.search = SearchPanel(desk, translator)
         self.preview = PreviewPanel(translator, self.runner, desk.event, categories)
-        self.preview.templates = desk.store.get_setting(TEMPLATES_SETTING, {}) or {}
+        self.preview.template_for = template_resolver(desk.store, desk.desk_name)
         self.manual = QLineEdit(objectName="manualCode")
         self.manual.setMaxLength(512)
         self.kiosk = KioskPage(translator, tz)
@@ -83,6 +84,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.kiosk)
         self.pages.addWidget(self.dashboard)
         self.setCentralWidget(self.pages)
+        # The dashboard refreshes only while it is the page shown, however the page changed.
+        self.pages.currentChanged.connect(
+            lambda _i: dashboard.set_active(self.dashboard, self.pages.currentWidget() is self.dashboard)
+        )
         self._menus()
         # -- wiring --
         self.capture = ScanCapture(self, parent=self)
@@ -105,7 +110,11 @@ class MainWindow(QMainWindow):
         translator.changed.connect(self.retranslate)
         self.retranslate()
         self.capture.install()
+        self.hub.state_changed.connect(self._show_hub)
+        self.controller.outcome.connect(lambda _outcome: self.hub.wake())
         self.controller.start(print_worker=start_workers)
+        if start_workers:
+            self.hub.start()
         self.resize(1280, 800)
 
     def _desk_page(self) -> QWidget:
@@ -224,7 +233,6 @@ class MainWindow(QMainWindow):
             return
         showing = self.pages.currentWidget() is self.dashboard
         self.pages.setCurrentIndex(0 if showing else 2)
-        dashboard.set_active(self.dashboard, not showing)
 
     def set_language(self, language: str) -> None:
         self.translator.set_language(language)
@@ -238,10 +246,16 @@ class MainWindow(QMainWindow):
             self.controller.reader.desk_name = self.desk.desk_name
         if "operator" in values:
             self.desk.operator = values["operator"].strip()
-        self.preview.templates = {k: v for k, v in values.get("templates", {}).items() if v}
+        self.preview.template_for = template_resolver(self.desk.store, self.desk.desk_name)
         if values.get("language") and values["language"] != self.translator.language:
             self.translator.set_language(values["language"])
+        if "hub_dsn" in values:
+            self.hub.restart()
         self.controller.refresh_state()
+
+    def _show_hub(self) -> None:
+        hub = self.hub
+        self.status.show_hub(hub.connected, hub.online, hub.where, hub.message, hub.pending)
 
     # -- kiosk -------------------------------------------------------------------------------------
 
@@ -262,6 +276,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.capture.uninstall()
         self.search.stop()
-        self.controller.stop()
         dashboard.set_active(self.dashboard, False)
+        self.dashboard.close_reader()
+        self.controller.stop()
+        self.hub.stop()
         super().closeEvent(event)

@@ -1,5 +1,9 @@
 """Badge preview of the current attendee, rendered by the badges module on the "db" worker.
 
+The template is the one the print path would use (`printing.choose_template`): the desk's first
+printer's template, else the category's from the settings, else the printer profile's default (A6
+without a printer), so the preview shows the badge that will come out.
+
 Without the badges module (or when rendering fails) the panel says "preview unavailable" and the
 desk carries on: the preview is a help, never a condition for checking someone in.
 """
@@ -13,8 +17,27 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain import Attendee, EventInfo
+from ..printing import category_templates, choose_template, pool
+from ..store import Store
 from .i18n import Translator
 from .workers import TaskRunner
+
+PREVIEW_DPI = 96
+
+
+def template_resolver(store: Store, desk_name: str):
+    """category -> template, read now (on the GUI thread: two small queries) for the previews to come."""
+    by_category = category_templates(store)
+    printers = pool(store, desk_name)
+    first = printers[0] if printers else None
+    default = "a6"
+    if first is not None and first.escpos:
+        try:
+            default = first.get_profile().template
+        except Exception:  # an unknown profile: the print path reports it; preview the default
+            default = "thermal-80"
+    printer_template = first.template if first is not None else None
+    return lambda category: choose_template(None, printer_template, by_category, category) or default
 
 
 def _renderer():
@@ -32,7 +55,7 @@ class PreviewPanel(QWidget):
         super().__init__(parent)
         self.translator, self.runner = translator, runner
         self.event_info, self.categories = event, categories
-        self.templates: dict[str, str] = {}
+        self.template_for = lambda _category: "a6"  # set by the window: template_resolver(...)
         self.renderer = _renderer()
         self.title = QLabel(objectName="previewTitle")
         self.image = QLabel(objectName="previewImage")
@@ -44,6 +67,8 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.image, 1)
         self._generation = 0
+        self.template = ""
+        self.shown_png = b""  # the last preview shown (tests compare it with the renderer's)
         self.attendee: Attendee | None = None
         self.available = self.renderer is not None
         translator.changed.connect(self.retranslate)
@@ -62,10 +87,15 @@ class PreviewPanel(QWidget):
             self.retranslate()
             return
         generation = self._generation
-        template = self.templates.get(attendee.category) or "a6"
+        template = self.template_for(attendee.category)
+        self.template = template
         self.runner.submit(
             lambda: self.renderer(
-                attendee, event=self.event_info, categories=self.categories, template=template, dpi=60
+                attendee,
+                event=self.event_info,
+                categories=self.categories,
+                template=template,
+                dpi=PREVIEW_DPI,
             ),
             done=lambda png: self._shown(generation, png),
             failed=lambda exc: self._failed(generation, exc),
@@ -76,6 +106,7 @@ class PreviewPanel(QWidget):
             return  # a newer attendee is already being rendered
         pixmap = QPixmap()
         pixmap.loadFromData(png)
+        self.shown_png = png
         self.available = not pixmap.isNull()
         if self.available:
             box = self.image.size()

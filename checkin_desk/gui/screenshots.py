@@ -11,6 +11,8 @@ import itertools
 import os
 import tempfile
 import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
@@ -18,8 +20,10 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import demo
+from ..clock import iso, zone
 from ..desk import Desk
 from ..domain import Attendee, PassStatus
+from ..reports import simulate
 from ..store import Store
 from .app import build, make_app
 
@@ -77,23 +81,44 @@ def _grab(widget: QWidget, path: Path, overlay: QWidget | None = None) -> Path:
 
 
 def _demo_store(folder: Path, language: str) -> Store:
+    """The demo event from yesterday, with a day of simulated scans yesterday and a morning today
+    (up to `shot_time`), so that the dashboard has something to compare."""
     store = Store.open(folder / f"screenshot-event-{language}.sqlite", create=True)
-    event = demo.event_info()
+    event = demo.event_info(date.today() - timedelta(days=1))
     store.init_event(event)
     store.upsert_attendees(demo.attendees(400, event, seed=7), origin="demo")
-    store.upsert_attendees(SPECIAL, origin="demo")
+    simulate.simulate(store, scans=700, days=[event.days[0]], desks=4, seed=3)
+    simulate.simulate(store, scans=500, days=[event.days[1]], desks=4, seed=4)
+    store.upsert_attendees(SPECIAL, origin="demo")  # after the simulation: never scanned before
+    with store.transaction() as conn:  # nothing after "now" yet
+        conn.execute("DELETE FROM scans WHERE at > ?", (iso(shot_time(store)),))
     return store
+
+
+def shot_time(store: Store) -> datetime:
+    """11:10 on the event's second day, in the event's time zone: the morning peak just past."""
+    day = date.fromisoformat(store.event().days[1])
+    return datetime.combine(day, dtime(11, 10), zone(store.event().timezone)).astimezone(UTC)
 
 
 def render_language(out: Path, language: str, store: Store) -> list[Path]:
     ticks = itertools.count(step=5.0)  # every scan is a separate read (no double-read merging)
-    desk = Desk(store, "entrée-A", "amina", monotonic=lambda: next(ticks))
+    start = shot_time(store)
+    seconds = itertools.count(step=3)
+    desk = Desk(
+        store,
+        "entrée-A",
+        "amina",
+        clock=lambda: start + timedelta(seconds=next(seconds)),
+        monotonic=lambda: next(ticks),
+    )
     window, _translator = build(desk, language=language, start_workers=False)
     window.resize(*SIZE)
     window.show()
     paths: list[Path] = []
 
     def shot(name: str, target: QWidget | None = None, overlay: QWidget | None = None) -> None:
+        window.controller.refresh_state()  # the status bar's figures as they are now
         _settle(window)
         paths.append(_grab(target or window, out / f"{language}-{name}.png", overlay))
 
@@ -124,7 +149,7 @@ def render_language(out: Path, language: str, store: Store) -> list[Path]:
     window.set_kiosk(True, full_screen=False)
     fresh = store.conn.execute(
         "SELECT code FROM attendees WHERE status = 'valid' AND days = '' AND origin = 'demo' "
-        "AND code NOT LIKE 'SCE-SHOT%' ORDER BY id LIMIT 1 OFFSET 3"
+        "AND code NOT LIKE 'SCE-SHOT%' AND code NOT IN (SELECT code FROM scans) ORDER BY id LIMIT 1 OFFSET 3"
     ).fetchone()[0]
     window.controller.scan(fresh)
     shot("kiosk")

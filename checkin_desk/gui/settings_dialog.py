@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..config import MachineConfig
+from ..printing import CATEGORY_TEMPLATES_SETTING
 from ..store import Store
+from ..sync import HubError, connection
 from . import pin
 from .dialogs import FormDialog
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 
-TEMPLATES_SETTING = "badge_templates"  # {category: template name}
+TEMPLATES_SETTING = CATEGORY_TEMPLATES_SETTING  # {category: template name}, honoured by the print path
 KIOSK_SETTING = "gui_kiosk"
 HUB_SETTING = "hub_dsn"
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
@@ -52,6 +54,20 @@ def printer_rows(store: Store) -> list[dict]:
     )
 
 
+def set_hub(store: Store, dsn: str) -> None:
+    """Like `checkin-desk hub connect DSN` / `hub disconnect` (without the connection check: the
+    window shows whether the hub answers). Raises HubError for an address that cannot be read."""
+    dsn = dsn.strip()
+    if not dsn:
+        store.delete_setting(HUB_SETTING)
+        return
+    connection.parse(dsn)
+    with store.transaction():
+        store.set_setting(HUB_SETTING, dsn)
+        # A new uid per connection: a database file copied to another desk never shares one.
+        store.delete_setting("sync_desk_uid")
+
+
 def apply_settings(store: Store, values: dict) -> None:
     """Write what the settings dialog collected. Each key is optional."""
     if "desk_name" in values and values["desk_name"].strip():
@@ -61,7 +77,7 @@ def apply_settings(store: Store, values: dict) -> None:
     if "kiosk" in values:
         store.set_setting(KIOSK_SETTING, bool(values["kiosk"]))
     if "hub_dsn" in values:
-        store.set_setting(HUB_SETTING, values["hub_dsn"].strip())
+        set_hub(store, values["hub_dsn"])
     if values.get("pin"):
         pin.set_pin(store, values["pin"])
     if "printers" in values:
@@ -93,7 +109,10 @@ class SettingsDialog(FormDialog):
         self.kiosk = QCheckBox(t("settings.kiosk"), objectName="setKiosk")
         self.kiosk.setChecked(bool(store.get_setting(KIOSK_SETTING, False)))
         self.form.addRow(self.kiosk)
-        self.hub = self.add_line("settings.hub", "setHub", store.get_setting(HUB_SETTING, "") or "")
+        # Never the password: the field shows the DSN masked; left as shown, the stored DSN is kept.
+        dsn = store.get_setting(HUB_SETTING, "") or ""
+        self.hub_shown = connection.mask(dsn) if dsn else ""
+        self.hub = self.add_line("settings.hub", "setHub", self.hub_shown)
         self.pin = self.add_line("settings.pin", "setPin", password=True)
         self.form.addRow(self._printers_box())
         self.form.addRow(self._templates_box())
@@ -150,6 +169,14 @@ class SettingsDialog(FormDialog):
         code = self.pin.text()
         if code and (len(code) < 4 or not code.isdigit()):
             return "PIN: 4+ digits"
+        hub = self.hub.text().strip()
+        if hub and hub != self.hub_shown:
+            if connection.MASK in hub:
+                return self.translator.tr("settings.hub_retype")
+            try:
+                connection.parse(hub)
+            except HubError as exc:
+                return str(exc)
         return ""
 
     def values(self) -> dict:
@@ -157,13 +184,15 @@ class SettingsDialog(FormDialog):
         for i in range(self.printers.count()):
             item = self.printers.item(i)
             printers.append((item.data(Qt.UserRole), item.checkState() == Qt.Checked))
-        return {
+        values = {
             "desk_name": self.desk_name.text(),
             "operator": self.operator.text(),
             "language": self.language.currentData(),
             "kiosk": self.kiosk.isChecked(),
-            "hub_dsn": self.hub.text(),
             "pin": self.pin.text(),
             "printers": printers,
             "templates": {key: combo.currentData() for key, combo in self.templates.items()},
         }
+        if self.hub.text().strip() != self.hub_shown:
+            values["hub_dsn"] = self.hub.text()  # changed: connect to it, or disconnect when empty
+        return values

@@ -14,6 +14,7 @@ class DeskStatusBar(QStatusBar):
         self.translator = translator
         self.state = DeskState()
         self.sync_state = ""
+        self.hub: tuple[bool, bool | None, str, str, int] = (False, None, "", "", 0)
         self.printer_problem = ""
         self.attendees = QLabel(objectName="statusAttendees")
         self.admitted = QLabel(objectName="statusAdmitted")
@@ -31,6 +32,13 @@ class DeskStatusBar(QStatusBar):
 
     def show_sync(self, text: str) -> None:
         self.sync_state = text
+        self.retranslate()
+
+    def show_hub(self, connected: bool, online: bool | None, where: str, message: str, pending: int) -> None:
+        """The hub link's state, in plain words; offline stands out in red."""
+        self.hub = (connected, online, where, message, pending)
+        self.sync.setStyleSheet(self.sync.styleSheet().split(";background")[0] + (
+            ";background: #C62828; color: white;" if connected and online is False else ""))  # fmt: skip
         self.retranslate()
 
     def show_printer_problem(self, text: str) -> None:
@@ -52,4 +60,17 @@ class DeskStatusBar(QStatusBar):
         if self.printer_problem:
             printer += f" — {self.printer_problem}"
         self.printer.setText(t("status.printer", state=printer))
-        self.sync.setText(t("status.sync", state=self.sync_state or t("status.sync.none")))
+        self.sync.setText(t("status.sync", state=self.sync_state or self._hub_words()))
+
+    def _hub_words(self) -> str:
+        t = self.translator.tr
+        connected, online, where, message, pending = self.hub
+        if not connected:
+            return t("status.sync.none")
+        if online is None:
+            text = t("status.sync.connecting", where=where)
+        elif online:
+            text = t("status.sync.online", where=where)
+        else:
+            text = t("status.sync.offline", why=message or "?")
+        return text + (f" — {t('status.sync.pending', n=pending)}" if pending else "")

@@ -3,6 +3,7 @@
 The API the GUI and the CLI use:
     PrintWorker(db_path, desk, on_change=callback).start() / .wake() / .stop()
     jobs(store, limit) -> [JobInfo], counts(store, desk) -> {state: n}
+    choose_template(job, printer, category_templates(store), category): which badge template a job uses
     add_printer / remove_printer / list_printers / get_printer / pool, PrinterConfig
     PrinterEmulator(out_dir).start() (a network thermal printer on loopback)
 """
@@ -15,10 +16,12 @@ from .errors import PrinterConfigError, PrintError, RenderError, UnknownPrinter
 from .profiles import PROFILES, Profile, UnknownProfile, get_profile
 from .queue import JobInfo, counts, create_job, get_job, jobs, retry_failed
 from .registry import PrinterConfig, add_printer, get_printer, list_printers, pool, remove_printer
+from .render import CATEGORY_TEMPLATES_SETTING, category_templates, choose_template
 from .transports import Timeouts
 from .worker import PrintWorker
 
 __all__ = [
+    "CATEGORY_TEMPLATES_SETTING",
     "PROFILES",
     "DispatchSettings",
     "Dispatcher",
@@ -35,6 +38,8 @@ __all__ = [
     "UnknownPrinter",
     "UnknownProfile",
     "add_printer",
+    "category_templates",
+    "choose_template",
     "counts",
     "create_job",
     "exponential_backoff",

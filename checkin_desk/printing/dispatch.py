@@ -16,7 +16,7 @@ from . import queue, registry
 from .errors import PrintError, RenderError
 from .queue import JobInfo
 from .registry import PrinterConfig
-from .render import BadgeRenderer, Renderer
+from .render import BadgeRenderer, Renderer, category_templates, choose_template
 from .send import send_badge
 from .transports import Timeouts
 
@@ -121,7 +121,9 @@ class Dispatcher:
                 attendee,
                 event=self.store.event(),
                 categories=self.store.categories(),
-                template=job.template,
+                template=choose_template(
+                    job.template, printer.template, category_templates(self.store), attendee.category
+                ),
                 renderer=self.renderer,
                 timeouts=self.settings.timeouts,
                 label=f"badge-{job.id:06d}-{attendee.code}",

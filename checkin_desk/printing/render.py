@@ -12,6 +12,21 @@ from ..domain import Attendee, EventInfo
 from .errors import RenderError
 
 PDF_TEMPLATE = "a6"
+CATEGORY_TEMPLATES_SETTING = "badge_templates"  # event setting {category: template}, set in the desk window
+
+
+def category_templates(store) -> dict[str, str]:
+    """The event's badge template per category (store setting `badge_templates`); {} when none."""
+    value = store.get_setting(CATEGORY_TEMPLATES_SETTING, {}) or {}
+    return {str(k): str(v) for k, v in value.items() if v} if isinstance(value, dict) else {}
+
+
+def choose_template(
+    job_template: str | None, printer_template: str | None, by_category: Mapping[str, str], category: str
+) -> str | None:
+    """The job's own template, else the printer's, else the category's (settings); None: the default
+    (the printer profile's thermal template, or A6 for PDF printers)."""
+    return job_template or printer_template or by_category.get(category) or None
 
 
 class Renderer(Protocol):

@@ -1,0 +1,74 @@
+"""The window on a real PostgreSQL hub: online-first scans, the sync thread, offline when the hub goes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from checkin_desk.desk import Desk
+from checkin_desk.gui.app import build, make_app
+from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
+from checkin_desk.store import Store
+from checkin_desk.sync import HUB_DSN_SETTING
+from tests.sync.conftest import HUB_EVENT, hub_admin_dsn, hub_dsn, proxy  # noqa: F401 (fixtures)
+
+from .conftest import scan
+
+pytestmark = pytest.mark.hub
+
+
+@pytest.fixture
+def hub_window(qtbot, tmp_path, hub_dsn, proxy):  # noqa: F811
+    store = Store.open(tmp_path / "desk.sqlite", create=True)
+    store.init_event(HUB_EVENT)
+    store.set_setting(HUB_DSN_SETTING, proxy.dsn(hub_dsn))
+    desk = Desk(store, "desk-1", "amina")  # the real clock: the hub decides the day by its own
+    make_app()
+    win, _translator = build(desk, language="fr", start_workers=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.setFocus()
+    yield win
+    win.close()
+    win.runner.shutdown(wait=True)
+    store.close()
+    QApplication.instance().setLayoutDirection(Qt.LeftToRight)
+
+
+def test_online_then_the_hub_is_cut_and_scans_go_on_offline(qtbot, hub_window, proxy):  # noqa: F811
+    window = hub_window
+    assert window.hub.running and window.desk.online is window.hub.decider
+    qtbot.waitUntil(lambda: "EN LIGNE" in window.status.sync.text(), timeout=15_000)
+    assert "desk-secret" not in window.status.sync.text()
+    scan(qtbot, window, "SCE-1")
+    assert window.banner.kind == "admitted" and not window.controller.last.offline  # decided on the hub
+    proxy.cut()
+    scan(qtbot, window, "SCE-2")
+    assert window.banner.kind == "admitted" and window.controller.last.offline  # decided here
+    qtbot.waitUntil(lambda: "HORS LIGNE" in window.status.sync.text(), timeout=15_000)
+    assert "à envoyer" in window.status.sync.text() or window.hub.pending == 0
+    window.close()
+    assert not window.hub.running and window.desk.online is None
+
+
+def test_settings_store_the_hub_masked_and_disconnect(qtbot, hub_window, hub_dsn):  # noqa: F811
+    window = hub_window
+    store = window.desk.store
+    stored = store.get_setting(HUB_DSN_SETTING)
+    dialog = SettingsDialog(window.translator, store, "desk-1", "amina")
+    assert "desk-secret" not in dialog.hub.text() and "********" in dialog.hub.text()
+    assert "hub_dsn" not in dialog.values()  # left as shown: the stored address is kept
+    dialog.hub.setText("host=hub.local user=x password=******** dbname=expo")
+    assert dialog.validate()  # a masked password cannot be saved as the password
+    dialog.hub.setText("")
+    values = dialog.values()
+    apply_settings(store, values)
+    window.supervisor.settings_applied.emit(values)
+    assert store.get_setting(HUB_DSN_SETTING) is None
+    assert not window.hub.running and "locale uniquement" in window.status.sync.text()
+    apply_settings(store, {"hub_dsn": stored})
+    window.supervisor.settings_applied.emit({"hub_dsn": stored})
+    assert window.hub.running
+    qtbot.waitUntil(lambda: "EN LIGNE" in window.status.sync.text(), timeout=15_000)

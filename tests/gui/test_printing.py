@@ -1,0 +1,80 @@
+"""The window and the print worker end to end, with the ESC/POS printer emulator on loopback."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from checkin_desk.badges import render_preview_png
+from checkin_desk.gui.app import build, make_app
+from checkin_desk.printing import CATEGORY_TEMPLATES_SETTING, PrinterConfig, PrinterEmulator, add_printer
+
+from .conftest import scan
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    emu = PrinterEmulator(tmp_path / "printer").start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def printing_window(qtbot, desk, people, emulator):
+    add_printer(people, PrinterConfig("thermal-1", "escpos-network", emulator.address, "TM-T20II"))
+    make_app()
+    win, _translator = build(desk, language="fr", start_workers=True)  # the real print worker
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.setFocus()
+    states: list[str] = []
+    win.controller.print_state.connect(lambda state, _error: states.append(state))
+    win.print_states = states
+    yield win
+    win.close()
+    win.runner.shutdown(wait=True)
+    QApplication.instance().setLayoutDirection(Qt.LeftToRight)
+
+
+def test_a_scan_prints_a_badge_and_the_banner_follows_it(qtbot, printing_window, emulator):
+    window = printing_window
+    assert window.controller.print_worker.running
+    scan(qtbot, window, "SCE-1")
+    assert window.banner.kind == "admitted"
+    assert emulator.wait_for_badges(1, timeout=15)
+    qtbot.waitUntil(lambda: window.banner.print_state == "printed", timeout=10_000)
+    assert window.print_states[0] == "queued" and window.print_states[-1] == "printed"
+    assert "sending" in window.print_states  # "Impression du badge…" while it went out
+    assert "Badge imprimé" in window.banner.printing.text()
+    assert emulator.badges[0].size[0] == 576
+
+
+def test_paper_out_says_why_and_what_to_do_then_prints_once_refilled(qtbot, printing_window, emulator):
+    window = printing_window
+    emulator.set_mode("paper-out")
+    scan(qtbot, window, "SCE-2")
+    qtbot.waitUntil(lambda: window.banner.print_state == "retrying", timeout=10_000)
+    text = window.banner.printing.text()
+    assert text.startswith("⚠ Échec d'impression") and "paper" in text and "vérifiez l'imprimante" in text
+    qtbot.waitUntil(lambda: "thermal-1" in window.status.printer.text(), timeout=10_000)
+    assert emulator.badges == []
+    emulator.set_mode("normal")
+    window.controller.print_worker.wake()
+    qtbot.waitUntil(lambda: window.banner.print_state == "printed", timeout=15_000)
+    assert emulator.wait_for_badges(1) and len(emulator.badges) == 1
+
+
+def test_the_preview_is_the_real_badge_in_the_print_paths_template(qtbot, desk, people, window):
+    people.set_setting(CATEGORY_TEMPLATES_SETTING, {"speaker": "a6"})
+    window.supervisor.settings_applied.emit({})  # what the settings dialog does after saving
+    scan(qtbot, window, "SCE-2")  # a speaker
+    qtbot.waitUntil(lambda: window.preview.shown_png != b"", timeout=10_000)
+    assert window.preview.template == "a6"
+    attendee = people.lookup("SCE-2")
+    expected = render_preview_png(
+        attendee, event=desk.event, categories=people.categories(), template="a6", dpi=96
+    )
+    assert window.preview.shown_png == expected
+    assert not window.preview.image.pixmap().isNull()
