@@ -413,19 +413,7 @@ class Desk:
         attendee = self.store.lookup(codes.normalise(code))
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")
-        allowed = {
-            "first_name",
-            "last_name",
-            "company",
-            "job_title",
-            "country",
-            "email",
-            "phone",
-            "category",
-            "notes",
-            "status",
-            "days",
-        }
+        allowed = set(ATTENDEE_FIELDS) - {"code"}
         unknown = set(changes) - allowed
         if unknown:
             raise DeskError(f"cannot edit {', '.join(sorted(unknown))}")

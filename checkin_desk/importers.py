@@ -11,7 +11,7 @@ import codecs
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -373,6 +373,29 @@ def row_to_attendee(row: list, mapping: dict[str, int], event_days: tuple[str, .
     return attendee_from_row(values)
 
 
+def validated(
+    rows: Iterable[tuple[int, list]],
+    mapping: dict[str, int],
+    event_days: tuple[str, ...],
+    result: ImportResult,
+) -> Iterator[tuple]:
+    """The valid rows of a table as attendee value tuples; every bad row goes into `result`."""
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        result.rows += 1
+        values = row_to_values(row, mapping, event_days)
+        if values.__class__ is str:
+            result.add_error(number, values)
+            continue
+        code = values[0]
+        if (first := seen.get(code)) is not None:
+            result.add_error(number, f"code {code} is already on row {first}")
+            continue
+        seen[code] = number
+        result.valid += 1
+        yield values
+
+
 class _Rollback(Exception):
     pass
 
@@ -413,26 +436,10 @@ def _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, or
     mapping = map_columns(header, overrides)
     result = ImportResult(columns={f: header[i] for f, i in mapping.items()}, **info)
     event_days = store.event().days
-    seen: dict[str, int] = {}
-
-    def valid_rows() -> Iterator[tuple]:
-        for number, row in rows:
-            result.rows += 1
-            values = row_to_values(row, mapping, event_days)
-            if values.__class__ is str:
-                result.add_error(number, values)
-                continue
-            code = values[0]
-            if (first := seen.get(code)) is not None:
-                result.add_error(number, f"code {code} is already on row {first}")
-                continue
-            seen[code] = number
-            result.valid += 1
-            yield values
 
     try:
         with store.transaction():
-            result.upsert = store.upsert_rows(valid_rows(), origin=origin)
+            result.upsert = store.upsert_rows(validated(rows, mapping, event_days, result), origin=origin)
             if dry_run or (result.error_count and not skip_invalid):
                 raise _Rollback
     except _Rollback:

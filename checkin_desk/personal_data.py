@@ -17,22 +17,9 @@ from . import roles
 from .csvsafe import SafeWriter
 from .privacy import open_private
 from .roles import Staff
-from .store import Store
+from .store import ATTENDEE_FIELDS, Store
 
-EXPORT_FIELDS = (
-    "code",
-    "first_name",
-    "last_name",
-    "company",
-    "job_title",
-    "country",
-    "email",
-    "phone",
-    "category",
-    "days",
-    "status",
-    "notes",
-)
+EXPORT_FIELDS = ATTENDEE_FIELDS
 PERSONAL_FIELDS = ("first_name", "last_name", "company", "job_title", "country", "email", "phone", "notes")
 
 

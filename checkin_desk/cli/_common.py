@@ -40,3 +40,16 @@ def open_desk(args: argparse.Namespace) -> Desk:
 
         online = HubDecider(dsn, name)
     return Desk(store, name, operator_name(args), online=online)
+
+
+def map_options(items: list[str]) -> dict[str, str]:
+    """`--map COLUMN=FIELD` options as {column: field}."""
+    from . import UsageError
+
+    overrides = {}
+    for item in items:
+        column, sep, field_name = item.partition("=")
+        if not sep or not column or not field_name:
+            raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
+        overrides[column] = field_name
+    return overrides

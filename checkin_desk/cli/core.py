@@ -16,7 +16,7 @@ from ..domain import Attendee, EventInfo, Outcome, Status
 from ..importers import ImportFileError, import_file
 from ..store import Store
 from . import CommandError, UsageError
-from ._common import db_path, open_desk, open_store
+from ._common import db_path, map_options, open_desk, open_store
 
 VERDICT = {
     Status.OK: "ADMIT",
@@ -123,12 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    overrides = {}
-    for item in args.map:
-        column, sep, field_name = item.partition("=")
-        if not sep or not column or not field_name:
-            raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
-        overrides[column] = field_name
+    overrides = map_options(args.map)
     store = open_store(args)
     try:
         result = import_file(

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from .. import importers, keys, signing
 from ..config import MachineConfig
+from ..store import attendee_from_row
 from ..sync import connection, hub, hub_schema
 from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState
 from . import CommandError, UsageError
-from ._common import db_path, desk_name, open_store
+from ._common import db_path, desk_name, map_options, open_store
 
 PASSWORD_ENV = "CHECKIN_DESK_HUB_PASSWORD"
 
@@ -192,12 +193,7 @@ def _event_settings(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    overrides = {}
-    for item in args.map:
-        column, sep, field_name = item.partition("=")
-        if not sep or not column or not field_name:
-            raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
-        overrides[column] = field_name
+    overrides = map_options(args.map)
     path = Path(args.file)
     if not path.is_file():
         raise CommandError(f"no file at {path}")
@@ -206,15 +202,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     with conn, _hub_errors(dsn):
         event_days = tuple(hub.settings(conn).get("event_days", ()))
         try:
-            attendees, rows, errors = _read_attendees(path, overrides, event_days, None)
+            attendees, result = _read_attendees(path, overrides, event_days, None)
         except UnicodeDecodeError:
-            attendees, rows, errors = _read_attendees(path, overrides, event_days, "cp1252")
+            attendees, result = _read_attendees(path, overrides, event_days, "cp1252")
         except importers.ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        print(f"{path}: {rows} rows, {len(attendees)} valid, {len(errors)} with errors")
-        for number, reason in errors[:50]:
-            print(f"  row {number}: {reason}")
-        if errors and not args.skip_invalid:
+        print(f"{path}: {result.rows} rows, {result.valid} valid, {result.error_count} with errors")
+        for error in result.errors[:50]:
+            print(f"  row {error.row}: {error.reason}")
+        if result.error_count and not args.skip_invalid:
             print(
                 "nothing was imported: fix the rows above, or import the valid rows with --skip-invalid",
                 file=sys.stderr,
@@ -229,19 +225,10 @@ def _read_attendees(path, overrides, event_days, encoding):
     header, rows, info = importers.read_table(path, encoding)
     close = info.pop("close", None)
     try:
+        result = importers.ImportResult()
         mapping = importers.map_columns(header, overrides)
-        attendees, errors, seen, count = [], [], {}, 0
-        for number, row in rows:
-            count += 1
-            attendee = importers.row_to_attendee(row, mapping, event_days)
-            if isinstance(attendee, str):
-                errors.append((number, attendee))
-            elif attendee.code in seen:
-                errors.append((number, f"code {attendee.code} is already on row {seen[attendee.code]}"))
-            else:
-                seen[attendee.code] = number
-                attendees.append(attendee)
-        return attendees, count, errors
+        attendees = [attendee_from_row(v) for v in importers.validated(rows, mapping, event_days, result)]
+        return attendees, result
     finally:
         if close:
             close()
