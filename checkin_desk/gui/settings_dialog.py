@@ -87,7 +87,7 @@ def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
 
     roles.require(store, "settings", by.staff, by.name)  # before anything is written
     if "desk_name" in values and values["desk_name"].strip():
-        change("desk_name", values["desk_name"].strip())
+        change("desk_name", values["desk_name"].strip(), desk.desk_name)
     if "templates" in values:
         change(TEMPLATES_SETTING, {k: v for k, v in values["templates"].items() if v}, {})
     if "kiosk" in values:

@@ -208,3 +208,20 @@ def test_no_staff_kiosk_exit_records_the_name_typed(qtbot, window, people):
     give_pin(window.supervisor.open_dialog, "Samir", "")
     assert not window.in_kiosk
     assert [(o, d) for o, _s, d in audit(people, "kiosk_exit")] == [("Samir", {})]
+
+
+def test_settings_changes_are_audited_with_the_admin_and_never_the_hub_password(qtbot, window, people, staff):
+    window.open_settings()
+    give_pin(window.supervisor.open_dialog, "Nadia", staff["Nadia"])
+    settings = window.supervisor.open_dialog
+    settings.kiosk.setChecked(True)
+    settings.hub.setText("host=127.0.0.1 port=9 user=desk password=desk-secret dbname=expo")
+    settings.buttons.accepted.emit()
+    assert people.get_setting("gui_kiosk") is True and "desk-secret" in people.get_setting("hub_dsn")
+    entries = audit(people, "settings")
+    assert [(o, s, d["role"]) for o, s, d in entries] == [
+        ("Nadia", "gui_kiosk", "admin"),
+        ("Nadia", "hub_dsn", "admin"),
+    ]
+    assert "desk-secret" not in json.dumps(entries) and "127.0.0.1" in entries[1][2]["after"]
+    window.hub.stop()
