@@ -59,18 +59,37 @@ REQUIRED: dict[str, Role] = {
     "staff": Role.ADMIN,
     "keys": Role.ADMIN,
     "purge": Role.ADMIN,
+    "kiosk_exit": Role.SUPERVISOR,  # leaving the desk window's kiosk mode
 }
 
 
 class AuthorizationError(PermissionError):
-    """The action needs someone with a role (or a right PIN) that was not given. Message for the user."""
+    """The action needs someone with a role (or a right PIN) that was not given. Message for the user.
+
+    `reason` says which, for a screen that words it in its own language: "credentials" (wrong name or
+    PIN), "role" (`staff` is below `needed`), "missing" (no one authorised), "locked" (LockedOut), "first"
+    (the first account must be an admin).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str = "credentials",
+        staff: Staff | None = None,
+        needed: Role | None = None,
+    ):
+        super().__init__(message)
+        self.reason, self.staff, self.needed = reason, staff, needed
 
 
 class LockedOut(AuthorizationError):
     def __init__(self, name: str, until: datetime, now: datetime):
-        seconds = max(1, int((until - now).total_seconds() + 0.999))
-        self.until = until
-        super().__init__(f"too many wrong PINs for {name}: try again in {_duration(seconds)}")
+        self.seconds = max(1, int((until - now).total_seconds() + 0.999))
+        self.until, self.name = until, name
+        super().__init__(
+            f"too many wrong PINs for {name}: try again in {_duration(self.seconds)}", reason="locked"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +152,7 @@ def enforced(store: Store) -> bool:
     return store.conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None
 
 
-def _check_new_pin(pin: str, role: Role) -> None:
+def check_new_pin(pin: str, role: Role) -> None:
     if len(pin) < MIN_PIN[role.key]:
         raise ValueError(f"a {role.key}'s PIN needs at least {MIN_PIN[role.key]} characters")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
@@ -145,13 +164,13 @@ def add_staff(store: Store, name: str, role: Role, pin: str, *, by: Staff | None
     name = clean_text(name)
     if not name or len(name) > 64:
         raise ValueError("a staff name needs 1 to 64 characters")
-    _check_new_pin(pin, role)
+    check_new_pin(pin, role)
     now = iso(utc_now())
     with store.transaction() as conn:
         if enforced(store):
             _require(by, Role.ADMIN, "adding staff")
         elif role is not Role.ADMIN:
-            raise AuthorizationError("the first staff account must be an admin")
+            raise AuthorizationError("the first staff account must be an admin", reason="first")
         if conn.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
             raise ValueError(f"there is already a staff account named {name}")
         conn.execute(
@@ -176,7 +195,7 @@ def set_pin(store: Store, name: str, pin: str, *, by: Staff) -> None:
         raise ValueError(f"no staff account named {name}")
     if by.name.casefold() != staff.name.casefold():
         _require(by, Role.ADMIN, "changing someone else's PIN")
-    _check_new_pin(pin, staff.role)
+    check_new_pin(pin, staff.role)
     with store.transaction() as conn:
         conn.execute(
             "UPDATE staff SET pin_hash = ?, updated_at = ? WHERE name = ?",
@@ -281,9 +300,16 @@ def _a(role: Role) -> str:
 
 def _require(staff: Staff | None, needed: Role, what: str) -> Staff:
     if staff is None:
-        raise AuthorizationError(f"{what} needs {_a(needed)}: enter {_a(needed)}'s name and PIN")
+        raise AuthorizationError(
+            f"{what} needs {_a(needed)}: enter {_a(needed)}'s name and PIN", reason="missing", needed=needed
+        )
     if not staff.may(needed):
-        raise AuthorizationError(f"{staff.name} is {_a(staff.role)}; {what} needs {_a(needed)}")
+        raise AuthorizationError(
+            f"{staff.name} is {_a(staff.role)}; {what} needs {_a(needed)}",
+            reason="role",
+            staff=staff,
+            needed=needed,
+        )
     return staff
 
 

@@ -167,6 +167,11 @@ def issued_code(store: Store, code: str) -> str | None:
     return row[0] if row else None
 
 
+def issued_codes(store: Store) -> dict[str, str]:
+    """Every signed code this machine issued, by attendee code (for printing many badges at once)."""
+    return dict(store.conn.execute("SELECT code, token FROM issued_codes"))
+
+
 def qr_text(store: Store, code: str) -> str:
     """What to put in the badge's QR code: the signed code when there is one, else the plain code."""
     return issued_code(store, code) or code

@@ -5,7 +5,7 @@ The printing engine builds on exactly these four functions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PIL import Image
@@ -38,9 +38,16 @@ def render_badge_pdf(
     event: EventInfo,
     categories: dict[str, Any],
     template: str | Template = "a6",
+    qr_texts: Mapping[str, str] | None = None,
 ) -> bytes:
-    """A PDF with one badge per page, or a grid of badges per page for sheet templates (a4-sheet)."""
-    return render_pdf(list(attendees), event=event, categories=categories, template=_template(template))
+    """A PDF with one badge per page, or a grid of badges per page for sheet templates (a4-sheet).
+
+    `qr_texts`: attendee code -> what that badge's QR code carries (e.g. `signing.qr_text`); the plain
+    code for anyone not in it. The same `qr_text` on the single-badge functions.
+    """
+    return render_pdf(
+        list(attendees), event=event, categories=categories, template=_template(template), qr_texts=qr_texts
+    )
 
 
 def render_badge_raster(
@@ -51,6 +58,7 @@ def render_badge_raster(
     template: str | Template = "thermal-80",
     width_dots: int = 576,
     dpi: int = 203,
+    qr_text: str | None = None,
 ) -> Image.Image:
     """The badge as a thermal printer prints it: mode "1" (PIL: 0 is black), exactly width_dots wide."""
     tpl = _template(template)
@@ -65,6 +73,7 @@ def render_badge_raster(
         mono=True,
         compress=False,
         snap=1 / scale,
+        qr_texts={attendee.code: qr_text} if qr_text else None,
     )
     return to_thermal(render_page(pdf, scale, grey=True), width_dots)
 
@@ -76,8 +85,12 @@ def render_preview_png(
     categories: dict[str, Any],
     template: str | Template = "a6",
     dpi: int = 150,
+    qr_text: str | None = None,
 ) -> bytes:
     """A PNG preview for the screen, in the template's own mode (colour, or grey for thermal templates)."""
     tpl = _template(template)
-    pdf = render_pdf([attendee], event=event, categories=categories, template=tpl, compress=False)
+    qr_texts = {attendee.code: qr_text} if qr_text else None
+    pdf = render_pdf(
+        [attendee], event=event, categories=categories, template=tpl, compress=False, qr_texts=qr_texts
+    )
     return png_bytes(render_page(pdf, dpi / 72, grey=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -172,8 +172,13 @@ def draw_badge(
     left: float = 0.0,
     top: float | None = None,
     snap: float | None = None,
+    qr_text: str | None = None,
 ) -> None:
-    """Draw one badge with its top-left corner at (left, top) points on the current page."""
+    """Draw one badge with its top-left corner at (left, top) points on the current page.
+
+    `qr_text` is what the QR code's `{code}` stands for (a signed code, issue 8); the printed text
+    keeps the plain attendee code. None: the plain code.
+    """
     page_height = top if top is not None else template.height * MM
     top = page_height
     values = badge_fields(attendee, event, categories, template.label_language)
@@ -196,7 +201,7 @@ def draw_badge(
             if text and colour is not None:
                 draw_text(canvas, el, text, box, colour, code)
         elif el.kind == "qr":
-            data = el.data.format_map(values)
+            data = el.data.format_map({**values, "code": qr_text} if qr_text else values)
             draw_qr(
                 canvas,
                 data,
@@ -230,8 +235,13 @@ def render_pdf(
     mono: bool | None = None,
     compress: bool = True,
     snap: float | None = None,
+    qr_texts: Mapping[str, str] | None = None,
 ) -> bytes:
-    """A PDF of the badges: one per page, or a grid per page for sheet templates."""
+    """A PDF of the badges: one per page, or a grid per page for sheet templates.
+
+    `qr_texts` maps an attendee code to the text its QR code carries (default: the code itself).
+    """
+    qr_texts = qr_texts or {}
     mono = template.mode == "mono" if mono is None else mono
     out = io.BytesIO()
     sheet = template.sheet
@@ -248,7 +258,14 @@ def render_pdf(
     if sheet is None:
         for attendee in attendees:
             draw_badge(
-                canvas, attendee, event=event, categories=categories, template=template, mono=mono, snap=snap
+                canvas,
+                attendee,
+                event=event,
+                categories=categories,
+                template=template,
+                mono=mono,
+                snap=snap,
+                qr_text=qr_texts.get(attendee.code),
             )
             canvas.showPage()
     else:
@@ -267,6 +284,7 @@ def render_pdf(
                     mono=mono,
                     left=left,
                     top=top,
+                    qr_text=qr_texts.get(attendee.code),
                 )
             canvas.showPage()
     canvas.save()

@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from .. import signing
 from ..domain import Attendee
 from ..textnorm import fold
 from . import CommandError, UsageError
@@ -64,15 +65,27 @@ def cmd_badge(args: argparse.Namespace) -> int:
         if attendee is None:
             raise CommandError(f"no attendee with code {args.code!r}")
         event, categories = store.event(), store.categories()
+        qr_text = signing.qr_text(store, attendee.code)  # the signed code when one was issued
     finally:
         store.close()
     if kind == ".pdf":
         template = _template(args.template, "a6")
-        data = render_badge_pdf([attendee], event=event, categories=categories, template=template)
+        data = render_badge_pdf(
+            [attendee],
+            event=event,
+            categories=categories,
+            template=template,
+            qr_texts={attendee.code: qr_text},
+        )
     elif args.preview:
         template = _template(args.template, "a6")
         data = render_preview_png(
-            attendee, event=event, categories=categories, template=template, dpi=args.dpi or 150
+            attendee,
+            event=event,
+            categories=categories,
+            template=template,
+            dpi=args.dpi or 150,
+            qr_text=qr_text,
         )
     else:
         template = _template(args.template, "thermal-80")
@@ -81,7 +94,13 @@ def cmd_badge(args: argparse.Namespace) -> int:
         dpi = args.dpi or 203
         width = args.width_dots or (384 if template.width <= 48 else 576 if dpi >= 200 else 512)
         image = render_badge_raster(
-            attendee, event=event, categories=categories, template=template, width_dots=width, dpi=dpi
+            attendee,
+            event=event,
+            categories=categories,
+            template=template,
+            width_dots=width,
+            dpi=dpi,
+            qr_text=qr_text,
         )
         image.save(out, format="PNG", dpi=(dpi, dpi))
         print(f"{out}: {attendee.code} ({template.name}, {image.width} x {image.height} dots at {dpi} dpi)")
@@ -129,12 +148,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
             if (not wanted or a.category in wanted) and (args.include_cancelled or a.status == "valid")
         ]
         event = store.event()
+        qr_texts = signing.issued_codes(store)  # signed codes on the badges that have one
     finally:
         store.close()
     if not people:
         raise CommandError("no attendee matches: nothing to print")
     people = batch_order(people, categories)
-    out.write_bytes(render_badge_pdf(people, event=event, categories=categories, template=template))
+    out.write_bytes(
+        render_badge_pdf(people, event=event, categories=categories, template=template, qr_texts=qr_texts)
+    )
     per_page = len(template.sheet.origins(template.width, template.height)) if template.sheet else 1
     pages = -(-len(people) // per_page)
     print(f"{out}: {len(people)} badges on {pages} pages ({template.name})")

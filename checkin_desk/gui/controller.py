@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .. import badges, printing
+from .. import badges, desk_ops, printing
 from ..clock import local_day
 from ..desk import Desk, DeskError
 from ..domain import Attendee, Outcome
 from ..store import StoreError
 from .desk_state import DeskState, StateReader
+from .pin import Authority
 from .workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ class DeskController(QObject):
     def walk_in(self, values: dict) -> Outcome | None:
         return self._run(lambda: self.desk.register_walk_in(**values))
 
-    def override(self, code: str, reason: str, supervisor: str) -> Outcome | None:
-        return self._run(lambda: self.desk.admit_override(code, reason=reason, supervisor=supervisor))
+    def override(self, code: str, reason: str, by: Authority) -> Outcome | None:
+        return self._run(lambda: self.desk.admit_override(code, reason=reason, **by.kwargs()))
 
     def _run(self, action: Callable[[], Outcome]) -> Outcome | None:
         try:
@@ -118,40 +119,52 @@ class DeskController(QObject):
         self._soon.start()
         return result
 
-    # -- supervisor actions (the caller has checked the PIN) -------------------------------------
+    # -- supervisor actions: `by` comes from the PIN dialog (roles.authorize) ----------------------
+    # The desk service checks the role again and writes the audit log with the authoriser.
 
-    def reprint(self, code: str, reason: str, allowed_by: str) -> int | None:
+    def reprint(self, code: str, reason: str, by: Authority) -> int | None:
         try:
-            job = self.desk.reprint(code, reason=reason, allowed_by=allowed_by)
+            job = self.desk.reprint(code, reason=reason, **by.kwargs("allowed_by"))
         except KNOWN as exc:
             self.problem.emit(str(exc))
             return None
+        self._queued(job)
+        return job
+
+    def _queued(self, job: int) -> None:
         self.watch_job(job)
         if self.print_worker is not None:
             self.print_worker.wake()
-        return job
 
     def first_print(self, code: str) -> int | None:
-        """Print from the search list: free the first time, a supervisor's reprint after that."""
-        printed = self.desk.store.conn.execute(
-            "SELECT count(*) FROM print_jobs WHERE attendee_code = ?", (code,)
-        ).fetchone()[0]
-        if printed:
-            return None
-        return self.reprint(code, "printed from search", self.desk.operator or self.desk.desk_name)
-
-    def cancel_checkin(self, scan_uuid: str, reason: str, supervisor: str) -> bool:
+        """Print from the search list: free the first time (None after that: a supervisor's reprint)."""
         try:
-            self.desk.cancel_checkin(scan_uuid, reason=reason, supervisor=supervisor)
+            job = desk_ops.print_first_badge(self.desk, code)
+        except DeskError:
+            return None
+        self._queued(job)
+        return job
+
+    def leave_kiosk(self, by: Authority) -> bool:
+        try:
+            desk_ops.leave_kiosk(self.desk, **by.kwargs())
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return False
+        return True
+
+    def cancel_checkin(self, scan_uuid: str, reason: str, by: Authority) -> bool:
+        try:
+            self.desk.cancel_checkin(scan_uuid, reason=reason, **by.kwargs())
         except KNOWN as exc:
             self.problem.emit(str(exc))
             return False
         self.refresh_state()
         return True
 
-    def edit(self, code: str, changes: dict, supervisor: str) -> Attendee | None:
+    def edit(self, code: str, changes: dict, by: Authority) -> Attendee | None:
         try:
-            updated = self.desk.edit_attendee(code, changes, supervisor=supervisor)
+            updated = self.desk.edit_attendee(code, changes, **by.kwargs())
         except KNOWN as exc:
             self.problem.emit(str(exc))
             return None

@@ -1,4 +1,4 @@
-"""Supervisor dialogs: the PIN gate, a reason prompt (reprint, override), cancel a check-in, edit.
+"""Supervisor dialogs: the PIN gate (name + PIN, checked by roles.authorize), a reason prompt (reprint, override), cancel a check-in, edit.
 
 Every dialog is opened with `open()` (window-modal, never a nested event loop) and reports through
 `accepted`; the main window performs the action through the desk service, which writes the audit log.
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .. import roles
 from ..domain import Attendee, PassStatus
 from ..store import Store
 from . import pin
@@ -71,27 +72,30 @@ class FormDialog(QDialog):
 
 
 class PinDialog(FormDialog):
-    """Asks a supervisor's name and PIN; accepted only with a right PIN."""
+    """Asks a staff member's name and PIN for `action` (roles.REQUIRED); accepted only when
+    roles.authorize allows it. `authority` is then what the desk service takes as `authorized_by`."""
 
-    def __init__(self, translator: Translator, store: Store, now: Callable[[], datetime], parent=None):
+    def __init__(
+        self, translator: Translator, store: Store, now: Callable[[], datetime], action: str, parent=None
+    ):
         super().__init__(translator, "pin.title", parent)
-        self.store, self.now = store, now
+        self.store, self.now, self.action = store, now, action
+        role = pin.role_name(translator.tr, pin.needed(action))
+        self.form.addRow(QLabel(translator.tr("pin.needs", role=role), objectName="pinNeeds"))
         self.name = self.add_line("pin.name", "pinName")
         self.pin = self.add_line("pin.pin", "pinCode", password=True)
-        self.failures = 0
-        self.supervisor = ""
-        if not pin.pin_is_set(store):
-            self.error.setText(translator.tr("pin.unset"))
+        self.authority: pin.Authority | None = None
+        if not roles.enforced(store):  # no staff accounts yet: the name typed is recorded, as in the core
+            self.pin.setEnabled(False)
+            self.error.setText(translator.tr("pin.no_staff"))
 
     def validate(self) -> str:
-        if not pin.pin_is_set(self.store):
-            return self.translator.tr("pin.unset")
-        name = self.name.text().strip() or "supervisor"
-        if not pin.authorize(self.store, name, self.pin.text(), self.now()):
-            self.failures += 1
+        now = self.now()
+        try:
+            self.authority = pin.check(self.store, self.action, self.name.text(), self.pin.text(), now)
+        except roles.AuthorizationError as exc:
             self.pin.clear()
-            return self.translator.tr("pin.wrong")
-        self.supervisor = name
+            return pin.message(self.translator.tr, exc, now)
         return ""
 
 

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import signing
 from ..config import MachineConfig
 from ..desk import Desk
 from ..domain import Outcome
-from . import dashboard, pin
+from . import dashboard
 from .banner import ResultBanner
 from .controller import DeskController
 from .hub_link import HubLink
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.search = SearchPanel(desk, translator)
         self.preview = PreviewPanel(translator, self.runner, desk.event, categories)
         self.preview.template_for = template_resolver(desk.store, desk.desk_name)
+        self.preview.qr_text_for = lambda code: signing.qr_text(desk.store, code)
         self.manual = QLineEdit(objectName="manualCode")
         self.manual.setMaxLength(512)
         self.kiosk = KioskPage(translator, tz)
@@ -226,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         if not self.in_kiosk:
-            self.supervisor.settings(first_time=not pin.pin_is_set(self.desk.store))
+            self.supervisor.settings()
 
     def toggle_dashboard(self) -> None:
         if self.in_kiosk:

@@ -1,55 +1,92 @@
-"""Who may do supervisor actions: a PIN check, through the security module once it exists.
+"""Who may do a privileged action at the desk window: one authority, `checkin_desk.roles`.
 
-Until `checkin_desk.security` lands, one supervisor PIN per event is kept in the event's settings as
-an scrypt hash (never the PIN itself). This module holds no Qt on purpose: it is the seam the security
-branch replaces with roles.
+The PIN dialog calls `check(store, action, name, pin, now)`, which asks `roles.authorize` for the role
+`roles.REQUIRED[action]` and returns an `Authority` to hand to the desk service (`authorized_by=`).
+Before the event has its first staff account (`roles.enforced` is false) the desk trusts the name
+typed, as the desk service does; the settings dialog is where the first (admin) account is made.
+
+No Qt here: the words come through a `tr(message_id, **values)` callable (the window's Translator).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import importlib
-import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
+from .. import roles
+from ..roles import AuthorizationError, LockedOut, Role, Staff
 from ..store import Store
+from ..textnorm import clean_text
 
-SETTING = "supervisor_pin"
-_N, _R, _P = 2**14, 8, 1
-
-
-def _hash(pin: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+Tr = Callable[..., str]
 
 
-def set_pin(store: Store, pin: str) -> None:
-    if len(pin) < 4 or not pin.isdigit():
-        raise ValueError("a PIN is at least 4 digits")
-    salt = secrets.token_bytes(16)
-    store.set_setting(SETTING, {"scheme": "scrypt", "salt": salt.hex(), "hash": _hash(pin, salt).hex()})
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """Who allowed an action: `staff` from roles.authorize, or None (no staff accounts yet) with the
+    name typed. `kwargs` are what the desk service's privileged methods take."""
+
+    name: str
+    staff: Staff | None = None
+
+    def kwargs(self, name_arg: str = "supervisor") -> dict:
+        return {name_arg: self.name, "authorized_by": self.staff}
 
 
-def pin_is_set(store: Store) -> bool:
-    security = _security()
-    if security is not None and hasattr(security, "has_supervisors"):
-        return bool(security.has_supervisors(store))
-    return bool(store.get_setting(SETTING))
+def needed(action: str) -> Role:
+    return roles.REQUIRED[action]
 
 
-def authorize(store: Store, name: str, pin: str, now: datetime, role: str = "supervisor") -> bool:
-    security = _security()
-    if security is not None and hasattr(security, "authorize"):
-        return bool(security.authorize(store, role, name, pin, now))
-    record = store.get_setting(SETTING)
-    if not record or not pin:
-        return False
-    expected = bytes.fromhex(record["hash"])
-    return hmac.compare_digest(_hash(pin, bytes.fromhex(record["salt"])), expected)
+def check(store: Store, action: str, name: str, pin: str, now: datetime) -> Authority:
+    """The Authority for `action`, or AuthorizationError / LockedOut (word them with `message`)."""
+    name = clean_text(name)
+    if not roles.enforced(store):
+        if not name:
+            raise AuthorizationError("enter your name", reason="missing")
+        return Authority(name)
+    return Authority(name, roles.authorize(store, needed(action), name, pin, now))
 
 
-def _security():
+def wait_text(tr: Tr, seconds: int) -> str:
+    if seconds < 90:
+        return tr("pin.seconds", n=seconds)
+    return tr("pin.minutes", n=(seconds + 59) // 60)
+
+
+def message(tr: Tr, exc: AuthorizationError, now: datetime | None = None) -> str:
+    """The refusal in the desk's language; a lockout says how long is left."""
+    if isinstance(exc, LockedOut):
+        seconds = exc.seconds
+        if now is not None:
+            seconds = max(1, int((exc.until - now).total_seconds() + 0.999))
+        return tr("pin.locked", name=exc.name, wait=wait_text(tr, seconds))
+    if exc.reason == "role" and exc.staff is not None and exc.needed is not None:
+        return tr(
+            "pin.role",
+            name=exc.staff.name,
+            role=role_name(tr, exc.staff.role),
+            needed=role_name(tr, exc.needed),
+        )
+    if exc.reason == "missing":
+        return tr("pin.need_name")
+    if exc.reason == "first":
+        return tr("staff.first_admin")
+    return tr("pin.wrong")
+
+
+def role_name(tr: Tr, role: Role) -> str:
+    return tr(f"role.{role.key}")
+
+
+def new_pin_problem(tr: Tr, pin: str, again: str, role: Role) -> str:
+    """ "" when `pin` (typed twice) may be a `role`'s PIN, else why not, in the desk's language."""
+    if pin != again:
+        return tr("staff.pin_mismatch")
+    if len(pin) < roles.MIN_PIN[role.key]:
+        return tr("staff.pin_short", n=roles.MIN_PIN[role.key])
     try:
-        return importlib.import_module("checkin_desk.security")
-    except ImportError:
-        return None
+        roles.check_new_pin(pin, role)
+    except ValueError:
+        return tr("staff.pin_easy")
+    return ""

@@ -1,6 +1,7 @@
 """Badge preview of the current attendee, rendered by the badges module on the "db" worker.
 
-The template is the one the print path would use (`printing.choose_template`): the desk's first
+The QR code carries what the printed badge's will (`signing.qr_text`: the signed code when this
+machine issued one). The template is the one the print path would use (`printing.choose_template`): the desk's first
 printer's template, else the category's from the settings, else the printer profile's default (A6
 without a printer), so the preview shows the badge that will come out.
 
@@ -56,6 +57,7 @@ class PreviewPanel(QWidget):
         self.translator, self.runner = translator, runner
         self.event_info, self.categories = event, categories
         self.template_for = lambda _category: "a6"  # set by the window: template_resolver(...)
+        self.qr_text_for = lambda code: code  # set by the window: signing.qr_text on its store
         self.renderer = _renderer()
         self.title = QLabel(objectName="previewTitle")
         self.image = QLabel(objectName="previewImage")
@@ -68,6 +70,7 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.image, 1)
         self._generation = 0
         self.template = ""
+        self.qr_text = ""  # what the previewed badge's QR code carries
         self.shown_png = b""  # the last preview shown (tests compare it with the renderer's)
         self.attendee: Attendee | None = None
         self.available = self.renderer is not None
@@ -89,6 +92,8 @@ class PreviewPanel(QWidget):
         generation = self._generation
         template = self.template_for(attendee.category)
         self.template = template
+        qr_text = self.qr_text_for(attendee.code)  # one indexed query, here where the store lives
+        self.qr_text = qr_text
         self.runner.submit(
             lambda: self.renderer(
                 attendee,
@@ -96,6 +101,7 @@ class PreviewPanel(QWidget):
                 categories=self.categories,
                 template=template,
                 dpi=PREVIEW_DPI,
+                qr_text=qr_text,
             ),
             done=lambda png: self._shown(generation, png),
             failed=lambda exc: self._failed(generation, exc),

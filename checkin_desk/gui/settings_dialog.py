@@ -1,8 +1,12 @@
-"""Settings (supervisor only): desk name, operator, printers and pool order, badge template per
-category, language, kiosk mode, hub connection, supervisor PIN.
+"""Settings (an admin's name and PIN): desk name, operator, printers and pool order, badge template
+per category, language, kiosk mode, hub connection, and staff accounts (`staff_box`).
 
-Behaviour settings of the event live in its database (`store.settings`); the desk's operator and
-language live in the machine's config. The dialog only collects values: `SettingsDialog.values()`;
+Before the event has a staff account the dialog opens without a PIN and offers to create the first
+one, an admin (name and PIN twice); from then on every privileged action needs a name and PIN.
+
+Behaviour settings of the event live in its database (`store.settings`) and are changed through
+`Desk.change_setting` (role checked again, audited with the old and new value); the desk's operator
+and language live in the machine's config. The dialog only collects values: `SettingsDialog.values()`;
 `apply_settings` writes them (no Qt), so the CLI and tests can do the same without a window.
 """
 
@@ -23,13 +27,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from .. import roles
 from ..config import MachineConfig
+from ..desk import Desk
 from ..printing import CATEGORY_TEMPLATES_SETTING
 from ..store import Store
 from ..sync import HubError, connection
-from . import pin
 from .dialogs import FormDialog
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from .pin import Authority
+from .staff_box import FirstAdminBox, StaffBox
 
 TEMPLATES_SETTING = CATEGORY_TEMPLATES_SETTING  # {category: template name}, honoured by the print path
 KIOSK_SETTING = "gui_kiosk"
@@ -68,25 +75,38 @@ def set_hub(store: Store, dsn: str) -> None:
         store.delete_setting("sync_desk_uid")
 
 
-def apply_settings(store: Store, values: dict) -> None:
-    """Write what the settings dialog collected. Each key is optional."""
+def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
+    """Write what the settings dialog collected (each key optional), as `by` (an admin once roles are
+    enforced). Event settings go through `Desk.change_setting`; only changed values are written."""
+    store = desk.store
+    admin = by.kwargs("admin")
+
+    def change(key: str, value, default=None) -> None:
+        if store.get_setting(key, default) != value:
+            desk.change_setting(key, value, **admin)
+
+    roles.require(store, "settings", by.staff, by.name)  # before anything is written
     if "desk_name" in values and values["desk_name"].strip():
-        store.set_setting("desk_name", values["desk_name"].strip())
+        change("desk_name", values["desk_name"].strip(), desk.desk_name)
     if "templates" in values:
-        store.set_setting(TEMPLATES_SETTING, {k: v for k, v in values["templates"].items() if v})
+        change(TEMPLATES_SETTING, {k: v for k, v in values["templates"].items() if v}, {})
     if "kiosk" in values:
-        store.set_setting(KIOSK_SETTING, bool(values["kiosk"]))
+        change(KIOSK_SETTING, bool(values["kiosk"]), False)
     if "hub_dsn" in values:
+        before = store.get_setting(HUB_SETTING, "") or ""
         set_hub(store, values["hub_dsn"])
-    if values.get("pin"):
-        pin.set_pin(store, values["pin"])
+        _audit(desk, by, HUB_SETTING, {"before": _masked(before), "after": _masked(values["hub_dsn"])})
     if "printers" in values:
-        with store.transaction() as conn:
-            for position, (name, enabled) in enumerate(values["printers"]):
-                conn.execute(
-                    "UPDATE printers SET pool_order = ?, enabled = ? WHERE name = ?",
-                    (position, int(enabled), name),
-                )
+        order = [(name, bool(enabled)) for name, enabled in values["printers"]]
+        before = [(row["name"], bool(row["enabled"])) for row in printer_rows(store)]
+        if order != before:
+            with store.transaction() as conn:
+                for position, (name, enabled) in enumerate(order):
+                    conn.execute(
+                        "UPDATE printers SET pool_order = ?, enabled = ? WHERE name = ?",
+                        (position, int(enabled), name),
+                    )
+            _audit(desk, by, "printers", {"before": before, "after": order})
     if "operator" in values or "language" in values:
         config = MachineConfig.load()
         config.operator = values.get("operator", config.operator).strip()
@@ -94,11 +114,39 @@ def apply_settings(store: Store, values: dict) -> None:
         config.save()
 
 
+def _masked(dsn: str) -> str:
+    return connection.mask(dsn.strip()) if dsn.strip() else ""
+
+
+def _audit(desk: Desk, by: Authority, subject: str, details: dict) -> None:
+    """A settings change that is not a plain event setting (the hub address, masked; the printers)."""
+    auth = {"role": by.staff.role.key, "desk_operator": desk.operator} if by.staff else {}
+    with desk.store.transaction() as conn:
+        desk.store.audit(
+            conn,
+            desk=desk.desk_name,
+            operator=by.name,
+            action="settings",
+            subject=subject,
+            details={**details, **auth},
+        )
+
+
 class SettingsDialog(FormDialog):
-    def __init__(self, translator: Translator, store: Store, desk_name: str, operator: str, parent=None):
+    def __init__(
+        self,
+        translator: Translator,
+        store: Store,
+        desk_name: str,
+        operator: str,
+        parent=None,
+        *,
+        admin: Authority | None = None,
+    ):
         super().__init__(translator, "settings.title", parent)
         t = translator.tr
         self.store = store
+        self.admin = admin  # who opened it (an admin), or None before the first staff account
         self.desk_name = self.add_line("settings.desk", "setDesk", desk_name)
         self.operator = self.add_line("settings.operator", "setOperator", operator)
         self.language = QComboBox(objectName="setLanguage")
@@ -113,9 +161,22 @@ class SettingsDialog(FormDialog):
         dsn = store.get_setting(HUB_SETTING, "") or ""
         self.hub_shown = connection.mask(dsn) if dsn else ""
         self.hub = self.add_line("settings.hub", "setHub", self.hub_shown)
-        self.pin = self.add_line("settings.pin", "setPin", password=True)
         self.form.addRow(self._printers_box())
         self.form.addRow(self._templates_box())
+        self.first_admin: FirstAdminBox | None = None
+        self.staff: StaffBox | None = None
+        if not roles.enforced(store):
+            self.first_admin = FirstAdminBox(translator)
+            self.form.addRow(self.first_admin)
+        elif admin is not None and admin.staff is not None:
+            self.staff = StaffBox(translator, store, admin.staff)
+            self.form.addRow(self.staff)
+
+    def authority(self) -> Authority | None:
+        """Who the settings are saved as: the admin who opened the dialog, or the one just created."""
+        if self.first_admin is not None and self.first_admin.created is not None:
+            return Authority(self.first_admin.created.name, self.first_admin.created)
+        return self.admin
 
     def _printers_box(self) -> QGroupBox:
         box = QGroupBox(self.translator.tr("settings.printers"))
@@ -166,9 +227,6 @@ class SettingsDialog(FormDialog):
         return box
 
     def validate(self) -> str:
-        code = self.pin.text()
-        if code and (len(code) < 4 or not code.isdigit()):
-            return "PIN: 4+ digits"
         hub = self.hub.text().strip()
         if hub and hub != self.hub_shown:
             if connection.MASK in hub:
@@ -177,6 +235,8 @@ class SettingsDialog(FormDialog):
                 connection.parse(hub)
             except HubError as exc:
                 return str(exc)
+        if self.first_admin is not None:
+            return self.first_admin.create(self.store)  # last: nothing else can refuse after it
         return ""
 
     def values(self) -> dict:
@@ -189,7 +249,6 @@ class SettingsDialog(FormDialog):
             "operator": self.operator.text(),
             "language": self.language.currentData(),
             "kiosk": self.kiosk.isChecked(),
-            "pin": self.pin.text(),
             "printers": printers,
             "templates": {key: combo.currentData() for key, combo in self.templates.items()},
         }

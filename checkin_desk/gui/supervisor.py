@@ -1,9 +1,11 @@
-"""Supervisor actions, each behind the PIN: reprint, admit despite a refusal, cancel a check-in,
-edit an attendee, settings, leaving kiosk mode.
+"""Privileged actions, each behind a staff name and PIN checked by `roles.authorize` with the role
+`roles.REQUIRED` names: reprint, admit despite a refusal, cancel a check-in, edit an attendee (a
+supervisor), settings and staff accounts (an admin), leaving kiosk mode (a supervisor).
 
-Dialogs chain without nested event loops: PIN dialog -> (accepted) -> action dialog -> (accepted) ->
-the controller does it through the desk service, which writes the audit log with desk and operator.
-`self.open_dialog` is the dialog currently shown (tests drive it).
+Dialogs chain without nested event loops: PIN dialog -> (accepted, an `Authority`) -> action dialog ->
+(accepted) -> the controller does it through the desk service with `authorized_by=`, which checks the
+role again and writes the audit log with the authoriser. `self.open_dialog` is the dialog currently
+shown (tests drive it).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from .. import roles
 from .controller import DeskController
 from .dialogs import CancelScanDialog, EditAttendeeDialog, PinDialog, ReasonDialog
 from .i18n import Translator
+from .pin import Authority
 from .settings_dialog import SettingsDialog, apply_settings
 
 
@@ -28,7 +32,7 @@ class SupervisorActions(QObject):
         super().__init__(window)
         self.controller, self.translator, self.window = controller, translator, window
         self.open_dialog: QDialog | None = None
-        self.supervisor = ""
+        self.authority: Authority | None = None  # who allowed the last privileged action
 
     @property
     def desk(self):
@@ -47,12 +51,12 @@ class SupervisorActions(QObject):
         dialog.deleteLater()
         self.dialog_closed.emit()
 
-    def with_pin(self, then: Callable[[str], None]) -> QDialog:
-        dialog = PinDialog(self.translator, self.desk.store, self.desk.clock, self.window)
+    def with_pin(self, action: str, then: Callable[[Authority], None]) -> QDialog:
+        dialog = PinDialog(self.translator, self.desk.store, self.desk.clock, action, self.window)
 
         def accepted(d: PinDialog) -> None:
-            self.supervisor = d.supervisor
-            then(d.supervisor)
+            self.authority = d.authority
+            then(d.authority)
 
         return self.show_dialog(dialog, accepted)
 
@@ -69,14 +73,12 @@ class SupervisorActions(QObject):
             return
         attendee = self.controller.current
 
-        def ask(supervisor: str) -> None:
+        def ask(by: Authority) -> None:
             subject = f"{attendee.full_name} ({attendee.code})"
             dialog = ReasonDialog(self.translator, "reprint.title", subject, self.window)
-            self.show_dialog(
-                dialog, lambda d: self.controller.reprint(attendee.code, d.reason.text(), supervisor)
-            )
+            self.show_dialog(dialog, lambda d: self.controller.reprint(attendee.code, d.reason.text(), by))
 
-        self.with_pin(ask)
+        self.with_pin("reprint", ask)
 
     def override(self) -> None:
         last = self.controller.last
@@ -84,17 +86,15 @@ class SupervisorActions(QObject):
             self.controller.problem.emit(self.translator.tr("no_current"))
             return
 
-        def ask(supervisor: str) -> None:
+        def ask(by: Authority) -> None:
             who = last.attendee.full_name if last.attendee else last.code
             dialog = ReasonDialog(self.translator, "override.title", f"{who} — {last.status}", self.window)
-            self.show_dialog(
-                dialog, lambda d: self.controller.override(last.code, d.reason.text(), supervisor)
-            )
+            self.show_dialog(dialog, lambda d: self.controller.override(last.code, d.reason.text(), by))
 
-        self.with_pin(ask)
+        self.with_pin("override", ask)
 
     def cancel_checkin(self) -> None:
-        def ask(supervisor: str) -> None:
+        def ask(by: Authority) -> None:
             scans = self.desk.last_scans(30)
             names = {}
             for scan in scans:
@@ -104,40 +104,56 @@ class SupervisorActions(QObject):
             dialog = CancelScanDialog(self.translator, scans, names, self.window)
             self.show_dialog(
                 dialog,
-                lambda d: self.controller.cancel_checkin(d.scan_uuid(), d.reason.text(), supervisor),
+                lambda d: self.controller.cancel_checkin(d.scan_uuid(), d.reason.text(), by),
             )
 
-        self.with_pin(ask)
+        self.with_pin("cancel_checkin", ask)
 
     def edit(self) -> None:
         if not self._need_current():
             return
         attendee = self.desk.store.lookup(self.controller.current.code) or self.controller.current
 
-        def ask(supervisor: str) -> None:
+        def ask(by: Authority) -> None:
             categories = list(self.desk.store.categories())
             dialog = EditAttendeeDialog(self.translator, attendee, categories, self.window)
-            self.show_dialog(dialog, lambda d: self.controller.edit(attendee.code, d.changes(), supervisor))
+            self.show_dialog(dialog, lambda d: self.controller.edit(attendee.code, d.changes(), by))
 
-        self.with_pin(ask)
+        self.with_pin("edit_attendee", ask)
 
-    def settings(self, *, first_time: bool = False) -> None:
-        def ask(_supervisor: str) -> None:
+    def settings(self) -> None:
+        """F10. Before the first staff account, no PIN: the dialog is where the first admin is made."""
+
+        def ask(by: Authority | None) -> None:
             dialog = SettingsDialog(
-                self.translator, self.desk.store, self.desk.desk_name, self.desk.operator, self.window
+                self.translator,
+                self.desk.store,
+                self.desk.desk_name,
+                self.desk.operator,
+                self.window,
+                admin=by,
             )
 
             def save(d: SettingsDialog) -> None:
                 values = d.values()
-                apply_settings(self.desk.store, values)
+                who = d.authority() or Authority(self.desk.operator or self.desk.desk_name)
+                try:
+                    apply_settings(self.desk, values, who)
+                except (roles.AuthorizationError, ValueError) as exc:
+                    self.controller.problem.emit(str(exc))
+                    return
                 self.settings_applied.emit(values)
 
             self.show_dialog(dialog, save)
 
-        if first_time:  # no PIN yet: the first settings dialog is where it gets set
-            ask("")
+        if roles.enforced(self.desk.store):
+            self.with_pin("settings", ask)
         else:
-            self.with_pin(ask)
+            ask(None)
 
     def leave_kiosk(self) -> None:
-        self.with_pin(lambda _supervisor: self.kiosk_exit_allowed.emit())
+        def leave(by: Authority) -> None:
+            if self.controller.leave_kiosk(by):
+                self.kiosk_exit_allowed.emit()
+
+        self.with_pin("kiosk_exit", leave)

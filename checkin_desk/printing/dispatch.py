@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .. import signing
 from ..clock import iso, utc_now
 from ..store import Store
 from . import queue, registry
@@ -127,6 +128,7 @@ class Dispatcher:
                 renderer=self.renderer,
                 timeouts=self.settings.timeouts,
                 label=f"badge-{job.id:06d}-{attendee.code}",
+                qr_text=signing.qr_text(self.store, attendee.code),  # the signed code when one was issued
             )
         except RenderError as exc:
             log.error("job %s: %s", job.id, exc)

@@ -39,17 +39,24 @@ class Renderer(Protocol):
         template: str,
         width_dots: int,
         dpi: int,
+        qr_text: str | None = None,
     ) -> Image.Image: ...
 
     def pdf(
-        self, attendee: Attendee, *, event: EventInfo, categories: Mapping[str, Any], template: str
+        self,
+        attendee: Attendee,
+        *,
+        event: EventInfo,
+        categories: Mapping[str, Any],
+        template: str,
+        qr_text: str | None = None,
     ) -> bytes: ...
 
 
 class BadgeRenderer:
     """The real renderer: checkin_desk.badges (one reportlab layout for PDF, preview and thermal)."""
 
-    def raster(self, attendee, *, event, categories, template, width_dots, dpi):
+    def raster(self, attendee, *, event, categories, template, width_dots, dpi, qr_text=None):
         from .. import badges
 
         try:
@@ -60,6 +67,7 @@ class BadgeRenderer:
                 template=template,
                 width_dots=width_dots,
                 dpi=dpi,
+                qr_text=qr_text,
             )
         except Exception as exc:
             raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
@@ -69,12 +77,16 @@ class BadgeRenderer:
             )
         return image
 
-    def pdf(self, attendee, *, event, categories, template):
+    def pdf(self, attendee, *, event, categories, template, qr_text=None):
         from .. import badges
 
         try:
             return badges.render_badge_pdf(
-                [attendee], event=event, categories=dict(categories), template=template
+                [attendee],
+                event=event,
+                categories=dict(categories),
+                template=template,
+                qr_texts={attendee.code: qr_text} if qr_text else None,
             )
         except Exception as exc:
             raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc

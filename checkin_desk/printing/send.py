@@ -24,6 +24,7 @@ def escpos_bytes(
     categories: Mapping[str, Any],
     template: str | None,
     renderer: Renderer,
+    qr_text: str | None = None,
 ) -> bytes:
     try:
         profile = printer.get_profile()
@@ -38,6 +39,7 @@ def escpos_bytes(
         template=template or printer.template or profile.template,
         width_dots=profile.width_dots,
         dpi=profile.dpi,
+        qr_text=qr_text,
     )
     return badge_job(image, cutter=profile.cutter, feed=profile.feed_lines)
 
@@ -76,17 +78,32 @@ def send_badge(
     renderer: Renderer,
     timeouts: Timeouts,
     label: str,
+    qr_text: str | None = None,
 ) -> str:
-    """Print one badge; returns a short note of what happened. Raises PrintError or RenderError."""
+    """Print one badge; returns a short note of what happened. Raises PrintError or RenderError.
+
+    `qr_text`: what the badge's QR code carries (`signing.qr_text`: the signed code when one was
+    issued); None for the plain attendee code.
+    """
     if printer.escpos:
         data = escpos_bytes(
-            printer, attendee, event=event, categories=categories, template=template, renderer=renderer
+            printer,
+            attendee,
+            event=event,
+            categories=categories,
+            template=template,
+            renderer=renderer,
+            qr_text=qr_text,
         )
         if printer.kind == "escpos-cups":
             return "CUPS " + (lp_submit(printer, data, raw=True, title=label) or "accepted the job")
         return send_escpos(printer, data, timeouts)
     pdf = renderer.pdf(
-        attendee, event=event, categories=categories, template=template or printer.template or PDF_TEMPLATE
+        attendee,
+        event=event,
+        categories=categories,
+        template=template or printer.template or PDF_TEMPLATE,
+        qr_text=qr_text,
     )
     if printer.kind == "cups":
         return "CUPS " + (lp_submit(printer, pdf, raw=False, title=label) or "accepted the job")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from checkin_desk.badges import render_badge_pdf, render_badge_raster, render_preview_png
 from checkin_desk.domain import Attendee
@@ -63,3 +66,16 @@ def test_long_codes_still_decode_on_58mm(event, categories):
         attendee, event=event, categories=categories, template="thermal-58", width_dots=384
     )
     assert decode_qr(image) == [attendee.code]
+
+
+def test_the_qr_carries_the_qr_text_given_and_the_plain_code_otherwise(event, categories):
+    """Issue 8: the print path passes the signed code (signing.qr_text); badges never read the store."""
+    person, other = Attendee("W123", "Karim", "Tazi"), Attendee("W124", "Salma", "Berrada")
+    raster = render_badge_raster(person, event=event, categories=categories, qr_text="S1:EXAMPLE")
+    assert decode_qr(raster) == ["S1:EXAMPLE"]
+    png = render_preview_png(person, event=event, categories=categories, qr_text="S1:EXAMPLE")
+    assert decode_qr(Image.open(io.BytesIO(png))) == ["S1:EXAMPLE"]
+    pdf = render_badge_pdf(
+        [person, other], event=event, categories=categories, qr_texts={"W123": "S1:EXAMPLE"}
+    )
+    assert [decode_qr(page) for page in pdf_pages(pdf)] == [["S1:EXAMPLE"], ["W124"]]

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from checkin_desk import roles
 from checkin_desk.gui.app import build, make_app
 
 # The offscreen platform plugin warns about a window feature it lacks; that is not our bug.
@@ -19,6 +20,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch):
+    # The cost is stored with each hash: tests need the mechanism, not the ~40 ms per PIN check.
+    monkeypatch.setattr(roles, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(roles, "_DUMMY_HASH", None)
+
+
+@pytest.fixture
+def staff(people):
+    """An admin (Nadia), a supervisor (Karim) and an operator (Amina): roles are enforced."""
+    admin = roles.add_staff(people, "Nadia", roles.Role.ADMIN, "482915")
+    roles.add_staff(people, "Karim", roles.Role.SUPERVISOR, "730264", by=admin)
+    roles.add_staff(people, "Amina", roles.Role.OPERATOR, "5821", by=admin)
+    return {"Nadia": "482915", "Karim": "730264", "Amina": "5821"}
+
+
+def give_pin(dialog, name: str, code: str) -> None:
+    """Fill in the PIN dialog and press OK."""
+    dialog.name.setText(name)
+    dialog.pin.setText(code)
+    dialog.buttons.accepted.emit()
+
+
 @pytest.fixture
 def window(qtbot, desk):
     make_app()
@@ -28,6 +52,8 @@ def window(qtbot, desk):
     qtbot.waitExposed(win)
     win.setFocus()
     yield win
+    if win.supervisor.open_dialog is not None:  # a dialog left open would hold the next test's scans
+        win.supervisor.open_dialog.reject()
     win.close()
     win.runner.shutdown(wait=True)
     QApplication.instance().setLayoutDirection(Qt.LeftToRight)

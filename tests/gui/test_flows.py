@@ -7,9 +7,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin_desk.gui import pin
-
-from .conftest import scan, type_text
+from .conftest import give_pin, scan, type_text
 
 
 def count(store, sql, *params):
@@ -97,17 +95,14 @@ def test_walk_in_needs_a_name(qtbot, window, people):
     dialog.reject()
 
 
-def test_supervisor_pin_wrong_then_right_reprints_with_audit(qtbot, window, people):
-    pin.set_pin(people, "2468")
+def test_supervisor_pin_wrong_then_right_reprints_with_audit(qtbot, window, people, staff):
     scan(qtbot, window, "SCE-1")
     qtbot.keyClick(window, Qt.Key_F6)
     dialog = window.supervisor.open_dialog
-    dialog.name.setText("Karim")
-    dialog.pin.setText("1111")
-    dialog.buttons.accepted.emit()
-    assert dialog.isVisible() and dialog.error.text() == "Code PIN incorrect"
-    dialog.pin.setText("2468")
-    dialog.buttons.accepted.emit()
+    give_pin(dialog, "Karim", "111111")
+    assert dialog.isVisible() and dialog.error.text() == "Nom ou code PIN incorrect"
+    assert dialog.pin.text() == ""
+    give_pin(dialog, "Karim", staff["Karim"])
     qtbot.waitUntil(lambda: window.supervisor.open_dialog is not dialog)
     reason = window.supervisor.open_dialog
     reason.buttons.accepted.emit()
@@ -119,42 +114,50 @@ def test_supervisor_pin_wrong_then_right_reprints_with_audit(qtbot, window, peop
         "SELECT operator, desk, details FROM audit_log WHERE action = 'reprint'"
     ).fetchone()
     assert row[:2] == ("Karim", "desk-1") and json.loads(row[2])["reason"] == "badge abîmé"
+    assert json.loads(row[2])["role"] == "supervisor" and json.loads(row[2])["desk_operator"] == "amina"
 
 
-def test_override_and_cancel_checkin(qtbot, window, people):
-    pin.set_pin(people, "2468")
+def test_override_and_cancel_checkin(qtbot, window, people, staff):
     scan(qtbot, window, "SCE-4")  # cancelled pass
     assert window.banner.kind == "refused"
     window.supervisor.override()
-    window.supervisor.open_dialog.pin.setText("2468")
-    window.supervisor.open_dialog.buttons.accepted.emit()
+    give_pin(window.supervisor.open_dialog, "Karim", staff["Karim"])
     window.supervisor.open_dialog.reason.setText("invité du directeur")
     window.supervisor.open_dialog.buttons.accepted.emit()
     assert window.banner.kind == "admitted" and "SUPERVISEUR" in window.banner.headline.text()
     assert count(people, "SELECT count(*) FROM scans WHERE override_reason IS NOT NULL") == 1
     window.supervisor.cancel_checkin()
-    window.supervisor.open_dialog.pin.setText("2468")
-    window.supervisor.open_dialog.buttons.accepted.emit()
+    give_pin(window.supervisor.open_dialog, "Karim", staff["Karim"])
     dialog = window.supervisor.open_dialog
     assert dialog.scans.count() == 1
     dialog.reason.setText("erreur")
     dialog.buttons.accepted.emit()
     assert count(people, "SELECT count(*) FROM scans WHERE cancelled_at IS NOT NULL") == 1
+    audited = people.conn.execute(
+        "SELECT action, operator, details FROM audit_log WHERE action IN ('override', 'cancel_checkin')"
+    ).fetchall()
+    assert [(a, o, json.loads(d)["role"]) for a, o, d in audited] == [
+        ("override", "Karim", "supervisor"),
+        ("cancel_checkin", "Karim", "supervisor"),
+    ]
 
 
-def test_edit_attendee_and_settings(qtbot, window, people):
-    pin.set_pin(people, "2468")
+def test_edit_attendee_and_settings(qtbot, window, people, staff):
     scan(qtbot, window, "SCE-1")
     window.supervisor.edit()
-    window.supervisor.open_dialog.pin.setText("2468")
-    window.supervisor.open_dialog.buttons.accepted.emit()
+    give_pin(window.supervisor.open_dialog, "Karim", staff["Karim"])
     dialog = window.supervisor.open_dialog
     dialog.edits["company"].setText("Lydec SA")
     dialog.buttons.accepted.emit()
     assert people.lookup("SCE-1").company == "Lydec SA"
+    assert count(
+        people, "SELECT count(*) FROM audit_log WHERE action = 'edit_attendee' AND operator = 'Karim'"
+    )
     window.open_settings()
-    window.supervisor.open_dialog.pin.setText("2468")
-    window.supervisor.open_dialog.buttons.accepted.emit()
+    pin_dialog = window.supervisor.open_dialog
+    give_pin(pin_dialog, "Karim", staff["Karim"])  # settings need an admin
+    assert pin_dialog.isVisible() and "administrateur" in pin_dialog.error.text()
+    give_pin(pin_dialog, "Nadia", staff["Nadia"])
     settings = window.supervisor.open_dialog
     settings.desk_name.setText("entrée-nord")
     settings.language.setCurrentIndex(settings.language.findData("en"))
@@ -163,6 +166,10 @@ def test_edit_attendee_and_settings(qtbot, window, people):
     assert window.desk.desk_name == "entrée-nord"
     assert window.translator.language == "en"
     assert window.buttons["walk_in"].text() == "Walk-in (F3)"
+    row = people.conn.execute(
+        "SELECT operator, details FROM audit_log WHERE action = 'settings' AND subject = 'desk_name'"
+    ).fetchone()
+    assert row[0] == "Nadia" and json.loads(row[1])["after"] == "entrée-nord"
 
 
 def test_language_switch_to_arabic_flips_layout(qtbot, window, people):
@@ -177,8 +184,7 @@ def test_language_switch_to_arabic_flips_layout(qtbot, window, people):
     assert window.banner.headline.text() == "ENTRÉE AUTORISÉE"
 
 
-def test_kiosk_mode_scans_and_exits_only_with_pin(qtbot, window, people):
-    pin.set_pin(people, "2468")
+def test_kiosk_mode_scans_and_exits_only_with_pin(qtbot, window, people, staff):
     window.set_kiosk(True, full_screen=False)
     assert window.in_kiosk
     scan(qtbot, window, "SCE-1")
@@ -187,9 +193,13 @@ def test_kiosk_mode_scans_and_exits_only_with_pin(qtbot, window, people):
     assert window.supervisor.open_dialog is None  # no walk-ins from a kiosk
     qtbot.keyClick(window, Qt.Key_Escape)
     dialog = window.supervisor.open_dialog
-    dialog.pin.setText("0000")
-    dialog.buttons.accepted.emit()
-    assert window.in_kiosk
-    dialog.pin.setText("2468")
-    dialog.buttons.accepted.emit()
+    give_pin(dialog, "Karim", "000000")
+    assert window.in_kiosk and dialog.error.text() == "Nom ou code PIN incorrect"
+    give_pin(dialog, "Amina", staff["Amina"])  # an operator may not leave kiosk mode
+    assert window.in_kiosk and "opérateur" in dialog.error.text()
+    give_pin(dialog, "Karim", staff["Karim"])
     assert not window.in_kiosk
+    row = people.conn.execute(
+        "SELECT operator, details FROM audit_log WHERE action = 'kiosk_exit'"
+    ).fetchone()
+    assert row[0] == "Karim" and json.loads(row[1])["role"] == "supervisor"

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from checkin_desk.desk import Desk
 from checkin_desk.gui.app import build, make_app
+from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
 from checkin_desk.store import Store
 from checkin_desk.sync import HUB_DSN_SETTING
@@ -64,11 +65,11 @@ def test_settings_store_the_hub_masked_and_disconnect(qtbot, hub_window, hub_dsn
     assert dialog.validate()  # a masked password cannot be saved as the password
     dialog.hub.setText("")
     values = dialog.values()
-    apply_settings(store, values)
+    apply_settings(window.desk, values, Authority("amina"))  # no staff accounts: the name is trusted
     window.supervisor.settings_applied.emit(values)
     assert store.get_setting(HUB_DSN_SETTING) is None
     assert not window.hub.running and "locale uniquement" in window.status.sync.text()
-    apply_settings(store, {"hub_dsn": stored})
+    apply_settings(window.desk, {"hub_dsn": stored}, Authority("amina"))
     window.supervisor.settings_applied.emit({"hub_dsn": stored})
     assert window.hub.running
     qtbot.waitUntil(lambda: "EN LIGNE" in window.status.sync.text(), timeout=15_000)

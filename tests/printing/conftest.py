@@ -74,10 +74,10 @@ class QuickRenderer:
     def __init__(self):
         self.calls: list[tuple[str, str, int, int]] = []
 
-    def raster(self, attendee, *, event, categories, template, width_dots, dpi):
+    def raster(self, attendee, *, event, categories, template, width_dots, dpi, qr_text=None):
         self.calls.append((attendee.code, template, width_dots, dpi))
         qr = qrcode.QRCode(border=0, box_size=max(2, width_dots // 80))
-        qr.add_data(attendee.code)
+        qr.add_data(qr_text or attendee.code)
         qr_img = qr.make_image().get_image().convert("1")
         height = qr_img.height + 120
         img = Image.new("1", (width_dots, height), 1)
@@ -85,7 +85,7 @@ class QuickRenderer:
         ImageDraw.Draw(img).rectangle((8, 8, width_dots - 9, 20), fill=0)
         return img
 
-    def pdf(self, attendee, *, event, categories, template):
+    def pdf(self, attendee, *, event, categories, template, qr_text=None):
         import io
 
         from reportlab.lib.pagesizes import A6

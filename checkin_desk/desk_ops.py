@@ -1,0 +1,46 @@
+"""Two desk operations the window needs besides those in desk.py (which is at its size limit):
+printing an attendee's first badge from the search list, and leaving kiosk mode.
+
+Both go through the same checks and audit log as `Desk`'s own privileged methods.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from . import codes
+from .desk import Desk, DeskError
+from .roles import Staff
+
+
+def print_first_badge(desk: Desk, code: str) -> int:
+    """Queue the attendee's first badge (no supervisor needed). A badge printed or queued before makes
+    this a reprint: DeskError, and the caller asks for a supervisor (`Desk.reprint`)."""
+    attendee = desk.store.lookup(codes.normalise(code))
+    if attendee is None:
+        raise DeskError(f"no attendee with code {code}")
+    with desk.store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM print_jobs WHERE attendee_code = ?", (attendee.code,)).fetchone():
+            raise DeskError(f"a badge was already printed for {attendee.code}: a reprint needs a supervisor")
+        job_uuid = str(uuid.uuid4())
+        job = {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 0, "desk": desk.desk_name}
+        job_id = desk.store.insert_print_job(conn, job)
+        desk.store.audit(
+            conn,
+            desk=desk.desk_name,
+            operator=desk.operator,
+            action="print_badge",
+            subject=attendee.code,
+            details={"job": job_uuid, "from": "search"},
+        )
+        desk.store.enqueue_outbox(conn, "print_job", job_uuid, job)
+    return job_id
+
+
+def leave_kiosk(desk: Desk, *, supervisor: str = "", authorized_by: Staff | None = None) -> str:
+    """Record who let the desk out of kiosk mode (a supervisor once the event has staff accounts).
+    Returns the name recorded; raises roles.AuthorizationError like the other privileged actions."""
+    name, auth = desk._authorize("kiosk_exit", authorized_by, supervisor)
+    with desk.store.transaction() as conn:
+        desk.store.audit(conn, desk=desk.desk_name, operator=name, action="kiosk_exit", details=auth)
+    return name
