@@ -383,7 +383,27 @@ def touch_desk(
 
 Cursor = tuple[str, int]  # (txid as text, seq)
 START: Cursor = ("0", 0)
-_HORIZON = "txid < pg_snapshot_xmin(pg_current_snapshot()) AND (txid, seq) > (%s::xid8, %s)"
+# The pull horizon: the oldest transaction still running *in this database* (or, when none is, the
+# snapshot's xmax). A row whose txid is below it can no longer be joined by a row that sorts before
+# it, so the cursor may move past it.
+#
+# Not `pg_snapshot_xmin(pg_current_snapshot())`: transaction ids are cluster-wide, so that bound
+# is held back by any transaction with an id in *any* database of the server (another app's, another
+# event's hub, a test run next door) and desks then pull nothing until it ends — a walk-in at one
+# desk stays unknown at the others. A running transaction is left out of the horizon only when its
+# backend is known to be connected to another database (a backend never changes database, so it
+# can never write here); one whose backend cannot be identified (it just ended, a prepared
+# transaction) still holds the horizon. pg_locks and pg_stat_activity.datname are readable by the
+# desk role.
+_HORIZON_XID = (
+    "(SELECT coalesce(("
+    "SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+    "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'transactionid' AND l.transactionid = xid(x) "
+    "AND a.datname <> current_database())"
+    "), pg_snapshot_xmax(pg_current_snapshot())))"
+)
+_HORIZON = f"txid < {_HORIZON_XID} AND (txid, seq) > (%s::xid8, %s)"
 
 
 def _page(conn, table: str, cols: str, cursor: Cursor, limit: int) -> list[tuple]:

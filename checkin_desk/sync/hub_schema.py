@@ -2,8 +2,8 @@
 
 Pulls follow a change cursor `(txid, seq)`: every row carries the id of the transaction that last
 wrote it (`txid`, xid8) and a number from one sequence (`seq`). A desk only pulls rows whose
-transaction is older than the oldest still running (`pg_snapshot_xmin`), so a row written by a
-slow transaction can never slip in behind a cursor that already moved past it.
+transaction is older than the oldest still running in the hub's database (see `hub._HORIZON`), so
+a row written by a slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
 walk-ins, attendee edits and revocations (raise a revocation's bound), cancel a check-in, lock an
