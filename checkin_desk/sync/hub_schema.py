@@ -184,8 +184,15 @@ BEGIN
 END $$;
 """
 
+# Version 3: the issue number of the signed code a scan read (NULL for plain codes and for scans
+# pushed by older desks). An offline scan of a code that a re-issued pass revoked is admitted by a
+# desk that had not pulled the revocation; with its issue on the hub, reconciliation flags it.
+V3 = """
+ALTER TABLE scans ADD COLUMN issue integer;
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2]
+MIGRATIONS: list[str] = [V1, V2, V3]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
 # What a desk role may do, table by table.
