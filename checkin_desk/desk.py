@@ -136,7 +136,18 @@ class Desk:
                     revoked=check.revoked,
                 )
             job_id = self._record(
-                conn, scan_uuid, parsed, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
+                conn,
+                scan_uuid,
+                parsed,
+                raw,
+                attendee,
+                decision,
+                at,
+                day,
+                kind,
+                offline,
+                hub_at=hub_at,
+                issue=check.payload.issue if check.payload is not None else None,
             )
         return Outcome(
             status=decision.status,
@@ -168,6 +179,7 @@ class Desk:
         offline,
         override_reason: str | None = None,
         hub_at: str | None = None,
+        issue: int | None = None,
     ) -> int | None:
         raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         scan = {
@@ -186,6 +198,9 @@ class Desk:
             "badge": int(decision.print_badge),
             "offline": int(offline),
             "override_reason": override_reason,
+            # A signed code's issue number (None for a plain code): the hub checks it against its
+            # revocations when this scan arrives, even if it was decided offline.
+            "issue": issue,
         }
         if hub_at is not None:
             scan["hub_at"] = hub_at
@@ -352,6 +367,7 @@ class Desk:
                 ScanKind.ENTRY,
                 True,
                 override_reason=reason,
+                issue=check.payload.issue if check.payload is not None else None,
             )
             self.store.audit(
                 conn,

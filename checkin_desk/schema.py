@@ -177,8 +177,15 @@ INSERT OR IGNORE INTO settings (key, value)
     SELECT 'audit_head', json_object('id', id, 'hash', hash) FROM audit_log ORDER BY id DESC LIMIT 1;
 """
 
+# The issue number of the signed code a scan read (NULL for plain codes and older scans). It travels
+# to the hub with the scan, so that an offline admission of a code a re-issued pass had revoked is
+# flagged there as a conflict (the desk could not know: it had not pulled the revocation yet).
+V5_SCAN_ISSUE = """
+ALTER TABLE scans ADD COLUMN issue INTEGER;
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2_PRINT_QUEUE, V3_REPORT_INDEXES, V4_SECURITY]
+MIGRATIONS: list[str] = [V1, V2_PRINT_QUEUE, V3_REPORT_INDEXES, V4_SECURITY, V5_SCAN_ISSUE]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

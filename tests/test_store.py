@@ -130,3 +130,21 @@ def test_search_of_junk_or_huge_text_is_empty_not_an_error(people):
     assert people.search("") == []
     assert people.search('"*) OR 1=1 --') == []
     assert people.search("x" * 1_000_000) == []
+
+
+def test_a_version_4_database_gets_the_scan_issue_column_and_keeps_its_scans(tmp_path):
+    path = tmp_path / "v4.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in schema.MIGRATIONS[:4]:
+        for statement in schema._statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute(
+        "INSERT INTO scans (uuid, code, attendee_code, at, day, desk, kind, status, admitted) "
+        "VALUES ('u1', 'A1', 'A1', '2027-04-18T09:00:00.000+00:00', '2027-04-18', 'd1', 'entry', 'ok', 1)"
+    )
+    conn.close()
+    store = Store.open(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION >= 5
+    assert store.conn.execute("SELECT uuid, issue FROM scans").fetchall() == [("u1", None)]

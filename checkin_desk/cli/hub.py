@@ -14,12 +14,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
 
 from .. import importers, keys, signing
+from ..clock import parse_iso, zone
 from ..config import MachineConfig
 from ..store import attendee_from_row
 from ..sync import connection, hub, hub_schema
-from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState
+from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState, duration_text
 from . import CommandError, UsageError
 from ._common import db_path, desk_name, map_options, open_store
 
@@ -280,19 +282,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False, default=str))
         return 0
-    print(f"hub {connection.describe(dsn)} (schema {info['schema_version']})")
-    print(
-        f"{info['attendees']} attendees; {info['scans']} scans, {info['entries']} admitted entries, "
-        f"{info['unique_attendees']} unique attendees admitted; {info['offline_scans']} decided offline; "
-        f"{info['conflicts']} conflicts; {info['revocations']} revoked passes"
-    )
+    tz = str(info["settings"].get("timezone") or "UTC")
+    conflicts = f"{info['conflicts']}" + (" (see `checkin-desk hub conflicts`)" if info["conflicts"] else "")
+    print(f"hub {connection.describe(dsn)}, schema {info['schema_version']}; times in {tz}")
+    for label, value in (
+        ("attendees", f"{info['attendees']}"),
+        ("scans", f"{info['scans']}, {info['offline_scans']} of them decided offline"),
+        ("admitted", f"{info['entries']} entries, {info['unique_attendees']} unique attendees"),
+        ("conflicts", conflicts),
+        ("revoked passes", f"{info['revocations']}"),
+    ):
+        print(f"  {label:<15} {value}")
     if not info["desks"]:
         print("no desk has synced yet")
+        return 0
+    print(f"{len(info['desks'])} desk(s):")
+    width = max(len(d["desk"]) for d in info["desks"])
     for d in info["desks"]:
-        skew = f", clock {d['clock_skew_s']:+.0f} s" if abs(d["clock_skew_s"]) > 5 else ""
+        skew = d["clock_skew_s"]
+        clock = f"; clock {duration_text(skew)} {'ahead' if skew > 0 else 'behind'}" if abs(skew) > 5 else ""
         print(
-            f"  {d['desk']:<16} last contact {d['seconds_ago']:.0f} s ago ({d['last_contact']}), "
-            f"{d['pushed']} pushed, {d['pending']} waiting{skew}"
+            f"  {d['desk']:<{width}}  last contact {duration_text(d['seconds_ago'])} ago ({_local(d['last_contact'], tz)}), "
+            f"{d['pushed']} pushed, {d['pending']} waiting{clock}"
         )
     return 0
 
@@ -302,20 +313,38 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     conn = _connect(dsn)
     with conn, _hub_errors(dsn):
         rows = list(hub.iter_conflicts(conn))
+        tz = hub.policy(conn).timezone
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return 0
     if not rows:
         print("no conflicts")
         return 0
+    print(
+        f"{len(rows)} conflict(s): both entries are kept; unique attendee counts are not inflated. "
+        f"Times in {tz}, as the hub received the scans."
+    )
     for c in rows:
+        print()
+        print(f"{c['attendee_code']}  {c['name'] or '(no name)'}  — day {c['day']}")
         print(
-            f"{c['hub_at']}  {c['attendee_code']} {c['name']}  at {c['desk']} ({c['desk_status']}, "
-            f"hub: {c['hub_status']}) — {c['reason']}"
-            + (f"; first at {c['earlier_desk']} {c['earlier_hub_at']}" if c["earlier_desk"] else "")
+            f"  {c['desk']} admitted it offline ({c['desk_status']}), received {_local(c['hub_at'], tz)}; "
+            f"the hub would have said {c['hub_status']}"
         )
-    print(f"{len(rows)} conflicts (both entries are kept; unique attendee counts are not inflated)")
+        print(f"  why: {c['reason']}")
+        if c["earlier_desk"]:
+            print(f"  first entry: {c['earlier_desk']}, received {_local(c['earlier_hub_at'], tz)}")
     return 0
+
+
+def _local(text: str | None, tz: str) -> str:
+    """An ISO time from the hub as 'YYYY-MM-DD HH:MM:SS' in the event's time zone."""
+    if not text:
+        return "?"
+    try:
+        return parse_iso(text).astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M:%S")
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return text
 
 
 def cmd_connect(args: argparse.Namespace) -> int:

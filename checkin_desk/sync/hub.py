@@ -38,6 +38,7 @@ SCAN_FIELDS = (
     "badge",
     "offline",
     "override_reason",
+    "issue",  # a signed code's issue number; None for a plain code (hub schema 3)
 )
 _BOOL_FIELDS = ("admitted", "reentry", "badge", "offline")
 REVOKE_ALL = 2**31 - 1  # as signing.REVOKE_ALL: the hub's column is an integer
@@ -150,10 +151,12 @@ def decide_online(
     earlier = [entry for entry, _ in entries(conn, code)] if attendee else []
     # A signed code carries its issue number: one a re-issued pass replaced is refused here, on
     # the hub, even by a desk that has not pulled the revocation yet.
-    revoked = scan.get("issue") is not None and is_revoked(conn, code, int(scan["issue"]))
+    issue = _issue(scan.get("issue"))
+    revoked = issue is not None and is_revoked(conn, code, issue)
     decision = rules.decide(attendee, earlier, day, hub_policy.policy, revoked=revoked)
     row = {
         **{k: scan.get(k) for k in SCAN_FIELDS},
+        "issue": issue,
         "raw": "",
         "attendee_code": attendee.code if attendee else None,
         "day": day,
@@ -194,8 +197,22 @@ def _scan_values(payload: dict[str, Any]) -> tuple:
             value = bool(value)
         elif key == "raw" or key == "operator":
             value = value or ""
+        elif key == "issue":
+            value = _issue(value)
         values.append(value)
     return tuple(values)
+
+
+def _issue(value: Any) -> int | None:
+    """A signed code's issue number from a desk, or None (plain code, older desk, or junk: a bad
+    value must not block the desk's outbox, and without it the scan is simply not checked)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 <= number <= REVOKE_ALL else None
 
 
 def receive(
@@ -274,11 +291,24 @@ def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolic
     attendee = conn.execute(f"SELECT {_ACOLS} FROM attendees WHERE code = %s", (code,)).fetchone()
     hub_attendee = attendee_from_row(attendee) if attendee else None
     earlier = entries(conn, code, before=hub_at, exclude=scan["uuid"])
-    decision = rules.decide(hub_attendee, [e for e, _ in earlier], scan["day"], hub_policy.policy)
+    # A signed code a re-issued pass replaced, read by a desk that had not pulled the revocation.
+    issue, bound = _issue(scan.get("issue")), revocation_bound(conn, code)
+    revoked = issue is not None and bound is not None and issue < bound
+    decision = rules.decide(
+        hub_attendee, [e for e, _ in earlier], scan["day"], hub_policy.policy, revoked=revoked
+    )
     conn.execute("UPDATE scans SET hub_status = %s WHERE uuid = %s", (str(decision.status), scan["uuid"]))
     desk_status = Status(scan["status"])
     reason = ""
-    if scan.get("admitted") and not decision.admitted:
+    if scan.get("admitted") and revoked:
+        if bound >= REVOKE_ALL:
+            reason = f"revoked badge used offline: issue {issue}; every signed code of this pass is revoked"
+        else:
+            reason = (
+                f"revoked badge used offline: issue {issue}, replaced by a re-issued pass "
+                f"(issue {bound} or later is valid)"
+            )
+    elif scan.get("admitted") and not decision.admitted:
         reason = f"admitted offline; the hub would have refused it ({decision.status})"
     elif scan.get("admitted") and desk_status == Status.OK and decision.status != Status.OK:
         reason = "a second first entry: the pass was already admitted at another desk"
@@ -334,9 +364,15 @@ def receive_revocation(conn: psycopg.Connection, desk: str, payload: dict[str, A
     return cur.rowcount
 
 
-def is_revoked(conn: psycopg.Connection, code: str, issue: int) -> bool:
+def revocation_bound(conn: psycopg.Connection, code: str) -> int | None:
+    """The lowest issue of `code` the hub still accepts, or None when none was revoked."""
     row = conn.execute("SELECT below_issue FROM revocations WHERE code = %s", (code,)).fetchone()
-    return row is not None and issue < row[0]
+    return int(row[0]) if row else None
+
+
+def is_revoked(conn: psycopg.Connection, code: str, issue: int) -> bool:
+    bound = revocation_bound(conn, code)
+    return bound is not None and issue < bound
 
 
 def _receive_attendee(conn, key: str, desk: str, payload: dict[str, Any], result: PushResult) -> None:
@@ -383,7 +419,27 @@ def touch_desk(
 
 Cursor = tuple[str, int]  # (txid as text, seq)
 START: Cursor = ("0", 0)
-_HORIZON = "txid < pg_snapshot_xmin(pg_current_snapshot()) AND (txid, seq) > (%s::xid8, %s)"
+# The pull horizon: the oldest transaction still running *in this database* (or, when none is, the
+# snapshot's xmax). A row whose txid is below it can no longer be joined by a row that sorts before
+# it, so the cursor may move past it.
+#
+# Not `pg_snapshot_xmin(pg_current_snapshot())`: transaction ids are cluster-wide, so that bound
+# is held back by any transaction with an id in *any* database of the server (another app's, another
+# event's hub, a test run next door) and desks then pull nothing until it ends — a walk-in at one
+# desk stays unknown at the others. A running transaction is left out of the horizon only when its
+# backend is known to be connected to another database (a backend never changes database, so it
+# can never write here); one whose backend cannot be identified (it just ended, a prepared
+# transaction) still holds the horizon. pg_locks and pg_stat_activity.datname are readable by the
+# desk role.
+_HORIZON_XID = (
+    "(SELECT coalesce(("
+    "SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+    "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'transactionid' AND l.transactionid = xid(x) "
+    "AND a.datname <> current_database())"
+    "), pg_snapshot_xmax(pg_current_snapshot())))"
+)
+_HORIZON = f"txid < {_HORIZON_XID} AND (txid, seq) > (%s::xid8, %s)"
 
 
 def _page(conn, table: str, cols: str, cursor: Cursor, limit: int) -> list[tuple]:

@@ -2,8 +2,8 @@
 
 Pulls follow a change cursor `(txid, seq)`: every row carries the id of the transaction that last
 wrote it (`txid`, xid8) and a number from one sequence (`seq`). A desk only pulls rows whose
-transaction is older than the oldest still running (`pg_snapshot_xmin`), so a row written by a
-slow transaction can never slip in behind a cursor that already moved past it.
+transaction is older than the oldest still running in the hub's database (see `hub._HORIZON`), so
+a row written by a slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
 walk-ins, attendee edits and revocations (raise a revocation's bound), cancel a check-in, lock an
@@ -184,8 +184,15 @@ BEGIN
 END $$;
 """
 
+# Version 3: the issue number of the signed code a scan read (NULL for plain codes and for scans
+# pushed by older desks). An offline scan of a code that a re-issued pass revoked is admitted by a
+# desk that had not pulled the revocation; with its issue on the hub, reconciliation flags it.
+V3 = """
+ALTER TABLE scans ADD COLUMN issue integer;
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2]
+MIGRATIONS: list[str] = [V1, V2, V3]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
 # What a desk role may do, table by table.

@@ -145,7 +145,7 @@ class SyncLoop:
         message = ""
         if abs(report.clock_skew_s) > CLOCK_SKEW_WARNING_S:
             message = (
-                f"this desk's clock is {_duration(report.clock_skew_s)} "
+                f"this desk's clock is {duration_text(report.clock_skew_s)} "
                 f"{'ahead of' if report.clock_skew_s > 0 else 'behind'} the hub's; "
                 "the hub orders scans by its own time"
             )
@@ -380,7 +380,8 @@ def _usable_public_key(store: Store, value: Any) -> bool:
     return True
 
 
-def _duration(seconds: float) -> str:
+def duration_text(seconds: float) -> str:
+    """How long, for people: '42 s', '7 min', '3.5 h' (the sign is dropped)."""
     seconds = abs(seconds)
     if seconds >= 3600:
         return f"{seconds / 3600:.1f} h"

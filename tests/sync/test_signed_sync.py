@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import psycopg
 import pytest
 
@@ -9,8 +12,9 @@ from checkin_desk import cli, keys, signing
 from checkin_desk.domain import Status
 from checkin_desk.sync import hub as hubsql
 from checkin_desk.sync import hub_schema
+from checkin_desk.sync.loop import HUB_DSN_SETTING
 
-from .conftest import admin_query
+from .conftest import HUB_EVENT, admin_query
 
 pytestmark = pytest.mark.hub
 
@@ -211,3 +215,151 @@ def codes_for(key, code: str) -> str:
     from checkin_desk import codes
 
     return codes.sign_code(key, codes.SignedPayload(code, "visitor", ()))
+
+
+def test_old_code_admitted_offline_after_a_reissue_is_a_conflict_on_the_hub(
+    hub_dsn, hub_admin_dsn, make_desk, proxy, event_key, capsys
+):
+    """SECURITY.md's gap: desk B, offline since the pass was re-issued at A, still admits the old
+    badge. The scan carries its issue number, so when it reaches the hub it is flagged."""
+    b = make_desk("desk-b", proxy.dsn(hub_dsn))
+    signing.set_public_key(b.store, event_key[1])
+    b.sync()
+    proxy.cut()  # B is cut off before the re-issue
+    a, old, new = _reissue_at_a(make_desk, hub_dsn, event_key)
+    assert a.desk.scan(new).status is Status.OK  # the holder of the new badge, online at A
+    replayed = b.desk.scan(old)  # the old badge at B: B cannot know it was replaced
+    assert (replayed.status, replayed.admitted, replayed.offline) == (Status.OK, True, True)
+    assert b.store.conn.execute(
+        "SELECT issue FROM scans WHERE uuid = ?", (replayed.scan_uuid,)
+    ).fetchone() == (0,)
+    proxy.restore()
+    assert b.sync().conflicts == 1
+    assert b.sync().conflicts == 0  # pushed once, judged once
+    rows = admin_query(
+        hub_admin_dsn, "SELECT desk, desk_status, hub_status, reason, earlier_desk FROM conflicts"
+    )
+    assert len(rows) == 1
+    desk, desk_status, hub_status, reason, earlier_desk = rows[0]
+    assert (desk, desk_status, hub_status, earlier_desk) == ("desk-b", "ok", "cancelled", "desk-a")
+    assert reason.startswith("revoked badge used offline: issue 0") and "issue 1 or later" in reason
+    assert admin_query(hub_admin_dsn, "SELECT desk, issue FROM scans ORDER BY hub_at") == [
+        ("desk-a", 1),
+        ("desk-b", 0),
+    ]
+    # Both entries happened; the person is counted once, at the hub and in the report.
+    code, out, err = run(capsys, "hub", "status", "--dsn", hub_admin_dsn, "--json")
+    assert code == 0, err
+    status = json.loads(out)
+    assert (status["unique_attendees"], status["entries"], status["conflicts"]) == (1, 2, 1)
+    code, out, err = run(capsys, "hub", "conflicts", "--dsn", hub_admin_dsn)
+    assert code == 0, err
+    assert "revoked badge used offline" in out and "desk-b admitted it offline" in out
+    assert "first entry: desk-a" in out
+    code, out, err = run(capsys, "hub", "status", "--dsn", hub_admin_dsn)
+    assert code == 0, err
+    assert "2 entries, 1 unique attendees" in out and "conflicts       1" in out
+    b.store.set_setting(HUB_DSN_SETTING, proxy.dsn(hub_dsn))
+    code, out, err = run(capsys, "--db", str(b.path), "--desk", "desk-b", "report")
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["totals"]["unique_attendees"], report["totals"]["entries"]) == (1, 2)
+    assert report["offline"]["conflict_count"] == 1
+    assert report["offline"]["conflicts"][0]["reason"].startswith("revoked badge used offline")
+
+
+def test_a_plain_code_or_a_junk_issue_number_is_never_a_revocation_conflict(hub_dsn, make_desk):
+    with psycopg.connect(hub_dsn) as conn:
+        policy = hubsql.policy(conn)
+        with conn.transaction():
+            hubsql.receive(
+                conn,
+                "desk-x",
+                "uid:desk-x",
+                [(1, "revocation", "SCE-2", {"code": "SCE-2", "below_issue": 2})],
+                policy,
+            )
+        base = {
+            "code": "SCE-2",
+            "attendee_code": "SCE-2",
+            "day": HUB_EVENT.days[0],
+            "desk": "desk-x",
+            "kind": "entry",
+        }
+        scans = [
+            {
+                **base,
+                "uuid": str(uuid.uuid4()),
+                "at": "2027-04-18T09:00:00+00:00",
+                "status": "ok",
+                "admitted": 1,
+                "badge": 1,
+                "offline": 1,
+                "issue": issue,
+            }
+            for issue in (None, "many", -3, 2**40, True, 2)  # plain, junk, junk, junk, junk, a valid issue
+        ]
+        with conn.transaction():
+            result = hubsql.receive(
+                conn,
+                "desk-x",
+                "uid:desk-x",
+                [(n, "scan", s["uuid"], s) for n, s in enumerate(scans, 2)],
+                policy,
+            )
+        assert result.scans_new == len(scans)
+        reasons = [r for (r,) in conn.execute("SELECT reason FROM conflicts").fetchall()]
+        assert reasons and not any(r.startswith("revoked") for r in reasons)
+        assert conn.execute("SELECT count(*) FROM scans WHERE issue IS NOT NULL").fetchone()[0] == 1
+
+
+def test_a_version_2_hub_is_migrated_and_its_scans_kept_without_an_issue(hub_admin_dsn, capsys, monkeypatch):
+    role = "desk_v2_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
+    day = HUB_EVENT.days[0]
+    with monkeypatch.context() as m:  # the hub as the previous release made it
+        m.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:2])
+        m.setattr(hub_schema, "HUB_SCHEMA_VERSION", 2)
+        with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
+            assert hub_schema.migrate(conn) == (0, 2)
+            hub_schema.ensure_desk_role(conn, role, "v2-secret")
+            hubsql.set_settings(conn, {"event_days": list(HUB_EVENT.days), "timezone": HUB_EVENT.timezone})
+            conn.execute("INSERT INTO attendees (code, last_name) VALUES ('SCE-1', 'Benali')")
+            conn.execute("INSERT INTO revocations (code, below_issue) VALUES ('SCE-1', 1)")
+            conn.execute(
+                "INSERT INTO scans (uuid, code, attendee_code, at, day, desk, kind, status, admitted, offline) "
+                "VALUES (gen_random_uuid(), 'SCE-1', 'SCE-1', now(), %s, 'desk-1', 'entry', 'ok', true, false)",
+                (day,),
+            )
+    try:
+        code, out, err = run(capsys, "hub", "init", "--dsn", hub_admin_dsn, "--no-desk-role")
+        assert code == 0, err
+        assert f"schema version 2 -> {hub_schema.HUB_SCHEMA_VERSION}" in out
+        assert admin_query(hub_admin_dsn, "SELECT desk, issue FROM scans") == [("desk-1", None)]
+        # The old desk role pushes a scan with its issue number into the new column.
+        desk_dsn = psycopg.conninfo.make_conninfo(hub_admin_dsn, user=role, password="v2-secret")
+        scan = {
+            "uuid": str(uuid.uuid4()),
+            "code": "SCE-1",
+            "attendee_code": "SCE-1",
+            "at": "2027-04-18T09:00:00+00:00",
+            "day": day,
+            "desk": "desk-2",
+            "kind": "entry",
+            "status": "ok",
+            "admitted": 1,
+            "badge": 1,
+            "offline": 1,
+            "issue": 0,
+        }
+        with psycopg.connect(desk_dsn) as conn:
+            policy = hubsql.policy(conn)
+            with conn.transaction():
+                result = hubsql.receive(
+                    conn, "desk-2", "uid:desk-2", [(1, "scan", scan["uuid"], scan)], policy
+                )
+        assert result.conflicts == 1
+        (reason,) = admin_query(hub_admin_dsn, "SELECT reason FROM conflicts")[0]
+        assert reason.startswith("revoked badge used offline")
+    finally:
+        admin_query(hub_admin_dsn, f"DROP OWNED BY {role}")
+        admin_query(hub_admin_dsn, f"DROP ROLE IF EXISTS {role}")
