@@ -26,6 +26,7 @@ TARGETS = {"figures": 2.0, "pdf": 5.0, "dashboard": 0.050}
 
 
 def build(path: Path, attendees: int, scans: int, days: int | None = None) -> Store:
+    # Cached between runs; the file name carries the schema version so a stale cache is never reused.
     if path.exists():
         return Store.open(path)
     print(f"building {path.name}: {attendees:,} attendees, {scans:,} scans ...", flush=True)
@@ -75,7 +76,7 @@ def main(argv=None) -> int:
     scans, people = (100_000, 20_000) if args.small else (1_000_000, 200_000)
     out = Path(tempfile.mkdtemp(prefix="bench-reports-"))
 
-    store = build(Path(args.dir) / f"bench-reports-{scans}.sqlite", people, scans)
+    store = build(Path(args.dir) / f"bench-reports-v{schema.SCHEMA_VERSION}-{scans}.sqlite", people, scans)
     floor, _ = timed(lambda: store.conn.execute("SELECT count(*) FROM scans").fetchone())
     print(f"\nfull report over {scans:,} scans, {people:,} attendees (floor {floor * 1000:.1f} ms)")
     t_fig, fig = timed(lambda: figures.compute(store))
