@@ -99,7 +99,12 @@ def main(argv=None) -> int:
 
     # The dashboard: mid-morning of the second day, 100,000 attendees, a day and a half of scans.
     dash_people = 20_000 if args.small else 100_000
-    dstore = build(Path(args.dir) / f"bench-dashboard-{dash_people}.sqlite", dash_people, dash_people * 2, 2)
+    dstore = build(
+        Path(args.dir) / f"bench-dashboard-v{schema.SCHEMA_VERSION}-{dash_people}.sqlite",
+        dash_people,
+        dash_people * 2,
+        2,
+    )
     floor, _ = timed(lambda: dstore.conn.execute("SELECT count(*) FROM scans").fetchone())
     scans_n = floor and dstore.conn.execute("SELECT count(*) FROM scans").fetchone()[0]
     day2 = dstore.event().days[1]
