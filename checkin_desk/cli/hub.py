@@ -288,7 +288,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     for label, value in (
         ("attendees", f"{info['attendees']}"),
         ("scans", f"{info['scans']}, {info['offline_scans']} of them decided offline"),
-        ("admitted", f"{info['entries']} entries, {info['unique_attendees']} unique attendees"),
+        (
+            "admitted",
+            f"{_count(info['entries'], 'entry', 'entries')}, "
+            f"{_count(info['unique_attendees'], 'unique attendee', 'unique attendees')}",
+        ),
         ("conflicts", conflicts),
         ("revoked passes", f"{info['revocations']}"),
     ):
@@ -433,3 +437,7 @@ def _print_state(state: SyncState) -> None:
     if line != _last_line[0]:
         print(line, flush=True)
         _last_line[0] = line
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
