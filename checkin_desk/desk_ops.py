@@ -1,5 +1,6 @@
-"""Two desk operations the window needs besides those in desk.py (which is at its size limit):
-printing an attendee's first badge from the search list, and leaving kiosk mode.
+"""Desk operations the window needs besides those in desk.py (which is at its size limit):
+printing an attendee's first badge from the search list, re-issuing a pass with its new badge
+queued, and leaving kiosk mode.
 
 Both go through the same checks and audit log as `Desk`'s own privileged methods.
 """
@@ -11,6 +12,7 @@ import uuid
 from . import codes
 from .desk import Desk, DeskError
 from .roles import Staff
+from .textnorm import clean_text
 
 
 def print_first_badge(desk: Desk, code: str) -> int:
@@ -35,6 +37,44 @@ def print_first_badge(desk: Desk, code: str) -> int:
         )
         desk.store.enqueue_outbox(conn, "print_job", job_uuid, job)
     return job_id
+
+
+def reissue_and_print(
+    desk: Desk, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+) -> tuple[str, int]:
+    """Re-issue a lost or damaged pass (`Desk.reissue_pass`: the old signed code is refused from now
+    on) and queue the new badge, in one transaction: either both happen or neither.
+
+    Returns (new signed code, print job id). The badge's QR carries the new code (`signing.qr_text`).
+    Raises DeskError (no private key on this machine, unknown code, no reason) or
+    roles.AuthorizationError like `Desk.reissue_pass`.
+    """
+    with desk.store.transaction() as conn:
+        token = desk.reissue_pass(code, reason=reason, supervisor=supervisor, authorized_by=authorized_by)
+        attendee = desk.store.lookup(codes.normalise(code))
+        if attendee is None:  # reissue_pass refuses an unknown code first; never reached
+            raise DeskError(f"no attendee with code {code}")
+        who = authorized_by.name if authorized_by is not None else supervisor
+        job_uuid = str(uuid.uuid4())
+        job = {
+            "uuid": job_uuid,
+            "attendee_code": attendee.code,
+            "reprint": 1,
+            "reason": clean_text(reason),
+            "allowed_by": who,
+            "desk": desk.desk_name,
+        }
+        job_id = desk.store.insert_print_job(conn, job)
+        desk.store.audit(
+            conn,
+            desk=desk.desk_name,
+            operator=who,
+            action="print_badge",
+            subject=attendee.code,
+            details={"job": job_uuid, "from": "reissue_pass"},
+        )
+        desk.store.enqueue_outbox(conn, "print_job", job_uuid, job)
+    return token, job_id
 
 
 def leave_kiosk(desk: Desk, *, supervisor: str = "", authorized_by: Staff | None = None) -> str:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkin_desk import codes, keys, signing
+from checkin_desk import codes, desk_ops, keys, signing
 from checkin_desk.codes import BadSignedCode, SignedPayload
 from checkin_desk.desk import Desk, DeskError
 from checkin_desk.domain import Attendee, PassStatus, Status
@@ -243,3 +243,19 @@ def test_override_of_a_revoked_signed_code_records_the_inner_code(desk, event_ke
     )
     assert outcome.admitted and outcome.code == "SCE-1" and outcome.status is Status.CANCELLED
     assert PassStatus(desk.store.lookup("SCE-1").status) is PassStatus.VALID
+
+
+def test_reissue_and_print_queues_the_new_badge_in_the_same_transaction(desk, event_key, clock):
+    old = signing.issue(desk.store, desk.store.lookup("SCE-1"), event_key)
+    token, job_id = desk_ops.reissue_and_print(desk, "SCE-1", reason="badge lost", supervisor="youssef")
+    job = desk.store.conn.execute(
+        "SELECT attendee_code, reprint, reason, allowed_by FROM print_jobs WHERE id = ?", (job_id,)
+    ).fetchone()
+    assert job == ("SCE-1", 1, "badge lost", "youssef")
+    assert signing.qr_text(desk.store, "SCE-1") == token != old  # the queued badge carries the new code
+    clock.advance(5)
+    assert desk.scan(old).status == "cancelled"
+    # Nothing is queued when the pass cannot be re-issued.
+    with pytest.raises(DeskError, match="no attendee"):
+        desk_ops.reissue_and_print(desk, "NOPE-1", reason="lost", supervisor="youssef")
+    assert desk.store.conn.execute("SELECT count(*) FROM print_jobs").fetchone()[0] == 1

@@ -258,7 +258,11 @@ def test_old_code_admitted_offline_after_a_reissue_is_a_conflict_on_the_hub(
     assert "first entry: desk-a" in out
     code, out, err = run(capsys, "hub", "status", "--dsn", hub_admin_dsn)
     assert code == 0, err
-    assert "2 entries, 1 unique attendee" in out and "1 unique attendees" not in out and "conflicts       1" in out
+    assert (
+        "2 entries, 1 unique attendee" in out
+        and "1 unique attendees" not in out
+        and "conflicts       1" in out
+    )
     b.store.set_setting(HUB_DSN_SETTING, proxy.dsn(hub_dsn))
     code, out, err = run(capsys, "--db", str(b.path), "--desk", "desk-b", "report")
     assert code == 0, err
