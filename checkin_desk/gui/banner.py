@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from ..clock import zone
-from ..domain import Outcome, Status
+from ..domain import Attendee, Outcome, Status
 from .i18n import Translator
 
 COLOURS = {  # background, text
@@ -57,6 +57,7 @@ class ResultBanner(QFrame):
         self.categories: dict[str, dict] = {}
         self.kind = "idle"
         self.outcome: Outcome | None = None
+        self.notice: tuple[Attendee, str, str] | None = None  # (attendee, headline id, reason id)
         self.print_state = ""
         self.print_error = ""
         self.icon = QLabel(objectName="bannerIcon")
@@ -95,10 +96,16 @@ class ResultBanner(QFrame):
     # -- showing -------------------------------------------------------------------------------
 
     def show_outcome(self, outcome: Outcome) -> None:
-        self.outcome = outcome
+        self.outcome, self.notice = outcome, None
         self.kind = kind_of(outcome)
         self.print_state = "queued" if outcome.print_job_id else ""
         self.print_error = ""
+        self.retranslate()
+
+    def show_notice(self, attendee: Attendee, headline: str, reason: str) -> None:
+        """Something a supervisor did to `attendee` (e.g. a re-issued pass), until the next scan."""
+        self.outcome, self.notice, self.kind = None, (attendee, headline, reason), "already"
+        self.print_state, self.print_error = "", ""
         self.retranslate()
 
     def set_print_state(self, state: str, error: str = "") -> None:
@@ -106,7 +113,7 @@ class ResultBanner(QFrame):
         self._show_print_state()
 
     def clear(self) -> None:
-        self.outcome, self.kind, self.print_state = None, "idle", ""
+        self.outcome, self.notice, self.kind, self.print_state = None, None, "idle", ""
         self.retranslate()
 
     def retranslate(self, *_args) -> None:
@@ -118,6 +125,14 @@ class ResultBanner(QFrame):
             label.setAlignment(side | Qt.AlignAbsolute | Qt.AlignVCenter)
         self.icon.setText(ICONS[self.kind])
         outcome = self.outcome
+        if self.notice is not None:
+            person, headline, reason = self.notice
+            self.headline.setText(t(headline))
+            self.reason.setText(t(reason))
+            self.name.setText(person.full_name or person.code)
+            self._show_person(person)
+            self._show_print_state()
+            return
         if outcome is None:
             self.headline.setText(t("idle.title"))
             self.reason.setText(t("idle.hint"))
@@ -128,6 +143,11 @@ class ResultBanner(QFrame):
         self.reason.setText(self._reason(outcome))
         person = outcome.attendee
         self.name.setText(person.full_name if person else outcome.code)
+        self._show_person(person)
+        self._show_print_state()
+
+    def _show_person(self, person: Attendee | None) -> None:
+        t = self.translator.tr
         if person:
             parts = [self._category(person.category), person.company, person.job_title]
             self.details.setText("  ·  ".join(p for p in parts if p))
@@ -135,7 +155,6 @@ class ResultBanner(QFrame):
         else:
             self.details.setText("")
             self.notes.setText("")
-        self._show_print_state()
 
     def _headline(self, outcome: Outcome) -> str:
         t = self.translator.tr

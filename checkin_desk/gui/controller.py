@@ -34,6 +34,7 @@ class DeskController(QObject):
     problem = Signal(str)  # expected trouble, for the status bar
     printer_problem = Signal(str)  # "printer: last error" from the print worker, "" when all is well
     print_changed = Signal(object)  # a print job changed (from the print worker thread, queued)
+    reissued = Signal(object, str)  # Attendee, who allowed it: a new pass, its badge queued
 
     def __init__(self, desk: Desk, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -135,6 +136,20 @@ class DeskController(QObject):
         self.watch_job(job)
         if self.print_worker is not None:
             self.print_worker.wake()
+
+    def reissue(self, code: str, reason: str, by: Authority) -> tuple[str, int] | None:
+        """A new signed pass (the old badge is refused from now on) and its badge queued."""
+        try:
+            token, job = desk_ops.reissue_and_print(self.desk, code, reason=reason, **by.kwargs())
+        except KNOWN as exc:
+            self.problem.emit(str(exc))
+            return None
+        attendee = self.desk.store.lookup(code)
+        if attendee is not None:
+            self.current = attendee
+            self.reissued.emit(attendee, by.name)
+        self._queued(job)
+        return token, job
 
     def first_print(self, code: str) -> int | None:
         """Print from the search list: free the first time (None after that: a supervisor's reprint)."""

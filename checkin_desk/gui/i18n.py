@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
 from .dashboard_text import MESSAGES as DASHBOARD_MESSAGES
+from .records_text import MESSAGES as RECORDS_MESSAGES
 
 LANGUAGES = ("fr", "ar", "en")
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
@@ -244,6 +245,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Scan queued (close the open window)",
     ),
     **DASHBOARD_MESSAGES,
+    **RECORDS_MESSAGES,
 }
 
 

@@ -1,7 +1,7 @@
 """The desk window: assembles the panels and wires them to the controller. It contains no panel.
 
 Keyboard map: scan anywhere; Ctrl+F search; Esc back to scanning; F3 walk-in; F4 dashboard;
-F6 reprint; F7 admit despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk.
+F5 re-issue a pass; F6 reprint; F7 admit despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .hub_link import HubLink
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from .kiosk import KioskPage
 from .preview_panel import PreviewPanel, template_resolver
+from .records import RecordActions
 from .scan_capture import ScanCapture
 from .search_panel import SearchPanel
 from .status_bar import DeskStatusBar
@@ -39,12 +40,14 @@ from .workers import TaskRunner
 ACTIONS = (  # (id, message id, shortcut)
     ("walk_in", "action.walk_in", "F3"),
     ("dashboard", "action.dashboard", "F4"),
+    ("reissue", "action.reissue", "F5"),
     ("reprint", "action.reprint", "F6"),
     ("override", "action.override", "F7"),
     ("cancel", "action.cancel", "F8"),
     ("edit", "action.edit", "F9"),
     ("settings", "action.settings", "F10"),
     ("kiosk", "action.kiosk", "F11"),
+    ("export", "action.export", ""),  # Supervisor menu only
 )
 
 
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self.controller = DeskController(desk, self.runner, self)
         self.hub = HubLink(desk, self)
         self.supervisor = SupervisorActions(self.controller, translator, self)
+        self.records = RecordActions(self.supervisor)
         categories = desk.store.categories()
         tz = desk.event.timezone
         # -- panels --
@@ -105,6 +109,8 @@ class MainWindow(QMainWindow):
         self.controller.print_state.connect(self.banner.set_print_state)
         self.controller.print_state.connect(self.kiosk.banner.set_print_state)
         self.controller.problem.connect(lambda text: self.status.showMessage(text, 8000))
+        self.controller.reissued.connect(self._on_reissued)
+        self.records.message.connect(lambda text: self.status.showMessage(text, 20000))
         self.supervisor.dialog_closed.connect(lambda: QTimer.singleShot(0, self.capture.release_queue))
         self.supervisor.settings_applied.connect(self._on_settings)
         self.supervisor.kiosk_exit_allowed.connect(lambda: self.set_kiosk(False))
@@ -141,19 +147,22 @@ class MainWindow(QMainWindow):
         handlers = {
             "walk_in": self.open_walk_in,
             "dashboard": self.toggle_dashboard,
+            "reissue": self.records.reissue,
             "reprint": self.supervisor.reprint,
             "override": self.supervisor.override,
             "cancel": self.supervisor.cancel_checkin,
             "edit": self.supervisor.edit,
             "settings": self.open_settings,
             "kiosk": lambda: self.set_kiosk(not self.in_kiosk),
+            "export": self.records.export,
         }
         self.menu_desk = self.menuBar().addMenu("")
         self.menu_supervisor = self.menuBar().addMenu("")
         self.menu_language = self.menuBar().addMenu("")
         for key, _message, shortcut in ACTIONS:
             action = QAction(self)
-            action.setShortcut(QKeySequence(shortcut))
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(handlers[key])
             menu = self.menu_desk if key in ("walk_in", "dashboard", "kiosk") else self.menu_supervisor
             menu.addAction(action)
@@ -192,6 +201,12 @@ class MainWindow(QMainWindow):
         self.kiosk.banner.show_outcome(outcome)
         if not self.in_kiosk and outcome.attendee is not None:
             self.preview.show_attendee(outcome.attendee)
+
+    def _on_reissued(self, attendee, by: str) -> None:
+        self.banner.show_notice(attendee, "reissue.done.title", "reissue.done")
+        self.preview.show_attendee(attendee)  # the preview's QR now carries the new code
+        words = {"name": attendee.full_name or attendee.code, "code": attendee.code, "by": by}
+        self.status.showMessage(self.translator.tr("reissue.status", **words), 20000)
 
     def _on_selected(self, attendee) -> None:
         if attendee is not None:

@@ -60,7 +60,7 @@ class SupervisorActions(QObject):
 
         return self.show_dialog(dialog, accepted)
 
-    def _need_current(self) -> bool:
+    def need_current(self) -> bool:
         if self.controller.current is None:
             self.controller.problem.emit(self.translator.tr("no_current"))
             return False
@@ -69,7 +69,7 @@ class SupervisorActions(QObject):
     # -- the actions ---------------------------------------------------------------------------
 
     def reprint(self) -> None:
-        if not self._need_current():
+        if not self.need_current():
             return
         attendee = self.controller.current
 
@@ -110,7 +110,7 @@ class SupervisorActions(QObject):
         self.with_pin("cancel_checkin", ask)
 
     def edit(self) -> None:
-        if not self._need_current():
+        if not self.need_current():
             return
         attendee = self.desk.store.lookup(self.controller.current.code) or self.controller.current
 
