@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .. import audit, keys, roles, signing
+from .. import audit, codes, keys, roles, signing
 from ..importers import ImportFileError, map_columns, read_table, row_to_attendee
 from ..personal_data import PurgeRefused, export_attendees, purge_event
 from ..privacy import open_private
@@ -67,6 +67,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = privileged(staff_sub.add_parser("set-pin", help="change a PIN (yours, or anyone's as admin)"))
     p.add_argument("name")
     p.set_defaults(handler=cmd_staff_set_pin)
+
+    p = privileged(
+        sub.add_parser(
+            "reissue", help="re-issue a lost badge: the old code stops working, the new one prints"
+        )
+    )
+    p.add_argument("code")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_reissue)
 
     p = privileged(sub.add_parser("export-attendees", help="export the attendee list as CSV (supervisor)"))
     p.add_argument("--out", required=True, type=Path)
@@ -332,6 +341,23 @@ def cmd_staff_set_pin(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     print(f"PIN of {args.name} changed")
+    return 0
+
+
+def cmd_reissue(args: argparse.Namespace) -> int:
+    from ..desk import Desk
+    from ..desk_ops import reissue_and_print
+
+    store = open_store(args)
+    by = _authorize(args, store, "reissue_pass")
+    desk = Desk(store, desk_name(args, store), args.operator or "")
+    token, job = reissue_and_print(
+        desk, args.code, reason=args.reason, supervisor=args.operator or "", authorized_by=by
+    )
+    print(
+        f"re-issued {codes.normalise(args.code)}: the old badge no longer works; new badge queued (job {job})"
+    )
+    print(token)
     return 0
 
 

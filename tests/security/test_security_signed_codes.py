@@ -259,3 +259,22 @@ def test_reissue_and_print_queues_the_new_badge_in_the_same_transaction(desk, ev
     with pytest.raises(DeskError, match="no attendee"):
         desk_ops.reissue_and_print(desk, "NOPE-1", reason="lost", supervisor="youssef")
     assert desk.store.conn.execute("SELECT count(*) FROM print_jobs").fetchone()[0] == 1
+
+
+def test_reissue_from_the_command_line_needs_a_supervisor_and_queues_the_new_badge(
+    people, event_key, supervisor, operator, monkeypatch, capsys
+):
+    from checkin_desk.cli import main
+
+    old = signing.issue(people, people.lookup("SCE-1"), event_key)
+    db = people.path
+    monkeypatch.setenv("CHECKIN_DESK_PIN", "5821")
+    assert main(["--db", db, "reissue", "SCE-1", "--reason", "badge lost", "--as", "Amina"]) == 1
+    assert "supervisor" in capsys.readouterr().err
+    monkeypatch.setenv("CHECKIN_DESK_PIN", "730264")
+    assert main(["--db", db, "reissue", "SCE-1", "--reason", "badge lost", "--as", "Youssef"]) == 0
+    new = capsys.readouterr().out.splitlines()[-1]
+    assert new.startswith("S1:") and new != old
+    assert signing.check_scan(people, codes.parse(old)).revoked
+    jobs = people.conn.execute("SELECT attendee_code, reprint, allowed_by FROM print_jobs").fetchall()
+    assert jobs == [("SCE-1", 1, "Youssef")]
