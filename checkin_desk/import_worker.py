@@ -13,6 +13,8 @@ file) is raised again here, so that import_file's fallbacks work as in the one-p
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import queue
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,7 @@ from .store import search_values
 # Below this size the parser process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 4 << 20
 BATCH = 5000
+QUEUED = 4
 
 
 def wanted(path: Path) -> bool:
@@ -36,32 +39,55 @@ def wanted(path: Path) -> bool:
 
 
 def _parse(conn, path: Path, encoding: str | None, overrides, event_days) -> None:
-    """The parser process: messages ("table", header, info, mapping), ("rows", [...]) ..., ("end", result)."""
+    """The parser process: messages ("table", header, info, mapping), ("rows", [...]) ..., ("end", result).
+
+    A thread sends them, so that parsing goes on while a message waits for the writer to read it
+    (a pipe holds 64 kB; a batch is ~1 MB); the queue keeps at most QUEUED batches in memory.
+    """
+    outbox: queue.Queue = queue.Queue(maxsize=QUEUED)
+
+    def send_all() -> None:
+        while (data := outbox.get()) is not None:
+            try:
+                conn.send_bytes(data)
+            except OSError:  # the writer stopped reading (it failed or was closed): stop quietly
+                while outbox.get() is not None:
+                    pass
+                return
+
+    sender = threading.Thread(target=send_all, daemon=True)
+    sender.start()
+
+    def send(message: tuple) -> None:
+        outbox.put(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
     try:
         header, rows, info = importers.read_table(path, encoding)
         close = info.pop("close", None)
         try:
             mapping = importers.map_columns(header, overrides)
-            conn.send(("table", header, info, mapping))
+            send(("table", header, info, mapping))
             result = importers.ImportResult()
             batch: list[tuple] = []
             for values in importers.validated(rows, mapping, event_days, result):
                 batch.append(values + search_values(values))
                 if len(batch) >= BATCH:
-                    conn.send(("rows", batch))
+                    send(("rows", batch))
                     batch = []
             if batch:
-                conn.send(("rows", batch))
-            conn.send(("end", result))
+                send(("rows", batch))
+            send(("end", result))
         finally:
             if close:
                 close()
     except BaseException as exc:  # every failure goes back to the writing process
         try:
-            conn.send(("error", exc))
+            send(("error", exc))
         except Exception:  # an exception that does not pickle
-            conn.send(("error", RuntimeError(f"{exc.__class__.__name__}: {exc}")))
+            send(("error", RuntimeError(f"{exc.__class__.__name__}: {exc}")))
     finally:
+        outbox.put(None)
+        sender.join()
         conn.close()
 
 
