@@ -167,3 +167,25 @@ def test_parser_errors_come_back_as_the_same_errors(tmp_path, store):
     assert _contents(one) == _contents(two)
     one.close()
     two.close()
+
+
+def test_with_other_threads_running_the_parser_is_spawned_not_forked(tmp_path, store, monkeypatch):
+    import multiprocessing
+    import threading
+
+    methods = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: methods.append(method) or real(method))
+    path = _big_csv(tmp_path / "big.csv", 3_000)
+    stop = threading.Event()
+    gui = threading.Thread(target=stop.wait)  # stands for a GUI's threads: fork would be unsafe
+    gui.start()
+    try:
+        result = import_file(store, path, parallel=True)
+    finally:
+        stop.set()
+        gui.join()
+    one = _open(tmp_path, "one")
+    assert methods == ["spawn"] and _summary(result) == _summary(import_file(one, path, parallel=False))
+    assert _contents(store) == _contents(one)
+    one.close()
