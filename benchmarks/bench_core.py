@@ -54,8 +54,18 @@ def import_child(db: str, csv_path: str) -> None:
     result = import_file(store, csv_path)
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # A large CSV is parsed by a second process (importers.import_worker): count its peak too.
+    parser_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
-        json.dumps({"rows": result.valid, "seconds": elapsed, "peak_mb": peak_mb, "written": result.written})
+        json.dumps(
+            {
+                "rows": result.valid,
+                "seconds": elapsed,
+                "peak_mb": peak_mb,
+                "parser_peak_mb": parser_mb,
+                "written": result.written,
+            }
+        )
     )
 
 
@@ -90,7 +100,11 @@ def bench_size(count: int, samples: int, tmp: Path) -> None:
         f"import CSV      {rate:>10,.0f} rows/s   floor executemany {floor_rate:>10,.0f} rows/s   "
         f"ratio {floor_rate / rate:5.1f}x slower   (target >= 100,000 rows/s)"
     )
-    print(f"import peak RSS {imported['peak_mb']:>10,.0f} MB       (target <= 300 MB at 1,000,000)")
+    total_mb = imported["peak_mb"] + imported["parser_peak_mb"]
+    print(
+        f"import peak RSS {total_mb:>10,.0f} MB       (writer {imported['peak_mb']:,.0f} MB + parser process "
+        f"{imported['parser_peak_mb']:,.0f} MB; target <= 300 MB at 1,000,000)"
+    )
 
     store = Store.open(db)
     codes = [row[0] for row in store.conn.execute("SELECT code FROM attendees")]

@@ -408,16 +408,26 @@ def import_file(
     skip_invalid: bool = False,
     dry_run: bool = False,
     origin: str = "import",
+    parallel: bool | None = None,
 ) -> ImportResult:
+    """Validate the whole file and write it in one transaction (see the module's docstring).
+
+    `parallel`: parse a CSV in a second process while this one writes (None: for large CSV files).
+    """
+    from . import import_worker
+
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"no file at {path}")
+    if parallel is None:
+        parallel = import_worker.wanted(path)
+    run = _import_parallel if parallel else _import
     try:
-        return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding=None)
+        return run(store, path, overrides, skip_invalid, dry_run, origin, encoding=None)
     except UnicodeDecodeError:
         # A stray non-UTF-8 byte deep in the file: read it again as Windows-1252.
         try:
-            return _import(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
+            return run(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
         except UnicodeDecodeError as exc:  # issue 8: bytes that are neither (found by hypothesis)
             raise ImportFileError(f"{path.name} is not text in UTF-8 or Windows-1252") from exc
 
@@ -439,10 +449,36 @@ def _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, or
 
     try:
         with store.transaction():
-            result.upsert = store.upsert_rows(validated(rows, mapping, event_days, result), origin=origin)
+            result.upsert = store.upsert_rows(
+                validated(rows, mapping, event_days, result), origin=origin, unique=True
+            )
             if dry_run or (result.error_count and not skip_invalid):
                 raise _Rollback
     except _Rollback:
         return result
+    result.written = True
+    return result
+
+
+def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:
+    """_import with the reading and validating done by import_worker's parser process."""
+    from .import_worker import ParsedTable
+
+    table = ParsedTable(path, encoding, overrides, store.event().days)
+    try:
+        header = table.header
+        result = ImportResult(columns={f: header[i] for f, i in table.mapping.items()}, **table.info)
+        try:
+            with store.transaction():
+                result.upsert = store.upsert_rows(table.rows(), origin=origin, searched=True, unique=True)
+                parsed = table.result
+                result.rows, result.valid = parsed.rows, parsed.valid
+                result.errors, result.error_count = parsed.errors, parsed.error_count
+                if dry_run or (result.error_count and not skip_invalid):
+                    raise _Rollback
+        except _Rollback:
+            return result
+    finally:
+        table.close()
     result.written = True
     return result

@@ -116,6 +116,22 @@ _fold_cached = lru_cache(maxsize=65536)(fold)
 
 
 UPSERT_BATCH = 5000
+# Secondary indexes of attendees that a large import drops and builds again once the rows are in
+# (inside the import's transaction): building an index from sorted keys is ~3x cheaper than
+# inserting 1,000,000 keys one at a time. The code index (UNIQUE) stays: it finds duplicates.
+BULK_INDEXES = ("attendees_report", "attendees_by_category")
+BULK_MIN_NEW = 20_000
+
+
+def _drop_indexes(conn: sqlite3.Connection, names: tuple[str, ...]) -> list[str]:
+    """Drop these indexes; returns the statements that create them again."""
+    marks = ",".join("?" * len(names))
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
+    ).fetchall()
+    for name, _ in rows:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
 
 
 @dataclass
@@ -282,24 +298,49 @@ class Store:
         """
         return self.upsert_rows((attendee_values(a) for a in attendees), origin)
 
-    def upsert_rows(self, rows: Iterable[tuple], origin: str = "import") -> UpsertReport:
-        """The bulk form of upsert_attendees: rows as attendee_values() makes them (imports use it)."""
+    def upsert_rows(
+        self, rows: Iterable[tuple], origin: str = "import", *, searched: bool = False, unique: bool = False
+    ) -> UpsertReport:
+        """The bulk form of upsert_attendees: rows as attendee_values() makes them (imports use it).
+
+        With `searched`, each row also carries its three search columns (search_values()) after the
+        attendee values: an import's parser process folds them while this process writes.
+        `unique`: the caller guarantees no code comes twice (an import checked it), so into an empty
+        table every row is new and the existence lookups are skipped.
+        """
         report = UpsertReport()
         now = utc_now_iso()
         with self.transaction() as conn:
             next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
+            all_new = unique and next_id == 1
             known_categories = set(self.categories())
-            batch: list[tuple] = []
-            for values in rows:
-                batch.append(values)
-                if len(batch) >= UPSERT_BATCH:
-                    next_id = self._upsert_batch(conn, batch, origin, now, next_id, report, known_categories)
-                    batch = []
-            if batch:
-                self._upsert_batch(conn, batch, origin, now, next_id, report, known_categories)
+            bulk_after = max(BULK_MIN_NEW, next_id - 1)
+            dropped: list[str] = []
+            try:
+                batch: list[tuple] = []
+                for values in rows:
+                    batch.append(values)
+                    if len(batch) >= UPSERT_BATCH:
+                        next_id = self._upsert_batch(
+                            conn, batch, origin, now, next_id, report, known_categories, searched, all_new
+                        )
+                        batch = []
+                        if not dropped and report.inserted >= bulk_after:
+                            dropped = _drop_indexes(conn, BULK_INDEXES)
+                if batch:
+                    self._upsert_batch(
+                        conn, batch, origin, now, next_id, report, known_categories, searched, all_new
+                    )
+            finally:
+                # After an error SQLite may have rolled back already (and so restored them).
+                if dropped and conn.in_transaction:
+                    for sql in dropped:
+                        conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
         return report
 
-    def _upsert_batch(self, conn, batch, origin, now, next_id, report, known_categories) -> int:
+    def _upsert_batch(
+        self, conn, batch, origin, now, next_id, report, known_categories, searched=False, all_new=False
+    ) -> int:
         for category in {values[8] for values in batch} - known_categories:
             _insert_category(conn, category)
             known_categories.add(category)
@@ -307,7 +348,8 @@ class Store:
         existing: dict[str, tuple] = {}
         # Sorted by code, the rows land next to each other in the code index's B-tree.
         batch.sort(key=itemgetter(0))
-        codes_in_batch = [values[0] for values in batch] if next_id > 1 else []  # empty table: all new
+        # Into an empty table, the first batch is all new; with unique codes, every batch is.
+        codes_in_batch = [values[0] for values in batch] if next_id > 1 and not all_new else []
         for start in range(0, len(codes_in_batch), 900):
             chunk = codes_in_batch[start : start + 900]
             marks = ",".join("?" * len(chunk))
@@ -317,17 +359,22 @@ class Store:
             ):
                 existing[row[1]] = row
         inserts, updates, search_rows, reindexed = [], [], [], []
-        for values in batch:
+        width = len(ATTENDEE_FIELDS)
+        for row in batch:
+            if searched:
+                values, search = row[:width], row[width:]
+            else:
+                values, search = row, None
             code = values[0]
             old = existing.get(code)
             if old is None:
                 inserts.append((next_id, *values, origin, now))
-                search_rows.append((next_id, *search_values(values)))
+                search_rows.append((next_id, *(search or search_values(values))))
                 existing[code] = (next_id, *values)
                 next_id += 1
             elif old[1:] != values:
                 updates.append((*values[1:], now, code))
-                search_rows.append((old[0], *search_values(values)))
+                search_rows.append((old[0], *(search or search_values(values))))
                 reindexed.append((old[0],))
                 existing[code] = (old[0], *values)
             else:

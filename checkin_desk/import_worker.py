@@ -1,0 +1,138 @@
+"""Large CSV imports on two cores: a parser process reads, validates and folds the rows while this
+process writes them to SQLite.
+
+Half of an import's time is Python work per row (csv, cleaning, validation, search folding) and
+half is SQLite. A thread cannot overlap them (executemany takes the GIL back at every row); a second
+process can. The parser reads the file from start to end, so a quoted newline inside a cell is read
+exactly as the one-process path reads it. It sends batches of rows (each row: the attendee values in
+store.ATTENDEE_FIELDS order, then its three search columns) and, at the end, its ImportResult: row
+counts and the errors with their row numbers. An exception in the parser (bad encoding, unreadable
+file) is raised again here, so that import_file's fallbacks work as in the one-process path.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import importers
+from .store import search_values
+
+# Below this size the parser process costs more to start than it saves.
+PARALLEL_MIN_BYTES = 4 << 20
+BATCH = 5000
+QUEUED = 4
+
+
+def wanted(path: Path) -> bool:
+    """Whether import_file should parse this file in a second process."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".json", ".xls", ".ods", ".numbers"):
+        return False
+    try:
+        return path.stat().st_size >= PARALLEL_MIN_BYTES and (multiprocessing.cpu_count() or 1) > 1
+    except OSError:
+        return False
+
+
+def _parse(conn, path: Path, encoding: str | None, overrides, event_days) -> None:
+    """The parser process: messages ("table", header, info, mapping), ("rows", [...]) ..., ("end", result).
+
+    A thread sends them, so that parsing goes on while a message waits for the writer to read it
+    (a pipe holds 64 kB; a batch is ~1 MB); the queue keeps at most QUEUED batches in memory.
+    """
+    outbox: queue.Queue = queue.Queue(maxsize=QUEUED)
+
+    def send_all() -> None:
+        while (data := outbox.get()) is not None:
+            try:
+                conn.send_bytes(data)
+            except OSError:  # the writer stopped reading (it failed or was closed): stop quietly
+                while outbox.get() is not None:
+                    pass
+                return
+
+    sender = threading.Thread(target=send_all, daemon=True)
+    sender.start()
+
+    def send(message: tuple) -> None:
+        outbox.put(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    try:
+        header, rows, info = importers.read_table(path, encoding)
+        close = info.pop("close", None)
+        try:
+            mapping = importers.map_columns(header, overrides)
+            send(("table", header, info, mapping))
+            result = importers.ImportResult()
+            batch: list[tuple] = []
+            for values in importers.validated(rows, mapping, event_days, result):
+                batch.append(values + search_values(values))
+                if len(batch) >= BATCH:
+                    send(("rows", batch))
+                    batch = []
+            if batch:
+                send(("rows", batch))
+            send(("end", result))
+        finally:
+            if close:
+                close()
+    except BaseException as exc:  # every failure goes back to the writing process
+        try:
+            send(("error", exc))
+        except Exception:  # an exception that does not pickle
+            send(("error", RuntimeError(f"{exc.__class__.__name__}: {exc}")))
+    finally:
+        outbox.put(None)
+        sender.join()
+        conn.close()
+
+
+class ParsedTable:
+    """The parser process seen from the writer: header, mapping, then rows, then the parser's result."""
+
+    def __init__(self, path: Path, encoding: str | None, overrides, event_days: tuple[str, ...]):
+        # fork starts in milliseconds; with other threads running (a GUI), fork is unsafe: spawn.
+        method = "fork" if threading.active_count() == 1 else "spawn"
+        context = multiprocessing.get_context(method)
+        self._conn, child_conn = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_parse, args=(child_conn, path, encoding, overrides, event_days), daemon=True
+        )
+        self._process.start()
+        child_conn.close()
+        self.result: importers.ImportResult | None = None
+        try:
+            _, self.header, self.info, self.mapping = self._receive("table")
+        except BaseException:
+            self.close()
+            raise
+
+    def _receive(self, *expected: str) -> tuple:
+        try:
+            message = self._conn.recv()
+        except EOFError:
+            raise importers.ImportFileError("the import's parser process stopped unexpectedly") from None
+        if message[0] == "error":
+            raise message[1]
+        if message[0] not in expected:
+            raise RuntimeError(f"parser sent {message[0]!r}, expected {expected}")
+        return message
+
+    def rows(self) -> Iterator[tuple]:
+        """Valid rows with their search columns; afterwards `result` holds the parser's report."""
+        while True:
+            message = self._receive("rows", "end")
+            if message[0] == "end":
+                self.result = message[1]
+                return
+            yield from message[1]
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
