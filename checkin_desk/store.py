@@ -31,6 +31,10 @@ class StoreError(Exception):
     """Expected trouble with the database file: the message is meant for the user."""
 
 
+# The event setting that connects this desk to a hub (checkin_desk.sync); kept here, with the other
+# settings, so that reading it does not import the hub client.
+HUB_DSN_SETTING = "hub_dsn"
+
 ATTENDEE_FIELDS = (
     "code",
     "first_name",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import MachineConfig
 from ..desk import Desk
-from ..store import Store
+from ..store import HUB_DSN_SETTING, Store
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -34,7 +34,7 @@ def open_desk(args: argparse.Namespace) -> Desk:
     store = open_store(args)
     name = desk_name(args, store)
     online = None
-    if dsn := store.get_setting("hub_dsn"):
+    if dsn := store.get_setting(HUB_DSN_SETTING):
         # Connected to a hub: decide online first (checkin_desk.sync), locally when it does not answer.
         from ..sync import HubDecider
 

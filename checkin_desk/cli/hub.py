@@ -14,16 +14,18 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfoNotFoundError
 
 from .. import importers, keys, signing
 from ..clock import parse_iso, zone
 from ..config import MachineConfig
-from ..store import attendee_from_row
-from ..sync import connection, hub, hub_schema
-from ..sync.loop import HUB_DSN_SETTING, SyncLoop, SyncState, duration_text
+from ..store import HUB_DSN_SETTING, attendee_from_row
 from . import CommandError, UsageError
 from ._common import db_path, desk_name, map_options, open_store
+
+if TYPE_CHECKING:
+    from ..sync.loop import SyncState
 
 PASSWORD_ENV = "CHECKIN_DESK_HUB_PASSWORD"
 
@@ -99,6 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _admin_dsn(args: argparse.Namespace) -> str:
+
     dsn = getattr(args, "dsn", None) or os.environ.get("CHECKIN_DESK_HUB")
     if not dsn:
         path = db_path(args)
@@ -116,6 +119,8 @@ def _admin_dsn(args: argparse.Namespace) -> str:
 
 
 def _connect(dsn: str, **kwargs):
+    from ..sync import connection
+
     try:
         return connection.connect(dsn, **kwargs)
     except connection.HubError as exc:
@@ -124,6 +129,7 @@ def _connect(dsn: str, **kwargs):
 
 def _hub_errors(dsn: str):
     """Turn database errors in a hub command into one clear line."""
+    from ..sync import connection, hub_schema
 
     class _Guard:
         def __enter__(self):
@@ -143,6 +149,8 @@ def _hub_errors(dsn: str):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from ..sync import connection, hub, hub_schema
+
     dsn = _admin_dsn(args)
     conn = _connect(dsn, check_schema=False)
     with conn, _hub_errors(dsn):
@@ -195,6 +203,8 @@ def _event_settings(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..sync import hub
+
     overrides = map_options(args.map)
     path = Path(args.file)
     if not path.is_file():
@@ -239,6 +249,8 @@ def _read_attendees(path, overrides, event_days, encoding):
 def cmd_publish_key(args: argparse.Namespace) -> int:
     """Only public text goes to the hub: `keys` keeps the private key in its own owner-only file,
     never in the event database or its settings, so there is nothing private here to send."""
+    from ..sync import hub
+
     text = args.key
     if text and not text.startswith(keys.PUBLIC_PREFIX) and Path(text).is_file():
         text = Path(text).read_text(encoding="ascii", errors="replace").strip()
@@ -275,6 +287,9 @@ def cmd_publish_key(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from ..sync import connection, hub
+    from ..sync.loop import duration_text
+
     dsn = _admin_dsn(args)
     conn = _connect(dsn)
     with conn, _hub_errors(dsn):
@@ -313,6 +328,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from ..sync import hub
+
     dsn = _admin_dsn(args)
     conn = _connect(dsn)
     with conn, _hub_errors(dsn):
@@ -352,6 +369,8 @@ def _local(text: str | None, tz: str) -> str:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
+    from ..sync import connection
+
     dsn = args.dsn
     try:
         connection.parse(dsn)
@@ -370,6 +389,8 @@ def cmd_connect(args: argparse.Namespace) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace) -> int:
+    from ..sync import connection
+
     store = open_store(args)
     dsn = store.get_setting(HUB_DSN_SETTING)
     if not dsn:
@@ -385,6 +406,9 @@ def cmd_disconnect(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from ..sync import connection
+    from ..sync.loop import SyncLoop
+
     store = open_store(args)
     name = desk_name(args, store) or MachineConfig.load().desk()
     if args.page_size < 1 or args.push_batch < 1:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from ..desk import Desk
-from ..store import Store
-from ..sync import HUB_DSN_SETTING, HubDecider, HubError, SyncLoop, SyncState, describe
+from ..store import HUB_DSN_SETTING, Store
+
+if TYPE_CHECKING:
+    from ..sync import HubDecider, SyncLoop, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +50,19 @@ class HubLink(QObject):
 
     @property
     def where(self) -> str:
-        return describe(self.dsn) if self.dsn else ""
+        if not self.dsn:
+            return ""
+        from ..sync import describe
+
+        return describe(self.dsn)
 
     def start(self) -> None:
         dsn = self.desk.store.get_setting(HUB_DSN_SETTING) or ""
         if not dsn or self._thread is not None:
             return
+        # Only a desk with a hub pays for importing the hub client (psycopg): start-up stays fast.
+        from ..sync import HubDecider, HubError, SyncLoop
+
         try:
             self.decider = HubDecider(dsn, self.desk.desk_name, on_state=self.hub_state.emit)
             self._store = Store.open(self.desk.store.path)

@@ -31,7 +31,7 @@ from .. import roles
 from ..config import MachineConfig
 from ..desk import Desk
 from ..printing import CATEGORY_TEMPLATES_SETTING
-from ..store import Store
+from ..store import HUB_DSN_SETTING, Store
 from ..sync import HubError, connection
 from .dialogs import FormDialog
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
@@ -40,7 +40,7 @@ from .staff_box import FirstAdminBox, StaffBox
 
 TEMPLATES_SETTING = CATEGORY_TEMPLATES_SETTING  # {category: template name}, honoured by the print path
 KIOSK_SETTING = "gui_kiosk"
-HUB_SETTING = "hub_dsn"
+HUB_SETTING = HUB_DSN_SETTING
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
 
 

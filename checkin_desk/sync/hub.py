@@ -19,7 +19,7 @@ import psycopg
 from .. import codes, rules
 from ..clock import iso, local_day
 from ..domain import Attendee, Decision, Entry, Status
-from ..store import ATTENDEE_FIELDS, attendee_from_row, attendee_values
+from ..store import ATTENDEE_FIELDS, HUB_DSN_SETTING, attendee_from_row, attendee_values
 
 _ACOLS = ", ".join(ATTENDEE_FIELDS)
 SCAN_FIELDS = (
@@ -43,7 +43,7 @@ SCAN_FIELDS = (
 _BOOL_FIELDS = ("admitted", "reentry", "badge", "offline")
 REVOKE_ALL = 2**31 - 1  # as signing.REVOKE_ALL: the hub's column is an integer
 # Settings that belong to one desk and never come from the hub.
-LOCAL_ONLY_SETTINGS = frozenset({"hub_dsn", "desk_name"})
+LOCAL_ONLY_SETTINGS = frozenset({HUB_DSN_SETTING, "desk_name"})
 LOCAL_ONLY_PREFIXES = ("sync_",)
 
 

@@ -26,12 +26,11 @@ import psycopg
 
 from .. import __version__, keys, signing
 from ..clock import iso, utc_now, utc_now_iso
-from ..store import Store
+from ..store import HUB_DSN_SETTING, Store
 from . import connection, hub
 
 log = logging.getLogger(__name__)
 
-HUB_DSN_SETTING = "hub_dsn"
 DESK_UID_SETTING = "sync_desk_uid"
 HUB_ID_SETTING = "sync_hub_id"
 CURSOR_SETTING = "sync_cursor_{}"
