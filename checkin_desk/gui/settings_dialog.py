@@ -32,7 +32,6 @@ from ..config import MachineConfig
 from ..desk import Desk
 from ..printing import CATEGORY_TEMPLATES_SETTING
 from ..store import HUB_DSN_SETTING, Store
-from ..sync import HubError, connection
 from .dialogs import FormDialog
 from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from .pin import Authority
@@ -68,7 +67,7 @@ def set_hub(store: Store, dsn: str) -> None:
     if not dsn:
         store.delete_setting(HUB_SETTING)
         return
-    connection.parse(dsn)
+    _hub_connection().parse(dsn)
     with store.transaction():
         store.set_setting(HUB_SETTING, dsn)
         # A new uid per connection: a database file copied to another desk never shares one.
@@ -114,8 +113,15 @@ def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
         config.save()
 
 
+def _hub_connection():
+    # The hub client (psycopg) is imported when a hub address is shown or edited, not at start-up.
+    from ..sync import connection
+
+    return connection
+
+
 def _masked(dsn: str) -> str:
-    return connection.mask(dsn.strip()) if dsn.strip() else ""
+    return _hub_connection().mask(dsn.strip()) if dsn.strip() else ""
 
 
 def _audit(desk: Desk, by: Authority, subject: str, details: dict) -> None:
@@ -159,7 +165,7 @@ class SettingsDialog(FormDialog):
         self.form.addRow(self.kiosk)
         # Never the password: the field shows the DSN masked; left as shown, the stored DSN is kept.
         dsn = store.get_setting(HUB_SETTING, "") or ""
-        self.hub_shown = connection.mask(dsn) if dsn else ""
+        self.hub_shown = _masked(dsn)
         self.hub = self.add_line("settings.hub", "setHub", self.hub_shown)
         self.form.addRow(self._printers_box())
         self.form.addRow(self._templates_box())
@@ -229,11 +235,12 @@ class SettingsDialog(FormDialog):
     def validate(self) -> str:
         hub = self.hub.text().strip()
         if hub and hub != self.hub_shown:
+            connection = _hub_connection()
             if connection.MASK in hub:
                 return self.translator.tr("settings.hub_retype")
             try:
                 connection.parse(hub)
-            except HubError as exc:
+            except connection.HubError as exc:
                 return str(exc)
         if self.first_admin is not None:
             return self.first_admin.create(self.store)  # last: nothing else can refuse after it
