@@ -292,40 +292,52 @@ class Desk:
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")
         with self.store.transaction() as conn:
-            job_uuid = str(uuid.uuid4())
-            job_id = self.store.insert_print_job(
+            return self.queue_badge(
                 conn,
-                {
-                    "uuid": job_uuid,
-                    "attendee_code": attendee.code,
-                    "reprint": 1,
-                    "reason": reason,
-                    "allowed_by": allowed_by,
-                    "template": template,
-                    "desk": self.desk_name,
-                },
-            )
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
+                attendee.code,
                 operator=allowed_by,
                 action="reprint",
-                subject=attendee.code,
-                details={"reason": reason, "job": job_uuid, **auth},
+                details={"reason": reason, **auth},
+                reprint=True,
+                reason=reason,
+                allowed_by=allowed_by,
+                template=template,
             )
-            self.store.enqueue_outbox(
-                conn,
-                "print_job",
-                job_uuid,
-                {
-                    "uuid": job_uuid,
-                    "attendee_code": attendee.code,
-                    "reprint": 1,
-                    "reason": reason,
-                    "allowed_by": allowed_by,
-                    "desk": self.desk_name,
-                },
-            )
+
+    def queue_badge(
+        self,
+        conn,
+        attendee_code: str,
+        *,
+        operator: str,
+        action: str,
+        details: dict[str, Any],
+        reprint: bool = False,
+        reason: str | None = None,
+        allowed_by: str | None = None,
+        template: str | None = None,
+    ) -> int:
+        """A badge print job with its audit entry and outbox row, in the caller's transaction."""
+        job_uuid = str(uuid.uuid4())
+        job = {
+            "uuid": job_uuid,
+            "attendee_code": attendee_code,
+            "reprint": int(reprint),
+            "reason": reason,
+            "allowed_by": allowed_by,
+            "template": template,
+            "desk": self.desk_name,
+        }
+        job_id = self.store.insert_print_job(conn, job)
+        self.store.audit(
+            conn,
+            desk=self.desk_name,
+            operator=operator,
+            action=action,
+            subject=attendee_code,
+            details={**details, "job": job_uuid},
+        )
+        self.store.enqueue_outbox(conn, "print_job", job_uuid, job)
         return job_id
 
     def admit_override(

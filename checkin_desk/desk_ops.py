@@ -7,8 +7,6 @@ Both go through the same checks and audit log as `Desk`'s own privileged methods
 
 from __future__ import annotations
 
-import uuid
-
 from . import codes
 from .desk import Desk, DeskError
 from .roles import Staff
@@ -24,18 +22,9 @@ def print_first_badge(desk: Desk, code: str) -> int:
     with desk.store.transaction() as conn:
         if conn.execute("SELECT 1 FROM print_jobs WHERE attendee_code = ?", (attendee.code,)).fetchone():
             raise DeskError(f"a badge was already printed for {attendee.code}: a reprint needs a supervisor")
-        job_uuid = str(uuid.uuid4())
-        job = {"uuid": job_uuid, "attendee_code": attendee.code, "reprint": 0, "desk": desk.desk_name}
-        job_id = desk.store.insert_print_job(conn, job)
-        desk.store.audit(
-            conn,
-            desk=desk.desk_name,
-            operator=desk.operator,
-            action="print_badge",
-            subject=attendee.code,
-            details={"job": job_uuid, "from": "search"},
+        job_id = desk.queue_badge(
+            conn, attendee.code, operator=desk.operator, action="print_badge", details={"from": "search"}
         )
-        desk.store.enqueue_outbox(conn, "print_job", job_uuid, job)
     return job_id
 
 
@@ -55,25 +44,16 @@ def reissue_and_print(
         if attendee is None:  # reissue_pass refuses an unknown code first; never reached
             raise DeskError(f"no attendee with code {code}")
         who = authorized_by.name if authorized_by is not None else supervisor
-        job_uuid = str(uuid.uuid4())
-        job = {
-            "uuid": job_uuid,
-            "attendee_code": attendee.code,
-            "reprint": 1,
-            "reason": clean_text(reason),
-            "allowed_by": who,
-            "desk": desk.desk_name,
-        }
-        job_id = desk.store.insert_print_job(conn, job)
-        desk.store.audit(
+        job_id = desk.queue_badge(
             conn,
-            desk=desk.desk_name,
+            attendee.code,
             operator=who,
             action="print_badge",
-            subject=attendee.code,
-            details={"job": job_uuid, "from": "reissue_pass"},
+            details={"from": "reissue_pass"},
+            reprint=True,
+            reason=clean_text(reason),
+            allowed_by=who,
         )
-        desk.store.enqueue_outbox(conn, "print_job", job_uuid, job)
     return token, job_id
 
 
