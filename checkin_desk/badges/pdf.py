@@ -255,18 +255,10 @@ def render_pdf(
     canvas.setCreator("checkin-desk")
     if not attendees:
         canvas.showPage()
+    common = {"event": event, "categories": categories, "template": template, "mono": mono}
     if sheet is None:
         for attendee in attendees:
-            draw_badge(
-                canvas,
-                attendee,
-                event=event,
-                categories=categories,
-                template=template,
-                mono=mono,
-                snap=snap,
-                qr_text=qr_texts.get(attendee.code),
-            )
+            draw_badge(canvas, attendee, **common, snap=snap, qr_text=qr_texts.get(attendee.code))
             canvas.showPage()
     else:
         slots = sheet.origins(template.width, template.height)
@@ -276,15 +268,7 @@ def render_pdf(
                 if sheet.cut_marks:
                     _cut_marks(canvas, left, top, template.width * MM, template.height * MM)
                 draw_badge(
-                    canvas,
-                    attendee,
-                    event=event,
-                    categories=categories,
-                    template=template,
-                    mono=mono,
-                    left=left,
-                    top=top,
-                    qr_text=qr_texts.get(attendee.code),
+                    canvas, attendee, **common, left=left, top=top, qr_text=qr_texts.get(attendee.code)
                 )
             canvas.showPage()
     canvas.save()

@@ -100,17 +100,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _admin_dsn(args: argparse.Namespace) -> str:
+def _from_this_desk(args: argparse.Namespace, read):
+    """`read(store)` on this desk's event database, or None when there is none."""
+    path = db_path(args)
+    if not (path.exists() and path.stat().st_size):
+        return None
+    store = open_store(args)
+    try:
+        return read(store)
+    finally:
+        store.close()
 
+
+def _admin_dsn(args: argparse.Namespace) -> str:
     dsn = getattr(args, "dsn", None) or os.environ.get("CHECKIN_DESK_HUB")
     if not dsn:
-        path = db_path(args)
-        if path.exists() and path.stat().st_size:
-            store = open_store(args)
-            try:
-                dsn = store.get_setting(HUB_DSN_SETTING)
-            finally:
-                store.close()
+        dsn = _from_this_desk(args, lambda store: store.get_setting(HUB_DSN_SETTING))
     if not dsn:
         raise UsageError(
             "which hub? give --dsn DSN, set $CHECKIN_DESK_HUB, or `checkin-desk hub connect DSN`"
@@ -255,13 +260,7 @@ def cmd_publish_key(args: argparse.Namespace) -> int:
     if text and not text.startswith(keys.PUBLIC_PREFIX) and Path(text).is_file():
         text = Path(text).read_text(encoding="ascii", errors="replace").strip()
     if not text:
-        path = db_path(args)
-        if path.exists() and path.stat().st_size:
-            store = open_store(args)
-            try:
-                text = signing.public_key(store)
-            finally:
-                store.close()
+        text = _from_this_desk(args, signing.public_key)
         if not text:
             raise UsageError("which key? run `checkin-desk keys init` here first, or give --key")
     try:
