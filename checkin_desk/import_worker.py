@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import importers
-from .store import search_values
+from .search_index import search_values
 
 # Below this size the parser process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 4 << 20

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import roles
+from . import roles, search_index
 from .csvsafe import SafeWriter
 from .privacy import open_private
 from .roles import Staff
@@ -106,7 +106,7 @@ def purge_event(
                 f"UPDATE attendees SET {blank}, origin = 'purged', "
                 "code = (SELECT new FROM purge_map WHERE old = attendees.code)"
             ).rowcount
-            conn.execute("DELETE FROM attendee_search")
+            search_index.clear(conn)
             scans = conn.execute(
                 "UPDATE scans SET raw = '', "
                 "attendee_code = (SELECT new FROM purge_map WHERE old = scans.attendee_code), "

@@ -13,17 +13,17 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from . import audit, codes, schema
+from . import audit, codes, schema, search_index
 from .clock import utc_now_iso
 from .domain import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
 from .rules import Policy
+from .search_index import search_values
 from .textnorm import fold
 
 
@@ -107,16 +107,6 @@ def attendee_values(a: Attendee) -> tuple:
         str(a.status),
         a.notes,
     )
-
-
-def search_values(values: tuple) -> tuple[str, str, str]:
-    """The search index's columns for one attendee row (in ATTENDEE_FIELDS order)."""
-    # Names and companies repeat a lot across a list: fold each distinct value once.
-    code, first, last, company, email = values[0], values[1], values[2], values[3], values[6]
-    return (f"{_fold_cached(first)} {_fold_cached(last)} {fold(code)}", _fold_cached(company), fold(email))
-
-
-_fold_cached = lru_cache(maxsize=65536)(fold)
 
 
 UPSERT_BATCH = 5000
@@ -363,6 +353,9 @@ class Store:
             ):
                 existing[row[1]] = row
         inserts, updates, search_rows, reindexed = [], [], [], []
+        # A code met twice in one batch (upsert_attendees with repeats): its one index row is replaced,
+        # because the index is written after the whole batch and can only remove what it holds.
+        pending: dict[str, int] = {}
         width = len(ATTENDEE_FIELDS)
         for row in batch:
             if searched:
@@ -373,13 +366,19 @@ class Store:
             old = existing.get(code)
             if old is None:
                 inserts.append((next_id, *values, origin, now))
+                pending[code] = len(search_rows)
                 search_rows.append((next_id, *(search or search_values(values))))
                 existing[code] = (next_id, *values)
                 next_id += 1
             elif old[1:] != values:
                 updates.append((*values[1:], now, code))
-                search_rows.append((old[0], *(search or search_values(values))))
-                reindexed.append((old[0],))
+                row = (old[0], *(search or search_values(values)))
+                if (at := pending.get(code)) is not None:
+                    search_rows[at] = row
+                else:
+                    reindexed.append(old)
+                    pending[code] = len(search_rows)
+                    search_rows.append(row)
                 existing[code] = (old[0], *values)
             else:
                 report.unchanged += 1
@@ -389,10 +388,8 @@ class Store:
         )
         sets = ", ".join(f"{f} = ?" for f in ATTENDEE_FIELDS[1:])
         conn.executemany(f"UPDATE attendees SET {sets}, updated_at = ? WHERE code = ?", updates)
-        conn.executemany("DELETE FROM attendee_search WHERE rowid = ?", reindexed)
-        conn.executemany(
-            "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)", search_rows
-        )
+        search_index.remove(conn, reindexed)
+        conn.executemany(search_index.INSERT, search_rows)
         report.inserted += len(inserts)
         report.updated += len(updates)
         return next_id
@@ -403,7 +400,8 @@ class Store:
         Ranking by relevance over every match (bm25) costs a pass over all of them: hundreds of ms
         for "mo" among 1,000,000 attendees. Instead, tiers from strictest to loosest each stop at
         `limit` rows: the exact code; every word a whole name; every word the start of a name;
-        every word the start of a name, company or e-mail word.
+        every word the start of a name, company or e-mail word; then codes that start with the text
+        (the code index: codes are not in the search index, see search_index.py).
         """
         text = text[:200]
         terms = [t for t in fold(text).split() if len(t) > 1 or not t.isascii()][:6]
@@ -411,12 +409,14 @@ class Store:
         exact = codes.normalise(text)
         if codes.is_valid_code(exact) and (hit := self.lookup(exact)):
             found[hit.code] = hit
-        if not terms:
-            return list(found.values())
         tiers = (
-            "names: (" + " ".join(f'"{t}"' for t in terms) + ")",
-            "names: (" + " ".join(f'"{t}"*' for t in terms) + ")",
-            " ".join(f'"{t}"*' for t in terms),
+            (
+                "names: (" + " ".join(f'"{t}"' for t in terms) + ")",
+                "names: (" + " ".join(f'"{t}"*' for t in terms) + ")",
+                " ".join(f'"{t}"*' for t in terms),
+            )
+            if terms
+            else ()
         )
         columns = ", ".join(f"a.{f}" for f in ATTENDEE_FIELDS)
         for match in tiers:
@@ -432,6 +432,14 @@ class Store:
             )
             for attendee in tier:
                 found.setdefault(attendee.code, attendee)
+        if len(found) < limit and len(exact) >= 3 and codes.is_valid_code(exact):
+            # A code typed in part, from its start (what is printed under a QR that will not scan).
+            rows = self.conn.execute(
+                f"{_SELECT_ATTENDEE} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                (exact, exact + "\U0010ffff", limit),
+            ).fetchall()
+            for row in rows:
+                found.setdefault(row[0], attendee_from_row(row))
         return list(found.values())[:limit]
 
     # -- scans -------------------------------------------------------------------------------------

@@ -41,9 +41,11 @@ def _contents(s: Store):
     attendees = s.conn.execute(
         "SELECT id, " + ", ".join(store_module.ATTENDEE_FIELDS) + ", origin FROM attendees ORDER BY id"
     ).fetchall()
-    search = s.conn.execute(
-        "SELECT rowid, names, company, email FROM attendee_search ORDER BY rowid"
-    ).fetchall()
+    # The index is contentless: compare every token it holds, with its attendee and column.
+    s.conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, attendee_search, 'instance')"
+    )
+    search = s.conn.execute("SELECT term, doc, col FROM temp.search_terms ORDER BY doc, col, term").fetchall()
     indexes = s.conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     ).fetchall()

@@ -148,3 +148,75 @@ def test_a_version_4_database_gets_the_scan_issue_column_and_keeps_its_scans(tmp
     store = Store.open(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION >= 5
     assert store.conn.execute("SELECT uuid, issue FROM scans").fetchall() == [("u1", None)]
+
+
+def _indexed_terms(store, code):
+    """Every token the (contentless) search index holds for one attendee."""
+    store.conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, attendee_search, 'instance')"
+    )
+    return sorted(
+        store.conn.execute(
+            "SELECT t.term, t.col FROM temp.terms t JOIN attendees a ON a.id = t.doc WHERE a.code = ?",
+            (code,),
+        ).fetchall()
+    )
+
+
+def test_an_update_takes_the_old_words_out_of_the_search_index(store):
+    store.upsert_attendees([Attendee("A-1", "Benoît", "Lefèvre", "Lydec", email="b@lydec.ma")])
+    store.upsert_attendees([Attendee("A-1", "Salma", "Tazi", "OCP", email="salma@ocp.ma")])
+    assert store.search("lefevre") == [] and store.search("lydec") == []
+    assert [a.code for a in store.search("tazi")] == ["A-1"]
+    assert _indexed_terms(store, "A-1") == [
+        ("ma", "email"), ("ocp", "company"), ("ocp", "email"), ("salma", "email"), ("salma", "names"),
+        ("tazi", "names"),
+    ]  # fmt: skip
+
+
+def test_a_code_repeated_in_one_upsert_leaves_one_index_row(store):
+    store.upsert_attendees([Attendee("A-1", "Old", "Name")])
+    store.upsert_attendees(
+        [Attendee("A-1", "Middle", "Name"), Attendee("A-1", "Last", "Word"), Attendee("B-1", "New", "One")]
+        + [Attendee("B-1", "Newer", "One")]
+    )
+    assert _indexed_terms(store, "A-1") == [("last", "names"), ("word", "names")]
+    assert _indexed_terms(store, "B-1") == [("newer", "names"), ("one", "names")]
+    assert store.search("middle") == []
+    assert store.conn.execute("INSERT INTO attendee_search (attendee_search) VALUES ('integrity-check')")
+
+
+def test_a_code_typed_in_part_is_found_from_its_start(store):
+    store.upsert_attendees([Attendee(f"SCE26-{i:04d}", "Karim", f"Nom{i}") for i in range(30)])
+    assert [a.code for a in store.search("sce26-001")] == [f"SCE26-{i:04d}" for i in range(10, 20)]
+    assert [a.code for a in store.search("SCE26-0007")] == ["SCE26-0007"]
+    assert store.search("ZZZ") == []
+
+
+def test_a_version_5_database_gets_the_contentless_search_index_and_finds_its_attendees(tmp_path):
+    path = tmp_path / "v5.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in schema.MIGRATIONS[:5]:
+        for statement in schema._statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    conn.execute(
+        "INSERT INTO attendees (id, code, first_name, last_name, company, email, updated_at) VALUES "
+        "(1, 'A1', 'Benoît', 'Lefèvre', 'Lydec', 'b@lydec.ma', 'x'), (2, 'A2', 'أحمد', 'العلوي', '', '', 'x')"
+    )
+    # As version 5 indexed them: a copy of the text, the code among the names.
+    conn.execute(
+        "INSERT INTO attendee_search (rowid, names, company, email) VALUES "
+        "(1, 'benoit lefevre a1', 'lydec', 'b lydec ma'), (2, 'احمد العلوي a2', '', '')"
+    )
+    conn.close()
+    store = Store.open(path)
+    sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'attendee_search'").fetchone()[0]
+    assert "content = ''" in sql and "detail = column" in sql
+    assert [a.code for a in store.search("benoit lydec")] == ["A1"]
+    assert [a.code for a in store.search("احمد")] == ["A2"]
+    assert _indexed_terms(store, "A1") == [
+        ("b", "email"), ("benoit", "names"), ("lefevre", "names"), ("lydec", "company"), ("lydec", "email"),
+        ("ma", "email"),
+    ]  # fmt: skip
