@@ -177,8 +177,12 @@ def test_an_update_takes_the_old_words_out_of_the_search_index(store):
 def test_a_code_repeated_in_one_upsert_leaves_one_index_row(store):
     store.upsert_attendees([Attendee("A-1", "Old", "Name")])
     store.upsert_attendees(
-        [Attendee("A-1", "Middle", "Name"), Attendee("A-1", "Last", "Word"), Attendee("B-1", "New", "One")]
-        + [Attendee("B-1", "Newer", "One")]
+        [
+            Attendee("A-1", "Middle", "Name"),
+            Attendee("A-1", "Last", "Word"),
+            Attendee("B-1", "New", "One"),
+            Attendee("B-1", "Newer", "One"),
+        ]
     )
     assert _indexed_terms(store, "A-1") == [("last", "names"), ("word", "names")]
     assert _indexed_terms(store, "B-1") == [("newer", "names"), ("one", "names")]
