@@ -8,6 +8,11 @@ exactly as the one-process path reads it. It sends batches of rows (each row: th
 store.ATTENDEE_FIELDS order, then its three search columns) and, at the end, its ImportResult: row
 counts and the errors with their row numbers. An exception in the parser (bad encoding, unreadable
 file) is raised again here, so that import_file's fallbacks work as in the one-process path.
+
+Into an event without attendees (a first import), the parser also builds the search index, in a
+file of its own, and numbers the rows: each row is then (id, *attendee values), and the writer
+adopts the finished index (Store.load_into_empty). The writer's share is then the attendee rows
+alone, and the two processes take about the same time.
 """
 
 from __future__ import annotations
@@ -17,9 +22,10 @@ import pickle
 import queue
 import threading
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 
-from . import importers
+from . import importers, search_index
 from .search_index import search_values
 
 # Below this size the parser process costs more to start than it saves.
@@ -38,7 +44,7 @@ def wanted(path: Path) -> bool:
         return False
 
 
-def _parse(conn, path: Path, encoding: str | None, overrides, event_days) -> None:
+def _parse(conn, path: Path, encoding: str | None, overrides, event_days, search_file) -> None:
     """The parser process: messages ("table", header, info, mapping), ("rows", [...]) ..., ("end", result).
 
     A thread sends them, so that parsing goes on while a message waits for the writer to read it
@@ -61,23 +67,45 @@ def _parse(conn, path: Path, encoding: str | None, overrides, event_days) -> Non
     def send(message: tuple) -> None:
         outbox.put(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
 
+    builder = None
+    next_id = 1
+
+    def send_batch(batch: list[tuple]) -> None:
+        nonlocal next_id
+        if builder is None:
+            send(("rows", [values + search_values(values) for values in batch]))
+            return
+        # Sorted by code, the rows land next to each other in the writer's code index.
+        batch.sort(key=itemgetter(0))
+        numbered = [(number, *values) for number, values in enumerate(batch, start=next_id)]
+        next_id += len(numbered)
+        send(("rows", numbered))
+        builder.add(numbered)
+
     try:
         header, rows, info = importers.read_table(path, encoding)
         close = info.pop("close", None)
         try:
             mapping = importers.map_columns(header, overrides)
             send(("table", header, info, mapping))
+            if search_file is not None:
+                builder = search_index.Builder(search_file)
             result = importers.ImportResult()
             batch: list[tuple] = []
             for values in importers.validated(rows, mapping, event_days, result):
-                batch.append(values + search_values(values))
+                batch.append(values)
                 if len(batch) >= BATCH:
-                    send(("rows", batch))
+                    send_batch(batch)
                     batch = []
             if batch:
-                send(("rows", batch))
+                send_batch(batch)
+            if builder is not None:
+                builder.finish()
+                builder = None
             send(("end", result))
         finally:
+            if builder is not None:
+                builder.abandon()
             if close:
                 close()
     except BaseException as exc:  # every failure goes back to the writing process
@@ -94,13 +122,21 @@ def _parse(conn, path: Path, encoding: str | None, overrides, event_days) -> Non
 class ParsedTable:
     """The parser process seen from the writer: header, mapping, then rows, then the parser's result."""
 
-    def __init__(self, path: Path, encoding: str | None, overrides, event_days: tuple[str, ...]):
+    def __init__(
+        self,
+        path: Path,
+        encoding: str | None,
+        overrides,
+        event_days: tuple[str, ...],
+        search_file: Path | None = None,
+    ):
+        """`search_file`: build the search index there and number the rows (a first import)."""
         # fork starts in milliseconds; with other threads running (a GUI), fork is unsafe: spawn.
         method = "fork" if threading.active_count() == 1 else "spawn"
         context = multiprocessing.get_context(method)
         self._conn, child_conn = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_parse, args=(child_conn, path, encoding, overrides, event_days), daemon=True
+            target=_parse, args=(child_conn, path, encoding, overrides, event_days, search_file), daemon=True
         )
         self._process.start()
         child_conn.close()
@@ -123,7 +159,10 @@ class ParsedTable:
         return message
 
     def rows(self) -> Iterator[tuple]:
-        """Valid rows with their search columns; afterwards `result` holds the parser's report."""
+        """Valid rows: with their search columns, or numbered when the parser builds the search index.
+
+        Afterwards `result` holds the parser's report (and the search index is complete).
+        """
         while True:
             message = self._receive("rows", "end")
             if message[0] == "end":

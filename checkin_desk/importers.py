@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -464,21 +465,47 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
     """_import with the reading and validating done by import_worker's parser process."""
     from .import_worker import ParsedTable
 
-    table = ParsedTable(path, encoding, overrides, store.event().days)
+    # A first import: the parser process also builds the search index (see import_worker).
+    search_file = _scratch_file(store) if store.attendee_count() == 0 else None
     try:
-        header = table.header
-        result = ImportResult(columns={f: header[i] for f, i in table.mapping.items()}, **table.info)
+        table = ParsedTable(path, encoding, overrides, store.event().days, search_file)
         try:
-            with store.transaction():
-                result.upsert = store.upsert_rows(table.rows(), origin=origin, searched=True, unique=True)
-                parsed = table.result
-                result.rows, result.valid = parsed.rows, parsed.valid
-                result.errors, result.error_count = parsed.errors, parsed.error_count
-                if dry_run or (result.error_count and not skip_invalid):
-                    raise _Rollback
-        except _Rollback:
-            return result
+            header = table.header
+            result = ImportResult(columns={f: header[i] for f, i in table.mapping.items()}, **table.info)
+            try:
+                with store.transaction():
+                    if search_file is None:
+                        rows = table.rows()
+                        result.upsert = store.upsert_rows(rows, origin=origin, searched=True, unique=True)
+                    elif store.attendee_count() == 0:
+                        result.upsert = store.load_into_empty(table.rows(), search_file, origin=origin)
+                    else:  # attendees arrived (the hub) between the check and the transaction
+                        rows = (row[1:] for row in table.rows())
+                        result.upsert = store.upsert_rows(rows, origin=origin, unique=True)
+                    parsed = table.result
+                    result.rows, result.valid = parsed.rows, parsed.valid
+                    result.errors, result.error_count = parsed.errors, parsed.error_count
+                    if dry_run or (result.error_count and not skip_invalid):
+                        raise _Rollback
+            except _Rollback:
+                return result
+        finally:
+            table.close()
     finally:
-        table.close()
+        if search_file is not None:
+            search_file.unlink(missing_ok=True)
     result.written = True
     return result
+
+
+def _scratch_file(store: Store) -> Path:
+    """An owner-only file beside the event database (it holds words of attendees' names)."""
+    import tempfile
+
+    folder = Path(store.path).parent if store.path != ":memory:" else None
+    try:
+        fd, name = tempfile.mkstemp(prefix=".import-search-", suffix=".sqlite", dir=folder)
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix=".import-search-", suffix=".sqlite")
+    os.close(fd)
+    return Path(name)

@@ -1,7 +1,8 @@
 """What the attendee search index (the FTS5 table `attendee_search`) holds, and how rows enter and leave it.
 
 Since schema 6 the index is contentless (content=''): it stores tokens, not a second copy of every
-name and e-mail, which halves its size and keeps personal data in one table. The price is that
+name and e-mail, which halves its size and keeps personal data in one table. It keeps no token
+counts per row either (columnsize=0): they serve bm25 ranking, and search ranks by tiers instead. The price is that
 removing a row needs the values it was indexed with; they are computed again from the attendee row
 (search_values is deterministic), which is why every write goes through this module.
 The attendee code is not in the index: an exact code and a code prefix are found by the code's own
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from .textnorm import fold
 
@@ -24,7 +26,8 @@ CREATE VIRTUAL TABLE attendee_search USING fts5(
     tokenize = "unicode61 remove_diacritics 0",
     prefix = '2 3',
     content = '',
-    detail = column
+    detail = column,
+    columnsize = 0
 )"""
 
 # Names and companies repeat a lot across a list: fold each distinct value once.
@@ -55,3 +58,62 @@ def fill(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT id, first_name, last_name, company, email FROM attendees")
     while batch := rows.fetchmany(5000):
         conn.executemany(INSERT, [(row[0], *columns(*row[1:])) for row in batch])
+
+
+def adopt(conn: sqlite3.Connection, built: str | Path) -> None:
+    """Make the index the one another SQLite file holds, built there by CREATE and INSERT.
+
+    A first import's parser process builds the index while this process writes the attendee rows
+    (import_worker), so that the two halves of the work run on two cores. An FTS5 index is
+    ordinary rows in its shadow tables; copying them gives the same index as inserting every row
+    here (tests compare every token). Only for an empty index, in the caller's transaction.
+    """
+    source = sqlite3.connect(f"file:{Path(built).as_posix()}?mode=ro", uri=True)
+    try:
+        tables = _shadow_tables(source)
+        # A new table: this connection's FTS5 object may keep the old index's layout in memory.
+        conn.execute("DROP TABLE attendee_search")
+        conn.execute(CREATE)
+        if tables != _shadow_tables(conn):
+            raise RuntimeError(f"the search index built in {built} has other tables: {tables}")
+        for table in tables:
+            conn.execute(f"DELETE FROM {table}")
+            rows = source.execute(f"SELECT * FROM {table}")
+            while batch := rows.fetchmany(500):
+                conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(batch[0]))})", batch)
+    finally:
+        source.close()
+
+
+def _shadow_tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'attendee\\_search\\_%' "
+            "ESCAPE '\\' ORDER BY name"
+        )
+    ]
+
+
+class Builder:
+    """The index built in a file of its own (see adopt): no journal, no sync, it is thrown away on
+    any failure. Rows are added in the order of their ids, which keeps FTS5's position lists appending."""
+
+    def __init__(self, path: str | Path):
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -8192")
+        self.conn.execute(CREATE)
+        self.conn.execute("BEGIN")
+
+    def add(self, numbered_rows: Iterable[tuple]) -> None:
+        """Rows as (id, *values in store.ATTENDEE_FIELDS order)."""
+        self.conn.executemany(INSERT, [(row[0], *search_values(row[1:])) for row in numbered_rows])
+
+    def finish(self) -> None:
+        self.conn.execute("COMMIT")
+        self.conn.close()
+
+    def abandon(self) -> None:
+        self.conn.close()

@@ -112,7 +112,8 @@ def attendee_values(a: Attendee) -> tuple:
 UPSERT_BATCH = 5000
 # Secondary indexes of attendees that a large import drops and builds again once the rows are in
 # (inside the import's transaction): building an index from sorted keys is ~3x cheaper than
-# inserting 1,000,000 keys one at a time. The code index (UNIQUE) stays: it finds duplicates.
+# inserting 1,000,000 keys one at a time. The code index stays here (updates look codes up through
+# it); only Store.load_into_empty, into an empty table, drops it too.
 BULK_INDEXES = ("attendees_report", "attendees_by_category")
 BULK_MIN_NEW = 20_000
 
@@ -331,6 +332,46 @@ class Store:
                     for sql in dropped:
                         conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
         return report
+
+    def load_into_empty(
+        self, rows: Iterable[tuple], search_file: str | Path, origin: str = "import"
+    ) -> UpsertReport:
+        """A first import, written as fast as SQLite takes rows: into an empty attendee table.
+
+        `rows` are (id, *attendee values) with ids 1, 2, 3... and codes that do not repeat (the
+        import checked them); `search_file` holds the search index of exactly these rows, built by
+        the import's parser process (search_index.Builder), and is adopted whole at the end.
+        """
+        report = UpsertReport()
+        now = utc_now_iso()
+        cols = ", ".join(ATTENDEE_FIELDS)
+        insert = f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({','.join('?' * 15)})"
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM attendees LIMIT 1").fetchone():
+                raise StoreError("load_into_empty needs an event without attendees")
+            known_categories = set(self.categories())
+            # Into an empty table even the code's index is cheaper built once, from sorted codes.
+            # The parser made sure that no code repeats; CREATE UNIQUE INDEX checks it again.
+            dropped = _drop_indexes(conn, (*BULK_INDEXES, "attendees_code"))
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append((*row, origin, now))
+                if len(batch) >= UPSERT_BATCH:
+                    self._insert_numbered(conn, insert, batch, known_categories, report)
+                    batch = []
+            self._insert_numbered(conn, insert, batch, known_categories, report)
+            search_index.adopt(conn, search_file)
+            for sql in dropped:
+                conn.execute(sql)
+        return report
+
+    def _insert_numbered(self, conn, insert, batch, known_categories, report) -> None:
+        for category in {row[9] for row in batch} - known_categories:
+            _insert_category(conn, category)
+            known_categories.add(category)
+            report.new_categories.append(category)
+        conn.executemany(insert, batch)
+        report.inserted += len(batch)
 
     def _upsert_batch(
         self, conn, batch, origin, now, next_id, report, known_categories, searched=False, all_new=False
