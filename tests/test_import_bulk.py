@@ -1,11 +1,14 @@
 """The large-import path (parser process + indexes rebuilt after the rows) against the row-by-row path."""
 
 import random
+from pathlib import Path
 
 import pytest
 from conftest import DATA, EVENT
 
+from checkin_desk import import_worker
 from checkin_desk import store as store_module
+from checkin_desk.domain import Attendee
 from checkin_desk.importers import ImportFileError, import_file
 from checkin_desk.store import Store
 
@@ -188,4 +191,47 @@ def test_with_other_threads_running_the_parser_is_spawned_not_forked(tmp_path, s
     one = _open(tmp_path, "one")
     assert methods == ["spawn"] and _summary(result) == _summary(import_file(one, path, parallel=False))
     assert _contents(store) == _contents(one)
+    one.close()
+
+
+def _scratch_files(s: Store) -> list[str]:
+    return sorted(p.name for p in Path(s.path).parent.glob(".import-search-*"))
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_first_import_leaves_no_scratch_index_behind(tmp_path, small_bulk, bad):
+    extra = [";No;Code;;;;;;"] if bad else []
+    path = _big_csv(tmp_path / "big.csv", 6_000, extra=extra)
+    s = _open(tmp_path, "event")
+    result = import_file(s, path, parallel=True)
+    assert result.written is not bad and s.attendee_count() == (0 if bad else 6_000)
+    assert _scratch_files(s) == []
+    assert s.conn.execute("INSERT INTO attendee_search (attendee_search) VALUES ('integrity-check')")
+    s.close()
+
+
+def test_attendees_that_arrive_while_the_parser_starts_are_kept_and_indexed(
+    tmp_path, small_bulk, monkeypatch
+):
+    """The parser builds the search index only for a first import; if the hub adds attendees
+    between that check and the import's transaction, the rows go through the ordinary upsert."""
+    path = _big_csv(tmp_path / "big.csv", 6_000)
+    s = _open(tmp_path, "event")
+    real = import_worker.ParsedTable
+
+    def parser_then_hub(*args, **kwargs):
+        table = real(*args, **kwargs)
+        assert args[4] is not None  # the parser was asked to build the search index
+        s.upsert_attendees([Attendee("HUB-1", "Hub", "Arrival", "Shanghai Metro")], origin="hub")
+        return table
+
+    monkeypatch.setattr(import_worker, "ParsedTable", parser_then_hub)
+    result = import_file(s, path, parallel=True)
+    assert result.written and s.attendee_count() == 6_001 and result.upsert.inserted == 6_000
+    assert [a.code for a in s.search("arrival")] == ["HUB-1"]
+    one = _open(tmp_path, "one")
+    import_file(one, path, parallel=False)
+    assert [a.code for a in s.search("user5999")] == [a.code for a in one.search("user5999")] != []
+    assert _scratch_files(s) == []
+    s.close()
     one.close()
