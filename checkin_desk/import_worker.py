@@ -158,17 +158,20 @@ class ParsedTable:
             raise RuntimeError(f"parser sent {message[0]!r}, expected {expected}")
         return message
 
-    def rows(self) -> Iterator[tuple]:
-        """Valid rows: with their search columns, or numbered when the parser builds the search index.
-
-        Afterwards `result` holds the parser's report (and the search index is complete).
-        """
+    def batches(self) -> Iterator[list[tuple]]:
+        """Valid rows, a batch at a time: with their search columns, or numbered when the parser
+        builds the search index. Afterwards `result` holds the parser's report (and the search
+        index is complete)."""
         while True:
             message = self._receive("rows", "end")
             if message[0] == "end":
                 self.result = message[1]
                 return
-            yield from message[1]
+            yield message[1]
+
+    def rows(self) -> Iterator[tuple]:
+        for batch in self.batches():
+            yield from batch
 
     def close(self) -> None:
         self._conn.close()

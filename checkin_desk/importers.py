@@ -478,7 +478,7 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
                         rows = table.rows()
                         result.upsert = store.upsert_rows(rows, origin=origin, searched=True, unique=True)
                     elif store.attendee_count() == 0:
-                        result.upsert = store.load_into_empty(table.rows(), search_file, origin=origin)
+                        result.upsert = store.load_into_empty(table.batches(), search_file, origin=origin)
                     else:  # attendees arrived (the hub) between the check and the transaction
                         rows = (row[1:] for row in table.rows())
                         result.upsert = store.upsert_rows(rows, origin=origin, unique=True)
