@@ -52,7 +52,9 @@ def _contents(s: Store):
     indexes = s.conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     ).fetchall()
-    return attendees, search, indexes
+    # Settings of the index (an adopted one must not keep the settings it was built with).
+    config = s.conn.execute("SELECT k, v FROM attendee_search_config ORDER BY k").fetchall()
+    return attendees, search, indexes, config
 
 
 def _summary(result):
