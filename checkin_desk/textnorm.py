@@ -40,8 +40,9 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.isascii() and text.isprintable():
-        # The common case in real lists, and the hot path of a 100,000-row import.
+    if text.isprintable() and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        # The common case in real lists, accented or not. Printable text has no control, invisible
+        # or other-than-space whitespace character: only spaces are left to trim and collapse.
         return text.strip() if "  " not in text else " ".join(text.split())
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
@@ -51,7 +52,9 @@ def clean_text(value: object) -> str:
 def fold(text: str) -> str:
     """Search key: lower case, no accents, Arabic folded, punctuation turned into spaces."""
     if text.isascii():
-        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
+        # bytes.translate reads a 256-byte table: several times faster than str.translate's dict,
+        # and this runs for every e-mail address of an import (they do not repeat, so no cache helps).
+        return b" ".join(text.encode().translate(_ASCII_FOLD).split()).decode()
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_FOLD))
@@ -60,7 +63,8 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
 
 
-_ASCII_PUNCTUATION = str.maketrans(
-    {ch: " " for ch in map(chr, range(128)) if not (ch.isalnum() or ch == "_")}
-)
+# ASCII byte -> its lower case, or a space for anything but a letter, a digit or "_".
+_ASCII_FOLD = bytes(
+    ord(ch.lower()) if ch.isalnum() or ch == "_" else ord(" ") for ch in map(chr, range(128))
+) + bytes(range(128, 256))
 _LATIN_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
