@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain import Attendee
-from .import_rows import TableReader, row_to_values
+from .import_rows import FirstRows, TableReader, row_to_values
 from .store import Store, UpsertReport, attendee_from_row
 from .textnorm import clean_text, fold
 
@@ -239,7 +239,7 @@ def validated(
 ) -> Iterator[tuple]:
     """The valid rows of a table as attendee value tuples; every bad row goes into `result`."""
     values_of = TableReader(mapping, event_days).row
-    seen: dict[str, int] = {}
+    first_rows = FirstRows()  # each code's first row, in less than half the memory of a dict
     for number, row in rows:
         result.rows += 1
         values = values_of(row)
@@ -247,10 +247,9 @@ def validated(
             result.add_error(number, values)
             continue
         code = values[0]
-        if (first := seen.get(code)) is not None:
+        if (first := first_rows.setdefault(code, number)) is not None:
             result.add_error(number, f"code {code} is already on row {first}")
             continue
-        seen[code] = number
         result.valid += 1
         yield values
 
