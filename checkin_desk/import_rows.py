@@ -1,10 +1,12 @@
 """Table rows -> attendee value tuples: the per-row work of an import, and its hot path.
 
-A 1,000,000-row import spends most of its parsing time here. A TableReader works out once per table
-what depends only on the mapping (which cells to take, where each field lands), and reads a row
-whose cells need no cleaning (the usual case: a real list has no control or invisible characters
-and no double spaces, and its accents are composed) with one test over the joined row; any other
-row is cleaned cell by cell. Both give the same values.
+A 1,000,000-row import spends most of its parsing time here, so rows are read a batch at a time.
+When every cell of a batch is already clean text (the usual case: a real list has no control or
+invisible characters and no double spaces, and its accents are composed), the batch is checked as
+one text and as columns, in C loops (str methods, map, zip), and its tuples come out of zip().
+A batch with anything else is read row by row (TableReader.row), which cleans each cell and says
+what is wrong with a bad row. The two give the same values: the batch path only takes batches in
+which the row path would find nothing to clean and nothing to refuse.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 import operator
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from unicodedata import is_normalized
 
@@ -79,12 +81,19 @@ _ROW_FIELDS = (
 # A code that codes.normalise would only upper-case and that codes.is_valid_code accepts: plain
 # ASCII in the alphabet of codes._CODE, lower case allowed, at most MAX_CODE_LENGTH characters.
 # One match instead of a substitution and a second match; any other code takes the full path.
-_PLAIN_CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._:/+=#-]{{0,{codes.MAX_CODE_LENGTH - 1}}}")
+_PLAIN = rf"[A-Za-z0-9][A-Za-z0-9._:/+=#-]{{0,{codes.MAX_CODE_LENGTH - 1}}}"
+_PLAIN_CODE = re.compile(_PLAIN)
+# A batch's codes joined by newlines, each one plain (one match for the whole batch).
+_PLAIN_CODES = re.compile(rf"{_PLAIN}(?:\n{_PLAIN})*")
 
 # Cells are joined with this to be tested all at once. It is printable, not a space, and a character
 # that Unicode normalisation never combines with its neighbours: the joined text is printable, free
 # of double spaces and NFC exactly when every cell is.
 _JOIN = "|"
+
+# Rows read together. A batch with one row to clean or refuse is read row by row: a small batch
+# keeps that cost local, a large one spreads the batch's fixed cost (a few dozen C calls).
+BATCH = 256
 
 # At most this many distinct texts of the days column are remembered per table.
 _DAYS_CACHE = 4096
@@ -130,13 +139,27 @@ def _cell(value: object) -> str:
     return clean_text(value)
 
 
-def _is_plain(text: str) -> bool:
+def _is_plain(text: str, long: bool = False) -> bool:
     """Whether clean_text would only strip `text` (and each cell joined in it).
 
     Printable text has no control, invisible or other-than-space whitespace character; with no
-    double space and already NFC, nothing else is left for clean_text to do.
+    double space and already NFC, nothing else is left for clean_text to do. `long`: the text of a
+    whole column, which is worth a Latin-1 test before the NFC test.
     """
-    return text.isprintable() and "  " not in text and (text.isascii() or is_normalized("NFC", text))
+    if not text.isprintable() or "  " in text:
+        return False
+    return text.isascii() or (long and _is_latin1(text)) or is_normalized("NFC", text)
+
+
+def _is_latin1(text: str) -> bool:
+    """Whether every character is below U+0100. Such text is always NFC (tests check it), and
+    CPython encodes it to Latin-1 as a plain copy: cheaper than is_normalized, but for the
+    exception when it is not Latin-1."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=4096)
@@ -167,6 +190,7 @@ class TableReader:
         # The cells taken from each row: the mapped fields, then the days column.
         taken = [name for name in (*_ROW_FIELDS, "days") if name in mapping]
         self._position = {name: i for i, name in enumerate(taken)}
+        self._checked = [i for name, i in self._position.items() if name != "code"]
         indexes = [mapping[name] for name in taken]
         while len(indexes) < 2:  # itemgetter of one index returns the cell, not a tuple
             indexes.append(indexes[0] if indexes else 0)
@@ -241,13 +265,122 @@ class TableReader:
                 self._days_cache[raw] = days
         return days
 
+    def plain_batch(self, rows: list[list]) -> tuple[list[str], Iterator[tuple]] | None:
+        """(codes, values) of every row, as row() gives them, when the whole batch is plain text and
+        valid; None when a row needs row() (to be cleaned cell by cell, or to say what is wrong).
+
+        No Python step runs per row: each test runs once over one column of the batch.
+        """
+        if not rows:
+            return None
+        try:
+            columns = list(zip(*map(self._take, rows), strict=True))
+        except IndexError:  # a short row
+            return None
+        blank = [""] * len(rows)
+        position = self._position
+
+        def column(name: str) -> list[str]:
+            return columns[position[name]] if name in position else blank
+
+        strip = False
+        try:
+            for i in self._checked:  # every column but the codes, which have their own test
+                text = _JOIN.join(columns[i])
+                if not _is_plain(text, long=True):
+                    return None
+                if " " in text and (text[0] == " " or text[-1] == " " or " |" in text or "| " in text):
+                    strip = True  # a cell starts or ends with a space
+            codes_text = "\n".join(column("code"))
+        except TypeError:  # a cell that is not text (XLSX, JSON)
+            return None
+        if codes_text.count("\n") != len(rows) - 1 or not _PLAIN_CODES.fullmatch(codes_text):
+            return None  # (a code with a line break in it would pass for two plain codes)
+        if strip:  # all the cleaning that plain text needs
+            columns = [list(map(str.strip, column)) for column in columns]
+        # Codes are stored in upper case.
+        code_column = column("code") if (upper := codes_text.upper()) == codes_text else upper.split("\n")
+        firsts, lasts = column("first_name"), column("last_name")
+        if firsts is blank and lasts is blank:
+            # Only a full name: row() splits it at its first space when there is no first or last name.
+            parts = list(map(str.partition, column("full_name"), repeat(" ")))
+            firsts, lasts = list(map(itemgetter(0), parts)), list(map(itemgetter(2), parts))
+        if "" in firsts and "" in map(operator.add, firsts, lasts):  # a row with no name at all
+            return None
+        emails = column("email")
+        if not all(map(_EMAIL.match, filter(None, emails))):
+            return None
+        # Statuses and categories: a few distinct values per batch, each looked up once.
+        raw_statuses, raw_categories = column("status"), column("category")
+        statuses = {raw: _status(raw) for raw in set(raw_statuses)}
+        if None in statuses.values():
+            return None
+        categories = {raw: _category(raw) for raw in set(raw_categories)}
+        days = self._days_column(column("days"))
+        if days is None:
+            return None
+        values = zip(
+            code_column,
+            firsts,
+            lasts,
+            column("company"),
+            column("job_title"),
+            column("country"),
+            emails,
+            column("phone"),
+            map(categories.__getitem__, raw_categories),
+            days,
+            map(statuses.__getitem__, raw_statuses),
+            column("notes"),
+            strict=True,
+        )
+        return code_column, values
+
+    def _days_column(self, raws: list[str]) -> list[str] | None:
+        """The days of a batch's rows (plain text); None when one of them is not readable."""
+        days = list(map(self._days_cache.get, raws))
+        if None in days:
+            for i, day in enumerate(days):
+                if day is None:
+                    try:
+                        days[i] = self._days(raws[i])
+                    except ValueError:
+                        return None
+        return days
+
 
 def row_to_values(row: list, mapping: dict[str, int], event_days: tuple[str, ...]) -> tuple | str:
     """An attendee row as Store.upsert_rows takes it (store.ATTENDEE_FIELDS order), or why it is not one.
 
-    No Attendee object is built. A whole table is better read with one TableReader (see importers.validated).
+    No Attendee object is built. A whole table is better read with a TableReader (see importers.validated).
     """
     return TableReader(mapping, event_days).row(row)
+
+
+def batches(
+    rows: Iterable[tuple[int, list]], size: int | None = None
+) -> Iterator[tuple[list[int], list[list]]]:
+    """(numbers, rows) lists of up to `size` (BATCH) rows from (number, row) pairs.
+
+    When reading fails (a CSV error, a byte that is not text), the rows read before it come first,
+    and then the error: as it would be when reading row by row.
+    """
+    size = size or BATCH
+    numbers: list[int] = []
+    table: list[list] = []
+    try:
+        for number, row in rows:
+            numbers.append(number)
+            table.append(row)
+            if len(table) == size:
+                yield numbers, table
+                numbers, table = [], []
+    except Exception:
+        if table:
+            yield numbers, table
+        raise
+    if table:
+        yield numbers, table
 
 
 # Hashes kept to 60 bits are 32-byte ints in CPython, 64-bit ones 40: 8 MB less for 1,000,000 codes.
@@ -262,27 +395,43 @@ class FirstRows:
     """Each code's first row number, for the duplicate check of an import: ~80 bytes a code at most,
     where a dict of code -> row took ~140 MB for 1,000,000 codes.
 
-    Two stages. While no hash has come twice, a set of the codes' hashes says that a code is new
-    (~64 bytes a code), and the codes and their rows are only kept, _CHUNK at a time, as text and a
-    range or array (~15 bytes a code), for the second stage.
+    Two stages. While no hash has come twice, a set of the codes' hashes tells in a few C loops that
+    a whole batch of codes is new (~64 bytes a code), and the codes and their rows are only kept, a
+    batch at a time, as text and a range or array (~15 bytes a code), for the second stage.
 
     The first hash that comes again (a code seen before, or two codes with the same hash) makes the
     store exact: the set is dropped, and every code goes into one of 65,536 strings ("buckets")
-    chosen by its hash, which holds the records "\\n<code>\\t<row>" of its codes. A code is found by a
+    chosen by its hash, which holds the records "\n<code>\t<row>" of its codes. A code is found by a
     substring search that compares the code itself, so codes that share a hash are told apart. This
-    costs ~30 bytes a code, and more time: it is for lists that have duplicates.
+    costs ~30 bytes a code but a Python step per code; it is for lists that have duplicates.
 
-    Codes must not contain "\\n" or "\\t" (valid badge codes have no control character); rows are ints.
+    Codes must not contain "\n" or "\t" (valid badge codes have no control character); rows are ints.
     """
 
     def __init__(self, bits: int = 16) -> None:
         self._hashes: set[int] | None = set()
-        # The codes recorded in the first stage, _CHUNK at a time ("\n"-joined), and their rows.
+        # The codes recorded in the first stage, a batch or _CHUNK at a time ("\n"-joined), and their rows.
         self._codes: list[str] = []
         self._rows: list[Sequence[int]] = []
         self._pending: tuple[list[str], list[int]] = ([], [])  # recorded one at a time, not yet in _codes
         self._buckets: list[str] = []
         self._bits = bits
+
+    def add_new(self, codes: list[str], rows: list[int]) -> bool:
+        """Record a batch of codes in one step when they are all new (the usual case); False, and
+        nothing recorded, when they may not be: then setdefault() tells for each code."""
+        if self._hashes is None:
+            return False
+        count = len(self._hashes)
+        self._hashes.update(map(_HASH_BITS.__and__, map(hash, codes)))
+        if len(self._hashes) != count + len(codes):
+            # A hash came twice. The set now holds hashes of codes that are not recorded, but the
+            # exact stage starts from the recorded codes alone.
+            self._make_exact()
+            return False
+        self._flush()
+        self._keep(codes, rows)
+        return True
 
     def setdefault(self, code: str, row: int) -> str | None:
         """The row `code` was first seen on (as text); None when it is new, and `row` is recorded."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain import Attendee
-from .import_rows import FirstRows, TableReader, row_to_values
+from .import_rows import FirstRows, TableReader, batches, row_to_values
 from .store import Store, UpsertReport, attendee_from_row
 from .textnorm import clean_text, fold
 
@@ -237,21 +237,33 @@ def validated(
     event_days: tuple[str, ...],
     result: ImportResult,
 ) -> Iterator[tuple]:
-    """The valid rows of a table as attendee value tuples; every bad row goes into `result`."""
-    values_of = TableReader(mapping, event_days).row
+    """The valid rows of a table as attendee value tuples; every bad row goes into `result`.
+
+    Rows are read BATCH (256) at a time: a batch of plain, valid rows with new codes is checked as
+    a whole (import_rows: TableReader.plain_batch, FirstRows.add_new), any other batch row by row.
+    Either way rows are counted, reported and given out one by one, in order.
+    """
+    table = TableReader(mapping, event_days)
     first_rows = FirstRows()  # each code's first row, in less than half the memory of a dict
-    for number, row in rows:
-        result.rows += 1
-        values = values_of(row)
-        if values.__class__ is str:
-            result.add_error(number, values)
+    for numbers, batch in batches(rows):
+        plain = table.plain_batch(batch)
+        if plain is not None and first_rows.add_new(plain[0], numbers):
+            for values in plain[1]:
+                result.rows += 1
+                result.valid += 1
+                yield values
             continue
-        code = values[0]
-        if (first := first_rows.setdefault(code, number)) is not None:
-            result.add_error(number, f"code {code} is already on row {first}")
-            continue
-        result.valid += 1
-        yield values
+        for number, values in zip(numbers, map(table.row, batch) if plain is None else plain[1], strict=True):
+            result.rows += 1
+            if values.__class__ is str:
+                result.add_error(number, values)
+                continue
+            code = values[0]
+            if (first := first_rows.setdefault(code, number)) is not None:
+                result.add_error(number, f"code {code} is already on row {first}")
+                continue
+            result.valid += 1
+            yield values
 
 
 class _Rollback(Exception):
