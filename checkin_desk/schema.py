@@ -198,39 +198,6 @@ def v6_contentless_search(conn: sqlite3.Connection) -> None:
     search_index.fill(conn)
 
 
-# The code's uniqueness as a named index instead of the column's UNIQUE: a first import into an
-# empty event drops it and builds it again from the sorted codes (Store.load_into_empty), 1.8 s less
-# per 1,000,000 rows than keeping it up to date row by row. SQLite cannot drop a column constraint,
-# so the table is copied (ids, which the search index uses, are kept).
-V7_CODE_INDEX = """
-CREATE TABLE attendees_v7 (
-    id INTEGER PRIMARY KEY,        -- rowid, shared with the search index
-    code TEXT NOT NULL,            -- what the QR holds, normalised (codes.normalise); unique (index)
-    first_name TEXT NOT NULL DEFAULT '',
-    last_name TEXT NOT NULL DEFAULT '',
-    company TEXT NOT NULL DEFAULT '',
-    job_title TEXT NOT NULL DEFAULT '',
-    country TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL DEFAULT '',
-    phone TEXT NOT NULL DEFAULT '',
-    category TEXT NOT NULL DEFAULT 'visitor',
-    days TEXT NOT NULL DEFAULT '', -- comma-separated ISO dates; '' = every day of the event
-    status TEXT NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'cancelled', 'blocked')),
-    notes TEXT NOT NULL DEFAULT '',
-    origin TEXT NOT NULL DEFAULT 'import',   -- import | walk_in | demo | hub
-    updated_at TEXT NOT NULL
-);
-INSERT INTO attendees_v7 (id, code, first_name, last_name, company, job_title, country, email, phone,
-                          category, days, status, notes, origin, updated_at)
-    SELECT id, code, first_name, last_name, company, job_title, country, email, phone,
-           category, days, status, notes, origin, updated_at FROM attendees;
-DROP TABLE attendees;
-ALTER TABLE attendees_v7 RENAME TO attendees;
-CREATE UNIQUE INDEX attendees_code ON attendees (code);
-CREATE INDEX attendees_report ON attendees (code, category, origin, status);
-CREATE INDEX attendees_by_category ON attendees (category, origin, status, days);
-"""
-
 # Each entry is applied once, in order; never edit a released one, add a new one. An entry is an
 # SQL script, or a function of the connection when rows must be computed in Python.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -240,7 +207,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     V4_SECURITY,
     V5_SCAN_ISSUE,
     v6_contentless_search,
-    V7_CODE_INDEX,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -224,28 +224,3 @@ def test_a_version_5_database_gets_the_contentless_search_index_and_finds_its_at
         ("b", "email"), ("benoit", "names"), ("lefevre", "names"), ("lydec", "company"), ("lydec", "email"),
         ("ma", "email"),
     ]  # fmt: skip
-
-
-def test_version_7_keeps_attendees_and_their_ids_and_codes_stay_unique(tmp_path):
-    path = tmp_path / "v6.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in schema.MIGRATIONS[:6]:
-        if callable(script):
-            script(conn)
-        else:
-            for statement in schema._statements(script):
-                conn.execute(statement)
-    conn.execute("PRAGMA user_version = 6")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    conn.execute(
-        "INSERT INTO attendees (id, code, first_name, last_name, updated_at) VALUES (7, 'A7', 'Salma', 'Tazi', 'x')"
-    )
-    conn.execute("INSERT INTO attendee_search (rowid, names) VALUES (7, 'salma tazi')")
-    conn.close()
-    store = Store.open(path)
-    assert store.conn.execute("SELECT id, code, first_name FROM attendees").fetchall() == [(7, "A7", "Salma")]
-    assert [a.code for a in store.search("tazi")] == ["A7"]
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        store.conn.execute("INSERT INTO attendees (code, updated_at) VALUES ('A7', 'y')")
-    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM attendees WHERE code = 'A7'").fetchall()
-    assert "attendees_code" in str(plan)
