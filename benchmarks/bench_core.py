@@ -99,6 +99,9 @@ def bench_size(count: int, samples: int, tmp: Path) -> None:
     csv_path = tmp / f"attendees-{count}.csv"
     db = tmp / f"event-{count}.sqlite"
     write_csv(csv_path, count)
+    # The file is on disk before an import starts, as a real list is: without this, the kernel's
+    # write-back of the fresh 100 MB CSV competes with the import's fsyncs.
+    os.sync()
     child = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_core", "--import-child", str(db), str(csv_path)],
         capture_output=True,
