@@ -367,14 +367,27 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
     return result
 
 
+SCRATCH_PREFIX = ".import-search-"
+# An import that was killed (power cut, kill -9) leaves its scratch file; the next import removes
+# it once it is this old, which no running import's file can be (it is written continuously).
+SCRATCH_STALE_SECONDS = 24 * 3600
+
+
 def _scratch_file(store: Store) -> Path:
     """An owner-only file beside the event database (it holds words of attendees' names)."""
     import tempfile
+    import time
 
-    folder = Path(store.path).parent if store.path != ":memory:" else None
+    folder = Path(store.path).parent if store.path != ":memory:" else Path(tempfile.gettempdir())
+    for old in folder.glob(f"{SCRATCH_PREFIX}*.sqlite"):
+        try:
+            if time.time() - old.stat().st_mtime > SCRATCH_STALE_SECONDS:
+                old.unlink()
+        except OSError:
+            pass
     try:
-        fd, name = tempfile.mkstemp(prefix=".import-search-", suffix=".sqlite", dir=folder)
-    except OSError:
-        fd, name = tempfile.mkstemp(prefix=".import-search-", suffix=".sqlite")
+        fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
+    except OSError:  # a folder we may read but not write: the system's temporary folder
+        fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite")
     os.close(fd)
     return Path(name)

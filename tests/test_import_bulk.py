@@ -1,5 +1,6 @@
 """The large-import path (parser process + indexes rebuilt after the rows) against the row-by-row path."""
 
+import os
 import random
 from pathlib import Path
 
@@ -237,3 +238,15 @@ def test_attendees_that_arrive_while_the_parser_starts_are_kept_and_indexed(
     assert _scratch_files(s) == []
     s.close()
     one.close()
+
+
+def test_a_scratch_index_left_by_a_killed_import_is_removed_once_stale(tmp_path, small_bulk):
+    s = _open(tmp_path, "event")
+    stale, fresh = tmp_path / ".import-search-old.sqlite", tmp_path / ".import-search-new.sqlite"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    day_and_a_bit = 25 * 3600
+    os.utime(stale, (stale.stat().st_atime - day_and_a_bit, stale.stat().st_mtime - day_and_a_bit))
+    assert import_file(s, _big_csv(tmp_path / "big.csv", 3_000), parallel=True).written
+    assert _scratch_files(s) == [fresh.name]  # a running import's file is never touched
+    s.close()
