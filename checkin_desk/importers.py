@@ -10,11 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import search_index
 from .domain import Attendee
 from .import_rows import FirstRows, TableReader, batches, row_to_values
 from .store import Store, UpsertReport, attendee_from_row
@@ -286,6 +286,8 @@ def import_file(
     """
     from . import import_worker
 
+    # An import that was killed (power cut, kill -9) may have left a scratch search index.
+    search_index.sweep_scratch_files(store.path)
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(f"no file at {path}")
@@ -335,7 +337,7 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
     from .import_worker import ParsedTable
 
     # A first import: the parser process also builds the search index (see import_worker).
-    search_file = _scratch_file(store) if store.attendee_count() == 0 else None
+    search_file = search_index.new_scratch_file(store.path) if store.attendee_count() == 0 else None
     try:
         table = ParsedTable(path, encoding, overrides, store.event().days, search_file)
         try:
@@ -365,29 +367,3 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
             search_file.unlink(missing_ok=True)
     result.written = True
     return result
-
-
-SCRATCH_PREFIX = ".import-search-"
-# An import that was killed (power cut, kill -9) leaves its scratch file; the next import removes
-# it once it is this old, which no running import's file can be (it is written continuously).
-SCRATCH_STALE_SECONDS = 24 * 3600
-
-
-def _scratch_file(store: Store) -> Path:
-    """An owner-only file beside the event database (it holds words of attendees' names)."""
-    import tempfile
-    import time
-
-    folder = Path(store.path).parent if store.path != ":memory:" else Path(tempfile.gettempdir())
-    for old in folder.glob(f"{SCRATCH_PREFIX}*.sqlite"):
-        try:
-            if time.time() - old.stat().st_mtime > SCRATCH_STALE_SECONDS:
-                old.unlink()
-        except OSError:
-            pass
-    try:
-        fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
-    except OSError:  # a folder we may read but not write: the system's temporary folder
-        fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite")
-    os.close(fd)
-    return Path(name)

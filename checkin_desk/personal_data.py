@@ -133,4 +133,6 @@ def purge_event(
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("VACUUM")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Scratch search indexes that killed imports left behind hold words of the names: whatever their age.
+    search_index.sweep_scratch_files(store.path, older_than=0)
     return PurgeReport(attendees, scans, jobs, outbox)

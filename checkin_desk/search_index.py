@@ -11,10 +11,14 @@ unique index (Store.search), and the random part of 1,000,000 codes made a third
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from .textnorm import fold
 
@@ -75,7 +79,8 @@ def adopt(conn: sqlite3.Connection, built: str | Path) -> None:
     ordinary rows in its shadow tables; copying them gives the same index as inserting every row
     here (tests compare every token). Only for an empty index, in the caller's transaction.
     """
-    source = sqlite3.connect(f"file:{Path(built).as_posix()}?mode=ro", uri=True)
+    # Quoted: a folder named "Salon #3" or "100% pro" must not cut or change the URI.
+    source = sqlite3.connect(f"file:{quote(Path(built).as_posix())}?mode=ro", uri=True)
     try:
         tables = _shadow_tables(source)
         # A new table: this connection's FTS5 object may keep the old index's layout in memory.
@@ -129,3 +134,46 @@ class Builder:
 
     def abandon(self) -> None:
         self.conn.close()
+
+
+# -- scratch files ----------------------------------------------------------------------------------
+#
+# A first import's Builder writes into a scratch file: owner-only, beside the event database (or in
+# the system's temporary folder when that folder cannot be written), removed when the import ends.
+# A killed import leaves its file; the next import removes it once it is this old, which no running
+# import's file can be (it is written continuously). A purge removes them all: they hold words of
+# attendees' names.
+SCRATCH_PREFIX = ".import-search-"
+SCRATCH_STALE_SECONDS = 24 * 3600
+
+
+def _scratch_folders(db_path: str) -> list[Path]:
+    folders = [Path(tempfile.gettempdir())]
+    if db_path != ":memory:":
+        folders.insert(0, Path(db_path).resolve().parent)
+    return folders
+
+
+def new_scratch_file(db_path: str) -> Path:
+    for folder in _scratch_folders(db_path):
+        try:
+            fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
+        except OSError:  # a folder we may read but not write: try the next
+            continue
+        os.close(fd)
+        return Path(name)
+    raise OSError(f"no folder to write an import's scratch file in ({_scratch_folders(db_path)})")
+
+
+def sweep_scratch_files(db_path: str, older_than: float = SCRATCH_STALE_SECONDS) -> list[Path]:
+    """Remove the scratch files that are `older_than` seconds old; returns those removed."""
+    removed = []
+    for folder in _scratch_folders(db_path):
+        for old in folder.glob(f"{SCRATCH_PREFIX}*.sqlite"):
+            try:
+                if time.time() - old.stat().st_mtime >= older_than:
+                    old.unlink()
+                    removed.append(old)
+            except OSError:  # gone meanwhile, or not ours to remove
+                pass
+    return removed

@@ -446,7 +446,10 @@ class Store:
         (the code index: codes are not in the search index, see search_index.py).
         """
         text = text[:200]
-        terms = [t for t in fold(text).split() if len(t) > 1 or not t.isascii()][:6]
+        # fold() keeps "_" inside a word; the index's tokenizer splits on it (and detail=column
+        # refuses the phrase a split term would become).
+        words = fold(text).replace("_", " ").split()
+        terms = [t for t in words if len(t) > 1 or not t.isascii()][:6]
         found: dict[str, Attendee] = {}
         exact = codes.normalise(text)
         if codes.is_valid_code(exact) and (hit := self.lookup(exact)):
@@ -464,11 +467,16 @@ class Store:
         for match in tiers:
             if len(found) >= limit:
                 break
-            rows = self.conn.execute(
-                f"SELECT {columns} FROM attendees a WHERE a.id IN "
-                "(SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? LIMIT ?)",
-                (match, limit),
-            ).fetchall()
+            try:
+                rows = self.conn.execute(
+                    f"SELECT {columns} FROM attendees a WHERE a.id IN "
+                    "(SELECT rowid FROM attendee_search WHERE attendee_search MATCH ? LIMIT ?)",
+                    (match, limit),
+                ).fetchall()
+            except sqlite3.OperationalError:
+                # A term with a character that SQLite's Unicode 6.1 tables count as a separator
+                # (rare scripts) becomes a phrase, which this index cannot match: no rows.
+                continue
             tier = sorted(
                 (attendee_from_row(r) for r in rows), key=lambda a: (fold(a.last_name), fold(a.first_name))
             )

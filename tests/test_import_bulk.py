@@ -242,11 +242,24 @@ def test_attendees_that_arrive_while_the_parser_starts_are_kept_and_indexed(
 
 def test_a_scratch_index_left_by_a_killed_import_is_removed_once_stale(tmp_path, small_bulk):
     s = _open(tmp_path, "event")
+    path = _big_csv(tmp_path / "big.csv", 3_000)
+    assert import_file(s, path, parallel=True).written
     stale, fresh = tmp_path / ".import-search-old.sqlite", tmp_path / ".import-search-new.sqlite"
     stale.write_bytes(b"x")
     fresh.write_bytes(b"x")
     day_and_a_bit = 25 * 3600
     os.utime(stale, (stale.stat().st_atime - day_and_a_bit, stale.stat().st_mtime - day_and_a_bit))
-    assert import_file(s, _big_csv(tmp_path / "big.csv", 3_000), parallel=True).written
+    # Any import sweeps (this one updates: it builds no scratch index of its own).
+    assert import_file(s, path, parallel=True).upsert.unchanged == 3_000
     assert _scratch_files(s) == [fresh.name]  # a running import's file is never touched
+    s.close()
+
+
+@pytest.mark.parametrize("folder", ["Salon #3", "100% pro", "Q&A?x"])
+def test_a_first_import_works_in_a_folder_whose_name_means_something_in_a_uri(tmp_path, small_bulk, folder):
+    (tmp_path / folder).mkdir()
+    s = _open(tmp_path / folder, "event")
+    assert import_file(s, _big_csv(tmp_path / "big.csv", 3_000), parallel=True).written
+    assert s.attendee_count() == 3_000 and s.search("user2999")[0].email == "user2999@example.ma"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["big.csv", folder])  # no stray file
     s.close()

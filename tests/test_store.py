@@ -224,3 +224,10 @@ def test_a_version_5_database_gets_the_contentless_search_index_and_finds_its_at
         ("b", "email"), ("benoit", "names"), ("lefevre", "names"), ("lydec", "company"), ("lydec", "email"),
         ("ma", "email"),
     ]  # fmt: skip
+
+
+def test_search_for_a_word_with_an_underscore_finds_it(store):
+    store.upsert_attendees([Attendee("A-1", "Jean_Pierre", "Dupont", "Acme", email="jean_pierre@acme.ma")])
+    for query in ("jean_pierre", "jean_pierre@acme.ma", "Jean_P", "jean"):
+        assert [a.code for a in store.search(query)] == ["A-1"], query
+    assert store.search("\u19b5\u19b6x") == []  # characters SQLite's tables split on: no rows, no error
