@@ -11,10 +11,12 @@ unique index (Store.search), and the random part of 1,000,000 codes made a third
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -134,6 +136,36 @@ class Builder:
 
     def abandon(self) -> None:
         self.conn.close()
+
+
+# fold() depends on Python's Unicode tables, which a Python upgrade may change; a row indexed under
+# one version and removed under another would leave words behind (a contentless index cannot check
+# itself). The version that built the index is kept, and the index is built again when it differs.
+UNICODE_SETTING = "search_index_unicode"
+
+
+def reindex_if_unicode_changed(conn: sqlite3.Connection) -> bool:
+    """Called when an event database is opened; returns whether it re-indexed."""
+    current = json.dumps(unicodedata.unidata_version)
+    query = "SELECT value FROM settings WHERE key = ?"
+    if (row := conn.execute(query, (UNICODE_SETTING,)).fetchone()) and row[0] == current:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute(query, (UNICODE_SETTING,)).fetchone()  # another connection may have done it
+        rebuilt = row is not None and row[0] != current
+        if rebuilt:
+            clear(conn)
+            fill(conn)
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (UNICODE_SETTING, current),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return rebuilt
 
 
 # -- scratch files ----------------------------------------------------------------------------------

@@ -179,6 +179,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -32768")  # 32 MB: imports and search touch many pages
             schema.migrate(conn)
+            search_index.reindex_if_unicode_changed(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             message = str(exc)

@@ -231,3 +231,23 @@ def test_search_for_a_word_with_an_underscore_finds_it(store):
     for query in ("jean_pierre", "jean_pierre@acme.ma", "Jean_P", "jean"):
         assert [a.code for a in store.search(query)] == ["A-1"], query
     assert store.search("\u19b5\u19b6x") == []  # characters SQLite's tables split on: no rows, no error
+
+
+def test_the_search_index_is_built_again_when_python_unicode_tables_changed(tmp_path):
+    from checkin_desk import search_index
+
+    path = tmp_path / "e.sqlite"
+    store = Store.open(path, create=True)
+    store.upsert_attendees([Attendee("A-1", "Benoît", "Lefèvre", "Lydec")])
+    # As if an older Python had indexed it: a stale word, and its Unicode version.
+    store.conn.execute(search_index.INSERT, (1, "stale", "", ""))
+    store.conn.execute(
+        "UPDATE settings SET value = '\"9.0.0\"' WHERE key = ?", (search_index.UNICODE_SETTING,)
+    )
+    store.close()
+    store = Store.open(path)
+    assert store.search("stale") == [] and [a.code for a in store.search("benoit")] == ["A-1"]
+    assert _indexed_terms(store, "A-1") == [("benoit", "names"), ("lefevre", "names"), ("lydec", "company")]
+    store.close()
+    # Same tables: nothing to do.
+    assert search_index.reindex_if_unicode_changed(Store.open(path).conn) is False
