@@ -105,7 +105,7 @@ class Desk:
                     "operator": self.operator,
                     "kind": str(kind),
                     # A signed code's issue: the hub refuses one that a re-issued pass revoked.
-                    **({"issue": check.payload.issue} if check.payload is not None else {}),
+                    **({"issue": check.issue} if check.issue is not None else {}),
                 },
                 deadline_s=0.3,
             )
@@ -126,28 +126,10 @@ class Desk:
                     attendee = hub_attendee
                 offline = False
             else:
-                decision = rules.decide(
-                    attendee,
-                    self.store.admitted_entries(parsed.code) if attendee else (),
-                    day,
-                    self.policy,
-                    malformed=not parsed.ok,
-                    bad_signature=check.bad_signature,
-                    revoked=check.revoked,
-                )
+                entries = self.store.admitted_entries(parsed.code) if attendee else ()
+                decision = self._decide_here(check, attendee, entries, day)
             job_id = self._record(
-                conn,
-                scan_uuid,
-                parsed,
-                raw,
-                attendee,
-                decision,
-                at,
-                day,
-                kind,
-                offline,
-                hub_at=hub_at,
-                issue=check.payload.issue if check.payload is not None else None,
+                conn, scan_uuid, check, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
             )
         return Outcome(
             status=decision.status,
@@ -165,11 +147,23 @@ class Desk:
             message=parsed.error or check.message,
         )
 
+    def _decide_here(self, check: signing.ScanCheck, attendee, entries, day: str) -> Decision:
+        """This desk's decision (no hub asked): the rules, given what the code turned out to be."""
+        return rules.decide(
+            attendee,
+            entries,
+            day,
+            self.policy,
+            malformed=not check.parsed.ok,
+            bad_signature=check.bad_signature,
+            revoked=check.revoked,
+        )
+
     def _record(
         self,
         conn,
         scan_uuid,
-        parsed,
+        check: signing.ScanCheck,
         raw,
         attendee,
         decision,
@@ -179,8 +173,8 @@ class Desk:
         offline,
         override_reason: str | None = None,
         hub_at: str | None = None,
-        issue: int | None = None,
     ) -> int | None:
+        parsed = check.parsed
         raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         scan = {
             "uuid": scan_uuid,
@@ -200,7 +194,7 @@ class Desk:
             "override_reason": override_reason,
             # A signed code's issue number (None for a plain code): the hub checks it against its
             # revocations when this scan arrives, even if it was decided offline.
-            "issue": issue,
+            "issue": check.issue,
         }
         if hub_at is not None:
             scan["hub_at"] = hub_at
@@ -355,22 +349,14 @@ class Desk:
         with self.store.transaction() as conn:
             attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
             entries = self.store.admitted_entries(parsed.code) if attendee else ()
-            refused = rules.decide(
-                attendee,
-                entries,
-                day,
-                self.policy,
-                malformed=not parsed.ok,
-                bad_signature=check.bad_signature,
-                revoked=check.revoked,
-            )
+            refused = self._decide_here(check, attendee, entries, day)
             first_badge = attendee is not None and not entries and self.policy.auto_badge
             decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
             scan_uuid = str(uuid.uuid4())
             job_id = self._record(
                 conn,
                 scan_uuid,
-                parsed,
+                check,
                 code,
                 attendee,
                 decision,
@@ -379,7 +365,6 @@ class Desk:
                 ScanKind.ENTRY,
                 True,
                 override_reason=reason,
-                issue=check.payload.issue if check.payload is not None else None,
             )
             self.store.audit(
                 conn,

@@ -222,6 +222,11 @@ class ScanCheck:
     revoked: bool = False
     message: str = ""
 
+    @property
+    def issue(self) -> int | None:
+        """The signed code's issue number; None for a plain code."""
+        return self.payload.issue if self.payload is not None else None
+
 
 def check_scan(store: Store, parsed: codes.ParsedCode) -> ScanCheck:
     """Verify a signed scan offline against the event's public key. Plain codes pass through."""
