@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -261,64 +263,63 @@ class SyncLoop:
         # Settings first (event days, policy, timezone, the event's public key), then revocations
         # (so no page of attendees or scans is ever applied before the codes it refuses), then
         # attendees, then scans.
-        cursor = self._cursor("settings")
-        while True:
-            rows, new_cursor = hub.pull_settings(conn, cursor)
-            if not rows:
-                break
-            with self.store.transaction():
-                for key, value in rows:
-                    if key in hub.LOCAL_ONLY_SETTINGS or key.startswith(hub.LOCAL_ONLY_PREFIXES):
-                        continue
-                    if key == signing.PUBLIC_KEY_SETTING and not _usable_public_key(self.store, value):
-                        continue
-                    self.store.set_setting(key, value)
-                self._save_cursor("settings", new_cursor)
-            report.pulled_settings += len(rows)
-            cursor = new_cursor
-
-        cursor = self._cursor("revocations")
-        while True:
-            revocations, new_cursor = hub.pull_revocations(conn, cursor, self.page_size)
-            if not revocations:
-                break
-            with self.store.transaction():  # merge_revocations joins it: rows and cursor together
-                signing.merge_revocations(self.store, revocations)
-                self._save_cursor("revocations", new_cursor)
-            report.pulled_revocations += len(revocations)
-            cursor = new_cursor
-
-        cursor = self._cursor("attendees")
-        while True:
-            rows, new_cursor = hub.pull_attendee_rows(conn, cursor, self.page_size)
-            if not rows:
-                break
-            with self.store.transaction() as local:
-                # An edit made here and not pushed yet is newer than the hub's copy: keep it.
-                waiting = {r[0] for r in local.execute("SELECT ref FROM outbox WHERE kind = 'attendee'")}
-                self.store.upsert_rows(
-                    (r for r in rows if r[0] not in waiting) if waiting else rows, origin="hub"
-                )
-                self._save_cursor("attendees", new_cursor)
-            report.pulled_attendees += len(rows)
+        for count in self._pages(
+            "settings", lambda cursor: hub.pull_settings(conn, cursor), self._apply_settings
+        ):
+            report.pulled_settings += count
+        pull_revocations = partial(hub.pull_revocations, conn, limit=self.page_size)
+        for count in self._pages("revocations", pull_revocations, self._apply_revocations):
+            report.pulled_revocations += count
+        pull_attendees = partial(hub.pull_attendee_rows, conn, limit=self.page_size)
+        for count in self._pages("attendees", pull_attendees, self._apply_attendees):
+            report.pulled_attendees += count
             report.pages += 1
-            cursor = new_cursor
             if self.on_page:
                 self.on_page("attendees", report.pulled_attendees)
-
-        cursor = self._cursor("scans")
-        while True:
-            scans, new_cursor = hub.pull_scans(conn, cursor, self.page_size)
-            if not scans:
-                break
-            with self.store.transaction() as local:
-                _apply_scans(local, scans)
-                self._save_cursor("scans", new_cursor)
-            report.pulled_scans += len(scans)
+        pull_scans = partial(hub.pull_scans, conn, limit=self.page_size)
+        for count in self._pages("scans", pull_scans, _apply_scans):
+            report.pulled_scans += count
             report.pages += 1
-            cursor = new_cursor
             if self.on_page:
                 self.on_page("scans", report.pulled_scans)
+
+    def _pages(
+        self,
+        name: str,
+        fetch: Callable[[hub.Cursor], tuple[list, hub.Cursor]],
+        apply: Callable[[sqlite3.Connection, list], None],
+    ) -> Iterator[int]:
+        """Pull one kind of row page by page from where this desk stopped; yields each page's size.
+
+        A page's rows and the cursor after it are written in one local transaction: a desk that
+        stops half-way resumes at the first page it did not keep.
+        """
+        cursor = self._cursor(name)
+        while True:
+            rows, new_cursor = fetch(cursor)
+            if not rows:
+                return
+            with self.store.transaction() as local:
+                apply(local, rows)
+                self._save_cursor(name, new_cursor)
+            cursor = new_cursor
+            yield len(rows)
+
+    def _apply_settings(self, local: sqlite3.Connection, rows: list) -> None:
+        for key, value in rows:
+            if key in hub.LOCAL_ONLY_SETTINGS or key.startswith(hub.LOCAL_ONLY_PREFIXES):
+                continue
+            if key == signing.PUBLIC_KEY_SETTING and not _usable_public_key(self.store, value):
+                continue
+            self.store.set_setting(key, value)
+
+    def _apply_revocations(self, local: sqlite3.Connection, revocations: list) -> None:
+        signing.merge_revocations(self.store, revocations)  # joins the page's transaction
+
+    def _apply_attendees(self, local: sqlite3.Connection, rows: list) -> None:
+        # An edit made here and not pushed yet is newer than the hub's copy: keep it.
+        waiting = {r[0] for r in local.execute("SELECT ref FROM outbox WHERE kind = 'attendee'")}
+        self.store.upsert_rows((r for r in rows if r[0] not in waiting) if waiting else rows, origin="hub")
 
     # -- state -------------------------------------------------------------------------------------
 
