@@ -211,10 +211,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date, one migration per transaction. Returns the version reached."""
+def migrate(conn: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
+    """Bring the schema up to date (or to version `upto`: how tests make the databases older
+    releases made), one migration per transaction. Returns the version reached."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    for number, script in enumerate(MIGRATIONS[version:upto], start=version + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             if callable(script):
@@ -228,7 +229,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return max(version, SCHEMA_VERSION)
+    return max(version, upto)
 
 
 def _statements(script: str) -> list[str]:

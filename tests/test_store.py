@@ -135,11 +135,7 @@ def test_search_of_junk_or_huge_text_is_empty_not_an_error(people):
 def test_a_version_4_database_gets_the_scan_issue_column_and_keeps_its_scans(tmp_path):
     path = tmp_path / "v4.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in schema.MIGRATIONS[:4]:
-        for statement in schema._statements(script):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 4")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    schema.migrate(conn, upto=4)
     conn.execute(
         "INSERT INTO scans (uuid, code, attendee_code, at, day, desk, kind, status, admitted) "
         "VALUES ('u1', 'A1', 'A1', '2027-04-18T09:00:00.000+00:00', '2027-04-18', 'd1', 'entry', 'ok', 1)"
@@ -200,11 +196,7 @@ def test_a_code_typed_in_part_is_found_from_its_start(store):
 def test_a_version_5_database_gets_the_contentless_search_index_and_finds_its_attendees(tmp_path):
     path = tmp_path / "v5.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in schema.MIGRATIONS[:5]:
-        for statement in schema._statements(script):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 5")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    schema.migrate(conn, upto=5)
     conn.execute(
         "INSERT INTO attendees (id, code, first_name, last_name, company, email, updated_at) VALUES "
         "(1, 'A1', 'Benoît', 'Lefèvre', 'Lydec', 'b@lydec.ma', 'x'), (2, 'A2', 'أحمد', 'العلوي', '', '', 'x')"

@@ -12,12 +12,7 @@ from checkin_desk.store import Store
 def test_v1_database_gains_printer_attempts_and_keeps_its_jobs(tmp_path):
     path = tmp_path / "v1.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    for statement in schema._statements(schema.V1):
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    conn.execute("COMMIT")
+    schema.migrate(conn, upto=1)
     conn.execute(
         "INSERT INTO print_jobs (uuid, attendee_code, desk, state, attempts, created_at, updated_at) "
         "VALUES ('u1', 'SCE-1', 'desk-1', 'queued', 2, 't', 't')"

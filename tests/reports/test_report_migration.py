@@ -8,10 +8,7 @@ from checkin_desk.store import Store
 def test_a_version_1_database_gets_the_report_indexes_and_keeps_its_scans(tmp_path):
     path = tmp_path / "v1.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    for statement in schema._statements(schema.V1):
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    schema.migrate(conn, upto=1)
     conn.execute("""INSERT INTO settings VALUES ('event_days', '["2027-04-18"]')""")
     conn.execute("INSERT INTO attendees (code, category, updated_at) VALUES ('A1', 'visitor', '')")
     conn.execute(
