@@ -117,19 +117,25 @@ class StaffBox(QGroupBox):
         self.status.setText(self.translator.tr(key, **values))
         self.refresh()
 
+    def _refusal(self, change) -> str:
+        """Make a staff change; what refused it, in words for the admin ("" when it was made)."""
+        try:
+            change()
+        except roles.AuthorizationError as exc:
+            return pin.message(self.translator.tr, exc)
+        except ValueError as exc:
+            return str(exc)
+        return ""
+
     def add_account(self) -> bool:
         tr = self.translator.tr
         role = Role.parse(self.role.currentData())
         name = self.name.text().strip()
         problem = tr("staff.need_name") if not name else ""
         problem = problem or pin.new_pin_problem(tr, self.pin.text(), self.again.text(), role)
-        if not problem:
-            try:
-                roles.add_staff(self.store, name, role, self.pin.text(), by=self.admin)
-            except roles.AuthorizationError as exc:
-                problem = pin.message(tr, exc)
-            except ValueError as exc:
-                problem = str(exc)
+        problem = problem or self._refusal(
+            lambda: roles.add_staff(self.store, name, role, self.pin.text(), by=self.admin)
+        )
         if problem:
             self.status.setText(problem)
             return False
@@ -145,13 +151,9 @@ class StaffBox(QGroupBox):
             self.status.setText(tr("staff.pick"))
             return False
         problem = pin.new_pin_problem(tr, self.pin.text(), self.again.text(), staff.role)
-        if not problem:
-            try:
-                roles.set_pin(self.store, staff.name, self.pin.text(), by=self.admin)
-            except roles.AuthorizationError as exc:
-                problem = pin.message(tr, exc)
-            except ValueError as exc:
-                problem = str(exc)
+        problem = problem or self._refusal(
+            lambda: roles.set_pin(self.store, staff.name, self.pin.text(), by=self.admin)
+        )
         if problem:
             self.status.setText(problem)
             return False
