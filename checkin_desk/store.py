@@ -123,6 +123,14 @@ BULK_MIN_NEW = 20_000
 LOAD_DROPS = ("attendees_report",)
 
 
+def _add_categories(conn: sqlite3.Connection, seen: set[str], known: set[str], report: UpsertReport) -> None:
+    """Categories that a batch of attendees names and the event does not have yet."""
+    for category in seen - known:
+        _insert_category(conn, category)
+        known.add(category)
+        report.new_categories.append(category)
+
+
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -364,10 +372,7 @@ class Store:
             known_categories = set(self.categories())
             dropped = _drop_indexes(conn, LOAD_DROPS)
             for batch in batches:
-                for category in {row[9] for row in batch} - known_categories:
-                    _insert_category(conn, category)
-                    known_categories.add(category)
-                    report.new_categories.append(category)
+                _add_categories(conn, {row[9] for row in batch}, known_categories, report)
                 conn.executemany(insert, batch)
                 report.inserted += len(batch)
             search_index.adopt(conn, search_file)
@@ -378,10 +383,7 @@ class Store:
     def _upsert_batch(
         self, conn, batch, origin, now, next_id, report, known_categories, searched=False, all_new=False
     ) -> int:
-        for category in {values[8] for values in batch} - known_categories:
-            _insert_category(conn, category)
-            known_categories.add(category)
-            report.new_categories.append(category)
+        _add_categories(conn, {values[8] for values in batch}, known_categories, report)
         existing: dict[str, tuple] = {}
         # Sorted by code, the rows land next to each other in the code index's B-tree.
         batch.sort(key=itemgetter(0))
