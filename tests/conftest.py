@@ -23,6 +23,15 @@ EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19"
 DAY1_MORNING = datetime(2027, 4, 18, 9, 0, tzinfo=UTC)
 
 
+def search_terms(conn) -> list[tuple[str, int, str]]:
+    """Every (word, attendee id, column) the search index holds: it is contentless, so this is the
+    only way to see what it keeps (fts5vocab)."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, attendee_search, 'instance')"
+    )
+    return conn.execute("SELECT term, doc, col FROM temp.search_terms ORDER BY doc, col, term").fetchall()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")

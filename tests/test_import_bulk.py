@@ -5,7 +5,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EVENT
+from conftest import DATA, EVENT, search_terms
 
 from checkin_desk import import_worker
 from checkin_desk import store as store_module
@@ -45,11 +45,7 @@ def _contents(s: Store):
     attendees = s.conn.execute(
         "SELECT id, " + ", ".join(store_module.ATTENDEE_FIELDS) + ", origin FROM attendees ORDER BY id"
     ).fetchall()
-    # The index is contentless: compare every token it holds, with its attendee and column.
-    s.conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, attendee_search, 'instance')"
-    )
-    search = s.conn.execute("SELECT term, doc, col FROM temp.search_terms ORDER BY doc, col, term").fetchall()
+    search = search_terms(s.conn)  # every word of the contentless index, with its attendee and column
     indexes = s.conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
     ).fetchall()

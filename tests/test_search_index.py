@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from conftest import search_terms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,7 @@ def _tokens(text: str) -> list[str]:
     conn = sqlite3.connect(":memory:")
     conn.execute(search_index.CREATE)
     conn.execute(search_index.INSERT, (1, text, "", ""))
-    conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, attendee_search, 'instance')")
-    return [term for (term,) in conn.execute("SELECT term FROM temp.terms ORDER BY term")]
+    return sorted(term for term, _, _ in search_terms(conn))
 
 
 @settings(max_examples=300, deadline=None)

@@ -3,6 +3,7 @@ import sqlite3
 import stat
 
 import pytest
+from conftest import search_terms
 
 from checkin_desk import schema
 from checkin_desk.domain import Attendee
@@ -147,16 +148,9 @@ def test_a_version_4_database_gets_the_scan_issue_column_and_keeps_its_scans(tmp
 
 
 def _indexed_terms(store, code):
-    """Every token the (contentless) search index holds for one attendee."""
-    store.conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms USING fts5vocab(main, attendee_search, 'instance')"
-    )
-    return sorted(
-        store.conn.execute(
-            "SELECT t.term, t.col FROM temp.terms t JOIN attendees a ON a.id = t.doc WHERE a.code = ?",
-            (code,),
-        ).fetchall()
-    )
+    """Every (word, column) the search index holds for one attendee."""
+    (attendee_id,) = store.conn.execute("SELECT id FROM attendees WHERE code = ?", (code,)).fetchone()
+    return sorted((term, col) for term, doc, col in search_terms(store.conn) if doc == attendee_id)
 
 
 def test_an_update_takes_the_old_words_out_of_the_search_index(store):

@@ -16,6 +16,7 @@ from checkin_desk.cli import main
 from checkin_desk.csvsafe import SafeWriter, neutralise
 from checkin_desk.personal_data import PurgeRefused, export_attendees, purge_event
 from checkin_desk.roles import AuthorizationError, Role
+from tests.conftest import search_terms
 
 
 def mode(path) -> int:
@@ -166,8 +167,7 @@ def test_purge_keeps_anonymous_counts_and_removes_personal_data(desk, clock):
     ):
         assert secret not in dump, secret
     assert store.search("Benoit") == [] and not scratch.exists()
-    store.conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, attendee_search, 'instance')")
-    assert store.conn.execute("SELECT count(*) FROM temp.terms").fetchone()[0] == 0
+    assert search_terms(store.conn) == []
     # The file itself no longer holds the names either (secure_delete + VACUUM + WAL truncated).
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("", "-wal"):
