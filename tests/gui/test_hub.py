@@ -12,7 +12,8 @@ from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
 from checkin_desk.store import Store
 from checkin_desk.sync import HUB_DSN_SETTING
-from tests.sync.conftest import HUB_EVENT, hub_admin_dsn, hub_dsn, proxy  # noqa: F401 (fixtures)
+from tests.conftest import FakeClock
+from tests.sync.conftest import HUB_EVENT, HUB_NOW, hub_admin_dsn, hub_dsn, proxy  # noqa: F401 (fixtures)
 
 from .conftest import scan
 
@@ -24,7 +25,8 @@ def hub_window(qtbot, tmp_path, hub_dsn, proxy):  # noqa: F811
     store = Store.open(tmp_path / "desk.sqlite", create=True)
     store.init_event(HUB_EVENT)
     store.set_setting(HUB_DSN_SETTING, proxy.dsn(hub_dsn))
-    desk = Desk(store, "desk-1", "amina")  # the real clock: the hub decides the day by its own
+    clock = FakeClock(HUB_NOW)  # the test hub's clock is at HUB_NOW too: offline decisions agree with it
+    desk = Desk(store, "desk-1", "amina", clock=clock, monotonic=clock.monotonic)
     make_app()
     win, _translator = build(desk, language="fr", start_workers=True)
     qtbot.addWidget(win)

@@ -11,13 +11,12 @@ import os
 import secrets
 import socket
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from psycopg import conninfo, sql
 
-from checkin_desk.clock import today, utc_now
 from checkin_desk.desk import Desk
 from checkin_desk.domain import EventInfo
 from checkin_desk.store import Store
@@ -25,11 +24,11 @@ from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
 from checkin_desk.sync import hub as hubsql
 from tests.conftest import EVENT, PEOPLE, FakeClock
 
-# The hub decides which day it is by its own clock, so hub tests run on an event that is on today.
-_first = today(EVENT.timezone)
-HUB_EVENT = EventInfo(
-    EVENT.name, tuple((_first + timedelta(days=n)).isoformat() for n in range(3)), EVENT.timezone
-)
+# The hub decides which day it is by its own clock (clock_timestamp() on the server), so hub tests
+# do not run at the server's wall time: every test hub's clock is set to HUB_NOW (and ticks from
+# there), and the desks' clocks start at the same instant. A test never depends on the hour it runs.
+HUB_EVENT = EVENT
+HUB_NOW = datetime(2027, 4, 19, 9, 0, tzinfo=UTC)  # 10:00 in Casablanca on the second day
 ADMIN_DSN = os.environ.get("CHECKIN_DESK_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 
 
@@ -43,14 +42,54 @@ def _admin() -> psycopg.Connection:
         pytest.skip(reason)
 
 
+class HubClock:
+    """The test hub's clock: clock_timestamp() in the test database is `hubclock.clock_timestamp()`,
+    the server's clock moved by an offset, found before pg_catalog's by the database's search_path.
+
+    The hub's own SQL (decisions, defaults, skew) runs unchanged; only the instant it reads moves.
+    """
+
+    def __init__(self, dsn: str):
+        self.dsn = dsn
+        self.set(HUB_NOW)
+
+    def set(self, moment: datetime) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            offset = moment - conn.execute("SELECT pg_catalog.clock_timestamp()").fetchone()[0]
+            conn.execute(
+                sql.SQL(
+                    "CREATE OR REPLACE FUNCTION hubclock.clock_timestamp() RETURNS timestamptz "
+                    "LANGUAGE sql VOLATILE AS $$ SELECT pg_catalog.clock_timestamp() + {} $$"
+                ).format(sql.Literal(offset))
+            )
+
+    def now(self) -> datetime:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            return conn.execute("SELECT clock_timestamp()").fetchone()[0]
+
+
+def _install_hub_clock(admin: psycopg.Connection, name: str, dsn: str) -> HubClock:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA hubclock")
+        conn.execute("GRANT USAGE ON SCHEMA hubclock TO PUBLIC")
+    # pg_catalog listed last: an unqualified clock_timestamp() now finds hubclock's first, in every
+    # new session of this database (the desks' role too) and in column defaults created after this.
+    admin.execute(
+        sql.SQL("ALTER DATABASE {} SET search_path = public, hubclock, pg_catalog").format(sql.Identifier(name))
+    )
+    return HubClock(dsn)
+
+
 @pytest.fixture
-def hub_admin_dsn():
-    """A new, empty database on the test server; yields an administrator DSN to it."""
+def hub_admin_dsn(request):
+    """A new, empty database on the test server, its clock set to HUB_NOW; yields an administrator DSN."""
     admin = _admin()
     name = f"checkin_test_{secrets.token_hex(6)}"
     admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield conninfo.make_conninfo(ADMIN_DSN, dbname=name)
+        dsn = conninfo.make_conninfo(ADMIN_DSN, dbname=name)
+        request.node.hub_clock = _install_hub_clock(admin, name, dsn)
+        yield dsn
     finally:
         admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
@@ -100,7 +139,7 @@ class DeskRig:
         self.path = tmp_path / f"{name}.sqlite"
         self.store = Store.open(self.path, create=True)
         self.store.init_event(HUB_EVENT)
-        self.clock = clock or FakeClock(utc_now())
+        self.clock = clock or FakeClock(HUB_NOW)
         self.name = name
         self.dsn = dsn
         self.decider = HubDecider(dsn, name, retry_after=0.0) if dsn else None
@@ -118,6 +157,12 @@ class DeskRig:
         if self.loop:
             self.loop.close()
         self.store.close()
+
+
+@pytest.fixture
+def hub_clock(request, hub_admin_dsn) -> HubClock:
+    """The test hub's clock, to set it to another wall time."""
+    return request.node.hub_clock
 
 
 @pytest.fixture

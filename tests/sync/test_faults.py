@@ -10,8 +10,9 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -20,7 +21,7 @@ from checkin_desk.domain import Attendee, Status
 from checkin_desk.sync import HubError
 from checkin_desk.sync import hub as hubsql
 
-from .conftest import FakeClock, admin_query
+from .conftest import HUB_EVENT, FakeClock, admin_query
 
 pytestmark = pytest.mark.hub
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,11 +155,23 @@ def test_interrupted_first_pull_resumes_where_it_stopped(hub_dsn, hub_admin_dsn,
     assert rig.store.attendee_count() == 5006
 
 
-def test_desk_clock_hours_off_is_ordered_by_hub_time_and_reported(hub_dsn, hub_admin_dsn, make_desk, proxy):
-    from checkin_desk.clock import utc_now
+# Wall times at the hub (Casablanca) that a clock-dependent test must survive: mid-morning, just
+# after midnight (a desk five hours behind is on the day before) and just before midnight.
+WALL_TIMES = ["10:00", "00:30", "23:30"]
 
-    early = make_desk("desk-early", proxy.dsn(hub_dsn), clock=FakeClock(utc_now() - timedelta(hours=5)))
-    right = make_desk("desk-right", proxy.dsn(hub_dsn))
+
+def casablanca(day: str, hhmm: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=ZoneInfo("Africa/Casablanca"))
+
+
+@pytest.mark.parametrize("wall", WALL_TIMES)
+def test_desk_clock_hours_off_is_ordered_by_hub_time_and_reported(
+    wall, hub_dsn, hub_admin_dsn, hub_clock, make_desk, proxy
+):
+    now = casablanca(HUB_EVENT.days[1], wall)
+    hub_clock.set(now)
+    early = make_desk("desk-early", proxy.dsn(hub_dsn), clock=FakeClock(now - timedelta(hours=5)))
+    right = make_desk("desk-right", proxy.dsn(hub_dsn), clock=FakeClock(now))
     early.sync()
     right.sync()
     proxy.cut()
@@ -176,6 +189,17 @@ def test_desk_clock_hours_off_is_ordered_by_hub_time_and_reported(hub_dsn, hub_a
     # Online, the hub's clock says which day it is: the wrong desk clock does not matter.
     early.clock.advance(3600)
     assert early.desk.scan("SCE-2").status == Status.OK
+
+
+def test_the_test_hub_clock_is_the_one_the_hub_decides_by(hub_dsn, hub_clock, make_desk):
+    """The fixture moves the instant the hub's own SQL reads, for the desks' role too."""
+    hub_clock.set(casablanca(HUB_EVENT.days[2], "23:30"))
+    with psycopg.connect(hub_dsn, autocommit=True) as conn:
+        hub_now = conn.execute("SELECT clock_timestamp()").fetchone()[0]
+    assert abs((hub_now - casablanca(HUB_EVENT.days[2], "23:30")).total_seconds()) < 60
+    desk = make_desk("desk-1", hub_dsn, clock=FakeClock(casablanca(HUB_EVENT.days[0], "10:00")))
+    outcome = desk.desk.scan("SCE-6")  # a pass for the second day only; the hub says it is the third
+    assert outcome.status == Status.WRONG_DAY and not outcome.offline
 
 
 def _run_sync(db: Path, home: Path, *extra: str) -> subprocess.Popen:
