@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checkin_desk.badges import render_badge_pdf, render_badge_raster, warm_up
 from checkin_desk.badges.raster import render_page
-from checkin_desk.domain import Attendee, EventInfo
-from checkin_desk.store import CATEGORY_DEFAULTS
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.storage.store import CATEGORY_DEFAULTS
 
 CATEGORIES = {
     key: {"key": key, "label_fr": fr, "label_en": en, "label_ar": ar, "colour": colour}

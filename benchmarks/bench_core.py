@@ -22,10 +22,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from checkin_desk import demo
-from checkin_desk.desk import Desk
-from checkin_desk.importers import import_file
-from checkin_desk.store import Store
+from checkin_desk.imports.readers import import_file
+from checkin_desk.services import demo
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 
 HEADER = ["Code", "Prénom", "Nom", "Société", "Fonction", "Pays", "E-mail", "Téléphone", "Catégorie", "Jours"]
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 STARTUP_WINDOW = """
 import time; t0 = time.perf_counter()
 import sys, os
-from checkin_desk.desk import Desk
-from checkin_desk.store import Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 from checkin_desk.gui.app import build, make_app
 app = make_app()
 desk = Desk(Store.open(sys.argv[1]), "bench", "bench")
@@ -58,8 +58,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def build_event(path: Path, count: int) -> list[str]:
-    from checkin_desk import demo
-    from checkin_desk.store import Store
+    from checkin_desk.services import demo
+    from checkin_desk.storage.store import Store
 
     store = Store.open(path, create=True)
     event = demo.event_info()
@@ -86,9 +86,9 @@ def scan_latency(db: Path, codes: list[str], scans: int) -> tuple[list[float], l
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from checkin_desk.desk import Desk
     from checkin_desk.gui.app import build, make_app
-    from checkin_desk.store import Store
+    from checkin_desk.services.desk import Desk
+    from checkin_desk.storage.store import Store
 
     os.environ["CHECKIN_DESK_HOME"] = str(db.parent / "home")
     app = make_app()
@@ -148,10 +148,10 @@ def dashboard_refresh(db: Path, scans: int, repeat: int) -> tuple[list[float], l
 
     from PySide6.QtWidgets import QLabel
 
-    from checkin_desk.desk import Desk
     from checkin_desk.gui.app import build, make_app
     from checkin_desk.reports import dashboard_snapshot, simulate
-    from checkin_desk.store import Store
+    from checkin_desk.services.desk import Desk
+    from checkin_desk.storage.store import Store
 
     make_app()
     store = Store.open(db)

@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_core import write_csv
-from checkin_desk import demo, importers
-from checkin_desk.search_index import search_values
+from checkin_desk.imports import readers as importers
+from checkin_desk.services import demo
+from checkin_desk.storage.search_index import search_values
 
 
 def parse_child(path: str) -> None:

@@ -26,12 +26,12 @@ os.environ.setdefault(
     "ESCPOS_CAPABILITIES_PICKLE_DIR", str(Path(tempfile.gettempdir()) / "checkin-desk-escpos")
 )
 
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Attendee, EventInfo
+from checkin_desk.domain.models import Attendee, EventInfo
 from checkin_desk.printing import PrinterConfig, PrinterEmulator, PrintWorker, add_printer
 from checkin_desk.printing.render import BadgeRenderer
 from checkin_desk.printing.send import escpos_bytes
-from checkin_desk.store import Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 
 EVENT_MORNING = datetime(2027, 4, 18, 9, 0, tzinfo=UTC)
 EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19", "2027-04-20"))

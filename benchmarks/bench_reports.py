@@ -18,9 +18,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from checkin_desk import demo, schema
 from checkin_desk.reports import dashboard_snapshot, exports, figures, simulate
-from checkin_desk.store import Store
+from checkin_desk.services import demo
+from checkin_desk.storage import schema
+from checkin_desk.storage.store import Store
 
 TARGETS = {"figures": 2.0, "pdf": 5.0}
 

@@ -22,10 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from checkin_desk import codes, keys, signing
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Attendee, EventInfo
-from checkin_desk.store import Store
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import keys, signing
 
 TARGET_US = 500.0
 

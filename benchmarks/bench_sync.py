@@ -33,11 +33,11 @@ from psycopg import conninfo, sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checkin_desk.clock import iso, local_day, today, utc_now
-from checkin_desk.domain import Attendee, EventInfo
-from checkin_desk.store import Store
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.storage.store import Store
 from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
 from checkin_desk.sync import hub as hubsql
+from checkin_desk.util.clock import iso, local_day, today, utc_now
 
 ADMIN = os.environ.get("CHECKIN_DESK_BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 TZ = "Africa/Casablanca"

@@ -1,3 +1,3 @@
-from .cli import main
+from checkin_desk.cli import main
 
 raise SystemExit(main())

@@ -9,8 +9,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from checkin_desk.badges import render_preview_png  # noqa: E402
-from checkin_desk.domain import Attendee, EventInfo  # noqa: E402
-from checkin_desk.store import CATEGORY_DEFAULTS  # noqa: E402
+from checkin_desk.domain.models import Attendee, EventInfo  # noqa: E402
+from checkin_desk.storage.store import CATEGORY_DEFAULTS  # noqa: E402
 
 EVENT = EventInfo("Smart City Expo Casablanca", ("2026-04-18", "2026-04-19", "2026-04-20"))
 CATEGORIES = {

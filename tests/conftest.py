@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Attendee, EventInfo, PassStatus
-from checkin_desk.store import Store
+from checkin_desk.domain.models import Attendee, EventInfo, PassStatus
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 
 DATA = Path(__file__).parent / "data"
 EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19", "2027-04-20"))

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import DATA
 
-from checkin_desk.store import Store
+from checkin_desk.storage.store import Store
 
 
 def run(*args, stdin=None, home=None, check=None):

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkin_desk import codes
-from checkin_desk.textnorm import clean_text, fold
+from checkin_desk.domain import codes
+from checkin_desk.util.textnorm import clean_text, fold
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from checkin_desk import audit
-from checkin_desk.desk import Desk, DeskError
-from checkin_desk.domain import Status
+from checkin_desk.domain.models import Status
+from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage import audit
 
 
 def rows(store, sql, *params):
@@ -144,7 +144,7 @@ def test_audit_chain_detects_tampering(desk):
 
 
 def test_two_desks_on_one_file_see_each_others_entries(people, clock, tmp_path):
-    from checkin_desk.store import Store
+    from checkin_desk.storage.store import Store
 
     other = Desk(Store.open(people.path), "desk-2", clock=clock, monotonic=clock.monotonic)
     mine = Desk(people, "desk-1", clock=clock, monotonic=clock.monotonic)

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import DATA, EVENT, search_terms
 
-from checkin_desk import import_worker
-from checkin_desk import store as store_module
-from checkin_desk.domain import Attendee
-from checkin_desk.importers import ImportFileError, import_file
-from checkin_desk.store import Store
+from checkin_desk.domain.models import Attendee
+from checkin_desk.imports import worker as import_worker
+from checkin_desk.imports.readers import ImportFileError, import_file
+from checkin_desk.storage import store as store_module
+from checkin_desk.storage.store import Store
 
 FIRST = ["Élodie", "Benoît", "محمد", "أحمد", "Zoé", "王", "Salma", "Mohamed", "Søren", "Amine"]
 LAST = ["Lefèvre", "Alaoui", "الإدريسي", "Chraibi", "伟", "Berrada", "El Fassi", "Œuvray", "Bennani"]

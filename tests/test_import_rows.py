@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkin_desk import codes, import_rows, textnorm
-from checkin_desk.import_rows import FirstRows, TableReader, batches, row_to_values
-from checkin_desk.importers import ImportResult, validated
+from checkin_desk.domain import codes
+from checkin_desk.imports import rows as import_rows
+from checkin_desk.imports.readers import ImportResult, validated
+from checkin_desk.imports.rows import FirstRows, TableReader, batches, row_to_values
+from checkin_desk.util import textnorm
 
 DAYS = ("2027-04-18", "2027-04-19", "2027-04-20")
 

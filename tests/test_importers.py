@@ -1,8 +1,8 @@
 import pytest
 from conftest import DATA
 
-from checkin_desk.domain import PassStatus
-from checkin_desk.importers import ImportFileError, import_file
+from checkin_desk.domain.models import PassStatus
+from checkin_desk.imports.readers import ImportFileError, import_file
 
 
 def test_french_excel_csv_cp1252_semicolons(store):

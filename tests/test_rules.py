@@ -1,5 +1,5 @@
-from checkin_desk.domain import Attendee, Entry, PassStatus, Status
-from checkin_desk.rules import Policy, decide
+from checkin_desk.domain.models import Attendee, Entry, PassStatus, Status
+from checkin_desk.domain.rules import Policy, decide
 
 DAYS = ("2027-04-18", "2027-04-19", "2027-04-20")
 POLICY = Policy(event_days=DAYS)

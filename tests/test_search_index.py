@@ -6,8 +6,8 @@ from conftest import search_terms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkin_desk import search_index
-from checkin_desk.textnorm import fold
+from checkin_desk.storage import search_index
+from checkin_desk.util.textnorm import fold
 
 
 def _tokens(text: str) -> list[str]:

@@ -5,9 +5,9 @@ import stat
 import pytest
 from conftest import search_terms
 
-from checkin_desk import schema
-from checkin_desk.domain import Attendee
-from checkin_desk.store import Store, StoreError
+from checkin_desk.domain.models import Attendee
+from checkin_desk.storage import schema
+from checkin_desk.storage.store import Store, StoreError
 
 
 def test_new_database_is_ours_versioned_wal_full_sync_and_private(tmp_path):
@@ -219,7 +219,7 @@ def test_search_for_a_word_with_an_underscore_finds_it(store):
 
 
 def test_the_search_index_is_built_again_when_python_unicode_tables_changed(tmp_path):
-    from checkin_desk import search_index
+    from checkin_desk.storage import search_index
 
     path = tmp_path / "e.sqlite"
     store = Store.open(path, create=True)

@@ -10,11 +10,11 @@ from typing import Any
 
 from PIL import Image
 
-from ..domain import Attendee, EventInfo
-from .fonts import warm_up
-from .pdf import MM, render_pdf
-from .raster import page_scale, png_bytes, render_page, to_thermal
-from .template import Template, TemplateError, load_template, template_names
+from checkin_desk.badges.fonts import warm_up
+from checkin_desk.badges.pdf import MM, render_pdf
+from checkin_desk.badges.raster import page_scale, png_bytes, render_page, to_thermal
+from checkin_desk.badges.template import Template, TemplateError, load_template, template_names
+from checkin_desk.domain.models import Attendee, EventInfo
 
 __all__ = [
     "Template",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..domain import Attendee, EventInfo
+from checkin_desk.domain.models import Attendee, EventInfo
 
 DEFAULT_COLOUR = "#455A64"
 MONTHS = {

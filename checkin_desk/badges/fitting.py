@@ -7,8 +7,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from .fonts import ELLIPSIS
-from .shaping import Line, layout_line
+from checkin_desk.badges.fonts import ELLIPSIS
+from checkin_desk.badges.shaping import Line, layout_line
 
 LINE_GAP = 0.08  # extra space between two lines, per point of font size
 _NO_BREAK_BEFORE = set("，。、：；）」』！？,.;:!?)")

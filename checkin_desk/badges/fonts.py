@@ -16,7 +16,7 @@ from functools import cache
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .assets import FONT_DIR
+from checkin_desk.badges.assets import FONT_DIR
 
 CHAINS: dict[str, tuple[tuple[str, str], ...]] = {
     "regular": (

@@ -13,13 +13,13 @@ from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from ..domain import Attendee, EventInfo
-from .assets import logo_jpeg
-from .fields import badge_fields
-from .fitting import Fitted, fit_text
-from .qr import draw_qr
-from .shaping import drop_uncovered, layout_line
-from .template import Element, Template
+from checkin_desk.badges.assets import logo_jpeg
+from checkin_desk.badges.fields import badge_fields
+from checkin_desk.badges.fitting import Fitted, fit_text
+from checkin_desk.badges.qr import draw_qr
+from checkin_desk.badges.shaping import drop_uncovered, layout_line
+from checkin_desk.badges.template import Element, Template
+from checkin_desk.domain.models import Attendee, EventInfo
 
 log = logging.getLogger(__name__)
 # Streams are Flate-compressed only: the ASCII85 layer reportlab adds by default costs ~4 ms per badge in

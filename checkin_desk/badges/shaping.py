@@ -15,8 +15,8 @@ from functools import lru_cache
 from arabic_reshaper import ArabicReshaper
 from bidi import get_display
 
-from ..textnorm import clean_text
-from .fonts import Face, face_index, split_runs
+from checkin_desk.badges.fonts import Face, face_index, split_runs
+from checkin_desk.util.textnorm import clean_text
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .assets import LOGO_PATH, RESOURCES, TEMPLATE_DIR
+from checkin_desk.badges.assets import LOGO_PATH, RESOURCES, TEMPLATE_DIR
 
 FIELDS = frozenset(
     {

@@ -13,8 +13,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from ..desk import DeskError
-from ..store import StoreError
+from checkin_desk.services.desk import DeskError
+from checkin_desk.storage.store import StoreError
 
 log = logging.getLogger("checkin_desk")
 
@@ -84,7 +84,7 @@ def _log_crash() -> str:
     import os
     import traceback
 
-    from ..config import log_dir
+    from checkin_desk.util.config import log_dir
 
     path = log_dir() / "crash.log"
     try:
@@ -101,10 +101,10 @@ def _default_handler():
     # With no command: the desk window when Qt is installed, the terminal desk otherwise.
     import importlib.util
 
-    from .gui import run_gui
+    from checkin_desk.cli.gui import run_gui
 
     if importlib.util.find_spec("PySide6") is None:
-        from .core import run_desk
+        from checkin_desk.cli.core import run_desk
 
         log.warning("PySide6 is not installed: starting the terminal desk instead of the window")
         return run_desk

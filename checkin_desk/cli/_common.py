@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import MachineConfig
-from ..desk import Desk
-from ..store import HUB_DSN_SETTING, Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store
+from checkin_desk.util.config import MachineConfig
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -36,7 +36,7 @@ def open_desk(args: argparse.Namespace) -> Desk:
     online = None
     if dsn := store.get_setting(HUB_DSN_SETTING):
         # Connected to a hub: decide online first (checkin_desk.sync), locally when it does not answer.
-        from ..sync import HubDecider
+        from checkin_desk.sync import HubDecider
 
         online = HubDecider(dsn, name)
     return Desk(store, name, operator_name(args), online=online)
@@ -44,7 +44,7 @@ def open_desk(args: argparse.Namespace) -> Desk:
 
 def map_options(items: list[str]) -> dict[str, str]:
     """`--map COLUMN=FIELD` options as {column: field}."""
-    from . import UsageError
+    from checkin_desk.cli import UsageError
 
     overrides = {}
     for item in items:

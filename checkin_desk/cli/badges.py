@@ -6,11 +6,11 @@ import argparse
 import logging
 from pathlib import Path
 
-from .. import signing
-from ..domain import Attendee
-from ..textnorm import fold
-from . import CommandError, UsageError
-from ._common import open_store
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import open_store
+from checkin_desk.domain.models import Attendee
+from checkin_desk.trust import signing
+from checkin_desk.util.textnorm import fold
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _template(name: str | None, default: str):
-    from ..badges import TemplateError, load_template
+    from checkin_desk.badges import TemplateError, load_template
 
     try:
         return load_template(name or default)
@@ -53,7 +53,7 @@ def _template(name: str | None, default: str):
 
 
 def cmd_badge(args: argparse.Namespace) -> int:
-    from ..badges import render_badge_pdf, render_badge_raster, render_preview_png
+    from checkin_desk.badges import render_badge_pdf, render_badge_raster, render_preview_png
 
     out = Path(args.out)
     kind = out.suffix.lower()
@@ -128,7 +128,7 @@ def batch_order(attendees: list[Attendee], categories: dict) -> list[Attendee]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from ..badges import render_badge_pdf
+    from checkin_desk.badges import render_badge_pdf
 
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
@@ -164,7 +164,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from ..badges import load_template, template_names
+    from checkin_desk.badges import load_template, template_names
 
     for name in template_names():
         t = load_template(name)

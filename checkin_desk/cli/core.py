@@ -9,14 +9,14 @@ import json
 import sys
 from pathlib import Path
 
-from .. import demo as demo_data
-from .. import reports
-from ..config import MachineConfig, data_dir
-from ..domain import Attendee, EventInfo, Outcome, Status
-from ..importers import ImportFileError, import_file
-from ..store import Store
-from . import CommandError, UsageError
-from ._common import db_path, map_options, open_desk, open_store
+from checkin_desk import reports
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import db_path, map_options, open_desk, open_store
+from checkin_desk.domain.models import Attendee, EventInfo, Outcome, Status
+from checkin_desk.imports.readers import ImportFileError, import_file
+from checkin_desk.services import demo as demo_data
+from checkin_desk.storage.store import Store
+from checkin_desk.util.config import MachineConfig, data_dir
 
 VERDICT = {
     Status.OK: "ADMIT",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ._common import open_desk
+from checkin_desk.cli._common import open_desk
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,13 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from ..gui.app import run
+    from checkin_desk.gui.app import run
 
     return run(open_desk(args), kiosk=getattr(args, "kiosk", None))
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    from ..gui.screenshots import render_all
+    from checkin_desk.gui.screenshots import render_all
 
     languages = [code.strip() for code in args.languages.split(",") if code.strip()]
     for path in render_all(Path(args.out), languages):

@@ -17,15 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfoNotFoundError
 
-from .. import importers, keys, signing
-from ..clock import parse_iso, zone
-from ..config import MachineConfig
-from ..store import HUB_DSN_SETTING, attendee_from_row
-from . import CommandError, UsageError
-from ._common import db_path, desk_name, map_options, open_store
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import db_path, desk_name, map_options, open_store
+from checkin_desk.imports import readers as importers
+from checkin_desk.storage.store import HUB_DSN_SETTING, attendee_from_row
+from checkin_desk.trust import keys, signing
+from checkin_desk.util.clock import parse_iso, zone
+from checkin_desk.util.config import MachineConfig
 
 if TYPE_CHECKING:
-    from ..sync.loop import SyncState
+    from checkin_desk.sync.loop import SyncState
 
 PASSWORD_ENV = "CHECKIN_DESK_HUB_PASSWORD"
 
@@ -124,7 +125,7 @@ def _admin_dsn(args: argparse.Namespace) -> str:
 
 
 def _connect(dsn: str, **kwargs):
-    from ..sync import connection
+    from checkin_desk.sync import connection
 
     try:
         return connection.connect(dsn, **kwargs)
@@ -134,7 +135,7 @@ def _connect(dsn: str, **kwargs):
 
 def _hub_errors(dsn: str):
     """Turn database errors in a hub command into one clear line."""
-    from ..sync import connection, hub_schema
+    from checkin_desk.sync import connection, hub_schema
 
     class _Guard:
         def __enter__(self):
@@ -154,7 +155,7 @@ def _hub_errors(dsn: str):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..sync import connection, hub, hub_schema
+    from checkin_desk.sync import connection, hub, hub_schema
 
     dsn = _admin_dsn(args)
     conn = _connect(dsn, check_schema=False)
@@ -208,7 +209,7 @@ def _event_settings(args: argparse.Namespace) -> dict:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..sync import hub
+    from checkin_desk.sync import hub
 
     overrides = map_options(args.map)
     path = Path(args.file)
@@ -254,7 +255,7 @@ def _read_attendees(path, overrides, event_days, encoding):
 def cmd_publish_key(args: argparse.Namespace) -> int:
     """Only public text goes to the hub: `keys` keeps the private key in its own owner-only file,
     never in the event database or its settings, so there is nothing private here to send."""
-    from ..sync import hub
+    from checkin_desk.sync import hub
 
     text = args.key
     if text and not text.startswith(keys.PUBLIC_PREFIX) and Path(text).is_file():
@@ -286,8 +287,8 @@ def cmd_publish_key(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..sync import connection, hub
-    from ..sync.loop import duration_text
+    from checkin_desk.sync import connection, hub
+    from checkin_desk.sync.loop import duration_text
 
     dsn = _admin_dsn(args)
     conn = _connect(dsn)
@@ -327,7 +328,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from ..sync import hub
+    from checkin_desk.sync import hub
 
     dsn = _admin_dsn(args)
     conn = _connect(dsn)
@@ -368,7 +369,7 @@ def _local(text: str | None, tz: str) -> str:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
-    from ..sync import connection
+    from checkin_desk.sync import connection
 
     dsn = args.dsn
     try:
@@ -388,7 +389,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace) -> int:
-    from ..sync import connection
+    from checkin_desk.sync import connection
 
     store = open_store(args)
     dsn = store.get_setting(HUB_DSN_SETTING)
@@ -405,8 +406,8 @@ def cmd_disconnect(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..sync import connection
-    from ..sync.loop import SyncLoop
+    from checkin_desk.sync import connection
+    from checkin_desk.sync.loop import SyncLoop
 
     store = open_store(args)
     name = desk_name(args, store) or MachineConfig.load().desk()

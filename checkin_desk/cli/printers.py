@@ -6,10 +6,10 @@ import argparse
 import sys
 import threading
 
-from .. import codes
-from ..domain import Attendee
-from . import CommandError, UsageError
-from ._common import desk_name, open_store, operator_name
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import desk_name, open_store, operator_name
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import Attendee
 
 TARGETS = (
     (
@@ -108,7 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..printing import PrinterConfig, add_printer
+    from checkin_desk.printing import PrinterConfig, add_printer
 
     kind, target = next((k, getattr(args, d)) for d, k, _, _ in TARGETS if getattr(args, d) is not None)
     options: dict = {}
@@ -136,7 +136,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..printing import list_printers
+    from checkin_desk.printing import list_printers
 
     with _store(args) as store:
         printers = list_printers(store)
@@ -163,7 +163,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from ..printing import UnknownPrinter, remove_printer
+    from checkin_desk.printing import UnknownPrinter, remove_printer
 
     with _store(args) as store:
         try:
@@ -175,7 +175,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from ..printing import PROFILES
+    from checkin_desk.printing import PROFILES
 
     for p in PROFILES.values():
         cut = "partial cut" if p.cutter else "no cutter"
@@ -186,9 +186,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from ..printing import PrintError, RenderError, Timeouts, UnknownPrinter, get_printer
-    from ..printing.render import BadgeRenderer
-    from ..printing.send import send_badge
+    from checkin_desk.printing import PrintError, RenderError, Timeouts, UnknownPrinter, get_printer
+    from checkin_desk.printing.render import BadgeRenderer
+    from checkin_desk.printing.send import send_badge
 
     with _store(args) as store:
         try:
@@ -216,7 +216,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
-    from ..printing import counts, jobs
+    from checkin_desk.printing import counts, jobs
 
     with _store(args) as store:
         desk = None if args.all_desks else desk_name(args, store)
@@ -234,7 +234,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def cmd_emulate(args: argparse.Namespace) -> int:
-    from ..printing import Mode, PrinterEmulator
+    from checkin_desk.printing import Mode, PrinterEmulator
 
     emulator = PrinterEmulator(args.out, host=args.host, port=args.port, mode=args.mode)
     try:
@@ -276,8 +276,8 @@ def cmd_emulate(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from ..printing import UnknownPrinter, create_job, get_job, get_printer
-    from ..printing.dispatch import Dispatcher
+    from checkin_desk.printing import UnknownPrinter, create_job, get_job, get_printer
+    from checkin_desk.printing.dispatch import Dispatcher
 
     with _store(args) as store:
         desk = desk_name(args, store)

@@ -8,10 +8,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from ..reports import dashboard_snapshot, exports, figures, simulate
-from ..reports.source import LocalSource
-from . import CommandError, UsageError
-from ._common import desk_name, open_store
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import desk_name, open_store
+from checkin_desk.reports import dashboard_snapshot, exports, figures, simulate
+from checkin_desk.reports.source import LocalSource
 
 WHAT = ("figures", "attendees", "dashboard", "simulate")
 
@@ -126,7 +126,7 @@ def _source(args: argparse.Namespace, store):
     name = desk_name(args, store)
     if args.local:
         return LocalSource(store, name)
-    from ..sync.reporting import report_source  # psycopg only when a report needs it
+    from checkin_desk.sync.reporting import report_source  # psycopg only when a report needs it
 
     return report_source(store, name)
 

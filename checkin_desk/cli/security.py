@@ -13,13 +13,15 @@ import os
 import sys
 from pathlib import Path
 
-from .. import audit, codes, keys, roles, signing
-from ..importers import ImportFileError, map_columns, read_table, row_to_attendee
-from ..personal_data import PurgeRefused, export_attendees, purge_event
-from ..privacy import open_private
-from ..store import Store
-from . import CommandError, UsageError
-from ._common import desk_name, open_store
+from checkin_desk.cli import CommandError, UsageError
+from checkin_desk.cli._common import desk_name, open_store
+from checkin_desk.domain import codes
+from checkin_desk.imports.readers import ImportFileError, map_columns, read_table, row_to_attendee
+from checkin_desk.storage import audit
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import keys, roles, signing
+from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
+from checkin_desk.util.privacy import open_private
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -268,7 +270,7 @@ def _write_table(out: Path, header: list[str], rows: list[list], info: dict) -> 
         with open_private(out, "wb") as fh:
             book.save(fh)
         return
-    from ..csvsafe import SafeWriter
+    from checkin_desk.util.csvsafe import SafeWriter
 
     delimiter = "\t" if suffix == ".tsv" else (info.get("delimiter") or ",")
     with open_private(out, "w", encoding="utf-8-sig", newline="") as fh:
@@ -345,8 +347,8 @@ def cmd_staff_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_reissue(args: argparse.Namespace) -> int:
-    from ..desk import Desk
-    from ..desk_ops import reissue_and_print
+    from checkin_desk.services.desk import Desk
+    from checkin_desk.services.desk_ops import reissue_and_print
 
     store = open_store(args)
     by = _authorize(args, store, "reissue_pass")

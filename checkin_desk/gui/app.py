@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..config import MachineConfig, log_dir
-from ..desk import Desk
-from .i18n import LANGUAGES, Translator
-from .main_window import MainWindow
-from .settings_dialog import KIOSK_SETTING
+from checkin_desk.gui.i18n import LANGUAGES, Translator
+from checkin_desk.gui.main_window import MainWindow
+from checkin_desk.gui.settings_dialog import KIOSK_SETTING
+from checkin_desk.services.desk import Desk
+from checkin_desk.util.config import MachineConfig, log_dir
 
 log = logging.getLogger(__name__)
 

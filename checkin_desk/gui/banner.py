@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from ..clock import zone
-from ..domain import Attendee, Outcome, Status
-from .i18n import Translator
+from checkin_desk.domain.models import Attendee, Outcome, Status
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.util.clock import zone
 
 COLOURS = {  # background, text
     "idle": ("#ECEFF1", "#263238"),

@@ -11,14 +11,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from .. import badges, desk_ops, printing
-from ..clock import local_day
-from ..desk import Desk, DeskError
-from ..domain import Attendee, Outcome
-from ..store import StoreError
-from .desk_state import DeskState, StateReader
-from .pin import Authority
-from .workers import TaskRunner
+from checkin_desk import badges, printing
+from checkin_desk.domain.models import Attendee, Outcome
+from checkin_desk.gui.desk_state import DeskState, StateReader
+from checkin_desk.gui.pin import Authority
+from checkin_desk.gui.workers import TaskRunner
+from checkin_desk.services import desk_ops
+from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage.store import StoreError
+from checkin_desk.util.clock import local_day
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from ..desk import Desk
-from ..reports import dashboard_snapshot
-from .dashboard_view import DashboardView
-from .i18n import Translator
-from .workers import TaskRunner
+from checkin_desk.gui.dashboard_view import DashboardView
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.workers import TaskRunner
+from checkin_desk.reports import dashboard_snapshot
+from checkin_desk.services.desk import Desk
 
 
 def make_panel(desk: Desk, runner: TaskRunner, translator: Translator) -> DashboardView:

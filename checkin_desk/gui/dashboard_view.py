@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..desk import Desk
-from ..reports.source import LocalSource
-from ..store import Store
-from . import dashboard_text as words
-from .dashboard_charts import ArrivalsChart, CategoryChart
-from .i18n import Translator
-from .workers import TaskRunner
+from checkin_desk.gui import dashboard_text as words
+from checkin_desk.gui.dashboard_charts import ArrivalsChart, CategoryChart
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.workers import TaskRunner
+from checkin_desk.reports.source import LocalSource
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import roles
-from ..domain import Attendee, PassStatus
-from ..store import Store
-from . import pin
-from .i18n import Translator
+from checkin_desk.domain.models import Attendee, PassStatus
+from checkin_desk.gui import pin
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
 
 
 class FormDialog(QDialog):

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from ..desk import Desk
-from ..store import HUB_DSN_SETTING, Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store
 
 if TYPE_CHECKING:
-    from ..sync import HubDecider, SyncLoop, SyncState
+    from checkin_desk.sync import HubDecider, SyncLoop, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class HubLink(QObject):
     def where(self) -> str:
         if not self.dsn:
             return ""
-        from ..sync import describe
+        from checkin_desk.sync import describe
 
         return describe(self.dsn)
 
@@ -61,7 +61,7 @@ class HubLink(QObject):
         if not dsn or self._thread is not None:
             return
         # Only a desk with a hub pays for importing the hub client (psycopg): start-up stays fast.
-        from ..sync import HubDecider, HubError, SyncLoop
+        from checkin_desk.sync import HubDecider, HubError, SyncLoop
 
         try:
             self.decider = HubDecider(dsn, self.desk.desk_name, on_state=self.hub_state.emit)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
-from .dashboard_text import MESSAGES as DASHBOARD_MESSAGES
-from .records_text import MESSAGES as RECORDS_MESSAGES
+from checkin_desk.gui.dashboard_text import MESSAGES as DASHBOARD_MESSAGES
+from checkin_desk.gui.records_text import MESSAGES as RECORDS_MESSAGES
 
 LANGUAGES = ("fr", "ar", "en")
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}

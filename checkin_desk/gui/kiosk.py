@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .banner import ResultBanner, big_font
-from .i18n import KIOSK_LINES, Translator
+from checkin_desk.gui.banner import ResultBanner, big_font
+from checkin_desk.gui.i18n import KIOSK_LINES, Translator
 
 
 class KioskPage(QWidget):

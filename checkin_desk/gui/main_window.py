@@ -18,24 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import signing
-from ..config import MachineConfig
-from ..desk import Desk
-from ..domain import Outcome
-from . import dashboard
-from .banner import ResultBanner
-from .controller import DeskController
-from .hub_link import HubLink
-from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from .kiosk import KioskPage
-from .preview_panel import PreviewPanel, template_resolver
-from .records import RecordActions
-from .scan_capture import ScanCapture
-from .search_panel import SearchPanel
-from .status_bar import DeskStatusBar
-from .supervisor import SupervisorActions
-from .walk_in_dialog import WalkInDialog
-from .workers import TaskRunner
+from checkin_desk.domain.models import Outcome
+from checkin_desk.gui import dashboard
+from checkin_desk.gui.banner import ResultBanner
+from checkin_desk.gui.controller import DeskController
+from checkin_desk.gui.hub_link import HubLink
+from checkin_desk.gui.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from checkin_desk.gui.kiosk import KioskPage
+from checkin_desk.gui.preview_panel import PreviewPanel, template_resolver
+from checkin_desk.gui.records import RecordActions
+from checkin_desk.gui.scan_capture import ScanCapture
+from checkin_desk.gui.search_panel import SearchPanel
+from checkin_desk.gui.status_bar import DeskStatusBar
+from checkin_desk.gui.supervisor import SupervisorActions
+from checkin_desk.gui.walk_in_dialog import WalkInDialog
+from checkin_desk.gui.workers import TaskRunner
+from checkin_desk.services.desk import Desk
+from checkin_desk.trust import signing
+from checkin_desk.util.config import MachineConfig
 
 ACTIONS = (  # (id, message id, shortcut)
     ("walk_in", "action.walk_in", "F3"),

@@ -1,4 +1,4 @@
-"""Who may do a privileged action at the desk window: one authority, `checkin_desk.roles`.
+"""Who may do a privileged action at the desk window: one authority, `checkin_desk.trust.roles`.
 
 The PIN dialog calls `check(store, action, name, pin, now)`, which asks `roles.authorize` for the role
 `roles.REQUIRED[action]` and returns an `Authority` to hand to the desk service (`authorized_by=`).
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import roles
-from ..roles import AuthorizationError, LockedOut, Role, Staff
-from ..store import Store
-from ..textnorm import clean_text
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
+from checkin_desk.trust.roles import AuthorizationError, LockedOut, Role, Staff
+from checkin_desk.util.textnorm import clean_text
 
 Tr = Callable[..., str]
 

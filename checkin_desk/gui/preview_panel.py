@@ -17,11 +17,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..domain import Attendee, EventInfo
-from ..printing import category_templates, choose_template, pool
-from ..store import Store
-from .i18n import Translator
-from .workers import TaskRunner
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.workers import TaskRunner
+from checkin_desk.printing import category_templates, choose_template, pool
+from checkin_desk.storage.store import Store
 
 PREVIEW_DPI = 96
 

@@ -19,14 +19,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from .. import signing
-from ..personal_data import export_attendees
-from ..roles import AuthorizationError
-from ..store import Store, StoreError
-from . import pin
-from .dialogs import ReasonDialog
-from .pin import Authority
-from .supervisor import SupervisorActions
+from checkin_desk.gui import pin
+from checkin_desk.gui.dialogs import ReasonDialog
+from checkin_desk.gui.pin import Authority
+from checkin_desk.gui.supervisor import SupervisorActions
+from checkin_desk.storage.store import Store, StoreError
+from checkin_desk.trust import signing
+from checkin_desk.trust.personal_data import export_attendees
+from checkin_desk.trust.roles import AuthorizationError
 
 
 def write_export(db_path: str, out: str, desk: str, by: Authority) -> tuple[str, int]:

@@ -19,13 +19,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
-from .. import demo
-from ..clock import iso, zone
-from ..desk import Desk
-from ..domain import Attendee, PassStatus
-from ..reports import simulate
-from ..store import Store
-from .app import build, make_app
+from checkin_desk.domain.models import Attendee, PassStatus
+from checkin_desk.gui.app import build, make_app
+from checkin_desk.reports import simulate
+from checkin_desk.services import demo
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import iso, zone
 
 SIZE = (1280, 800)
 SPECIAL = (

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..desk import Desk
-from ..domain import Attendee
-from .i18n import Translator
+from checkin_desk.domain.models import Attendee
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.services.desk import Desk
 
 DEBOUNCE_MS = 150
 MAX_CHARS = 200

@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import roles
-from ..config import MachineConfig
-from ..desk import Desk
-from ..printing import CATEGORY_TEMPLATES_SETTING
-from ..store import HUB_DSN_SETTING, Store
-from .dialogs import FormDialog
-from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from .pin import Authority
-from .staff_box import FirstAdminBox, StaffBox
+from checkin_desk.gui.dialogs import FormDialog
+from checkin_desk.gui.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from checkin_desk.gui.pin import Authority
+from checkin_desk.gui.staff_box import FirstAdminBox, StaffBox
+from checkin_desk.printing import CATEGORY_TEMPLATES_SETTING
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store
+from checkin_desk.trust import roles
+from checkin_desk.util.config import MachineConfig
 
 TEMPLATES_SETTING = CATEGORY_TEMPLATES_SETTING  # {category: template name}, honoured by the print path
 KIOSK_SETTING = "gui_kiosk"
@@ -45,7 +45,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
 
 def template_names() -> list[str]:
     try:
-        from ..badges import template_names as names  # the badges module, when it is there
+        from checkin_desk.badges import template_names as names  # the badges module, when it is there
 
         return list(names())
     except ImportError:
@@ -115,7 +115,7 @@ def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
 
 def _hub_connection():
     # The hub client (psycopg) is imported when a hub address is shown or edited, not at start-up.
-    from ..sync import connection
+    from checkin_desk.sync import connection
 
     return connection
 

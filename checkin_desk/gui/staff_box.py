@@ -1,4 +1,4 @@
-"""Staff accounts in the settings dialog, through `checkin_desk.roles` only.
+"""Staff accounts in the settings dialog, through `checkin_desk.trust.roles` only.
 
 - `FirstAdminBox`: before the event has any staff account, the first one (an admin: name, PIN twice).
   Left empty, the settings are saved as before and privileged actions keep trusting the name typed.
@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import roles
-from ..roles import Role, Staff
-from ..store import Store
-from . import pin
-from .i18n import Translator
+from checkin_desk.gui import pin
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
+from checkin_desk.trust.roles import Role, Staff
 
 
 def _pin_edit(name: str) -> QLineEdit:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from .desk_state import DeskState
-from .i18n import Translator
+from checkin_desk.gui.desk_state import DeskState
+from checkin_desk.gui.i18n import Translator
 
 
 class DeskStatusBar(QStatusBar):

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from .. import roles
-from .controller import DeskController
-from .dialogs import CancelScanDialog, EditAttendeeDialog, PinDialog, ReasonDialog
-from .i18n import Translator
-from .pin import Authority
-from .settings_dialog import SettingsDialog, apply_settings
+from checkin_desk.gui.controller import DeskController
+from checkin_desk.gui.dialogs import CancelScanDialog, EditAttendeeDialog, PinDialog, ReasonDialog
+from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.pin import Authority
+from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
+from checkin_desk.trust import roles
 
 
 class SupervisorActions(QObject):

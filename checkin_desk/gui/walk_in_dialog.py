@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from .dialogs import FormDialog
-from .i18n import Translator
+from checkin_desk.gui.dialogs import FormDialog
+from checkin_desk.gui.i18n import Translator
 
 
 class WalkInDialog(FormDialog):

@@ -10,15 +10,22 @@ The API the GUI and the CLI use:
 
 from __future__ import annotations
 
-from .dispatch import Dispatcher, DispatchSettings, exponential_backoff
-from .emulator import Mode, PrinterEmulator
-from .errors import PrinterConfigError, PrintError, RenderError, UnknownPrinter
-from .profiles import PROFILES, Profile, UnknownProfile, get_profile
-from .queue import JobInfo, counts, create_job, get_job, jobs, retry_failed
-from .registry import PrinterConfig, add_printer, get_printer, list_printers, pool, remove_printer
-from .render import CATEGORY_TEMPLATES_SETTING, category_templates, choose_template
-from .transports import Timeouts
-from .worker import PrintWorker
+from checkin_desk.printing.dispatch import Dispatcher, DispatchSettings, exponential_backoff
+from checkin_desk.printing.emulator import Mode, PrinterEmulator
+from checkin_desk.printing.errors import PrinterConfigError, PrintError, RenderError, UnknownPrinter
+from checkin_desk.printing.profiles import PROFILES, Profile, UnknownProfile, get_profile
+from checkin_desk.printing.queue import JobInfo, counts, create_job, get_job, jobs, retry_failed
+from checkin_desk.printing.registry import (
+    PrinterConfig,
+    add_printer,
+    get_printer,
+    list_printers,
+    pool,
+    remove_printer,
+)
+from checkin_desk.printing.render import CATEGORY_TEMPLATES_SETTING, category_templates, choose_template
+from checkin_desk.printing.transports import Timeouts
+from checkin_desk.printing.worker import PrintWorker
 
 __all__ = [
     "CATEGORY_TEMPLATES_SETTING",

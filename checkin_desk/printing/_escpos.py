@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def _pickle_dir() -> str:
-    from ..config import data_dir
+    from checkin_desk.util.config import data_dir
 
     path = Path(data_dir()).parent / "cache" / "escpos" if os.environ.get("CHECKIN_DESK_HOME") else None
     if path is None:

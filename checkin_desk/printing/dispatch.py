@@ -10,16 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .. import signing
-from ..clock import iso, utc_now
-from ..store import Store
-from . import queue, registry
-from .errors import PrintError, RenderError
-from .queue import JobInfo
-from .registry import PrinterConfig
-from .render import BadgeRenderer, Renderer, category_templates, choose_template
-from .send import send_badge
-from .transports import Timeouts
+from checkin_desk.printing import queue, registry
+from checkin_desk.printing.errors import PrintError, RenderError
+from checkin_desk.printing.queue import JobInfo
+from checkin_desk.printing.registry import PrinterConfig
+from checkin_desk.printing.render import BadgeRenderer, Renderer, category_templates, choose_template
+from checkin_desk.printing.send import send_badge
+from checkin_desk.printing.transports import Timeouts
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import signing
+from checkin_desk.util.clock import iso, utc_now
 
 log = logging.getLogger(__name__)
 

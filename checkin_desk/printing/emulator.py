@@ -29,8 +29,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from .raster import ParsedJob, Parser
-from .status import PrinterStatus, encode_status
+from checkin_desk.printing.raster import ParsedJob, Parser
+from checkin_desk.printing.status import PrinterStatus, encode_status
 
 log = logging.getLogger(__name__)
 

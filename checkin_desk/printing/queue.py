@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..clock import utc_now_iso
-from ..store import Store
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import utc_now_iso
 
 STATES = ("queued", "sending", "printed", "failed")
 

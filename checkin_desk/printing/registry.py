@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..store import Store
-from .errors import UnknownPrinter
-from .profiles import Profile, get_profile
+from checkin_desk.printing.errors import UnknownPrinter
+from checkin_desk.printing.profiles import Profile, get_profile
+from checkin_desk.storage.store import Store
 
 ESCPOS_KINDS = ("escpos-network", "escpos-usb", "escpos-serial", "escpos-file", "escpos-cups")
 PDF_KINDS = ("cups", "pdf-folder")

@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from ..domain import Attendee, EventInfo
-from .errors import RenderError
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.printing.errors import RenderError
 
 PDF_TEMPLATE = "a6"
 CATEGORY_TEMPLATES_SETTING = "badge_templates"  # event setting {category: template}, set in the desk window
@@ -57,7 +57,7 @@ class BadgeRenderer:
     """The real renderer: checkin_desk.badges (one reportlab layout for PDF, preview and thermal)."""
 
     def raster(self, attendee, *, event, categories, template, width_dots, dpi, qr_text=None):
-        from .. import badges
+        from checkin_desk import badges
 
         try:
             image = badges.render_badge_raster(
@@ -78,7 +78,7 @@ class BadgeRenderer:
         return image
 
     def pdf(self, attendee, *, event, categories, template, qr_text=None):
-        from .. import badges
+        from checkin_desk import badges
 
         try:
             return badges.render_badge_pdf(

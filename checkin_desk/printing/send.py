@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..domain import Attendee, EventInfo
-from .errors import PrinterConfigError
-from .profiles import UnknownProfile
-from .raster import badge_job
-from .registry import PrinterConfig
-from .render import PDF_TEMPLATE, Renderer
-from .transports import Timeouts, lp_submit, open_transport, write_atomically
+from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.printing.errors import PrinterConfigError
+from checkin_desk.printing.profiles import UnknownProfile
+from checkin_desk.printing.raster import badge_job
+from checkin_desk.printing.registry import PrinterConfig
+from checkin_desk.printing.render import PDF_TEMPLATE, Renderer
+from checkin_desk.printing.transports import Timeouts, lp_submit, open_transport, write_atomically
 
 
 def escpos_bytes(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .raster import status_query
+from checkin_desk.printing.raster import status_query
 
 QUERY_ALL = b"".join(status_query(n) for n in (1, 2, 3, 4))
 

@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _escpos
-from .errors import PrinterConfigError, PrintError
-from .registry import PrinterConfig, parse_host_port, parse_usb_id
-from .status import QUERY_ALL, PrinterStatus, parse_status
+from checkin_desk.printing import _escpos
+from checkin_desk.printing.errors import PrinterConfigError, PrintError
+from checkin_desk.printing.registry import PrinterConfig, parse_host_port, parse_usb_id
+from checkin_desk.printing.status import QUERY_ALL, PrinterStatus, parse_status
 
 
 @dataclass(frozen=True, slots=True)

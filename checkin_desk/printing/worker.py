@@ -16,12 +16,12 @@ from collections.abc import Callable
 from datetime import datetime
 from os import PathLike
 
-from ..clock import utc_now
-from ..store import Store
-from . import queue
-from .dispatch import Dispatcher, DispatchSettings
-from .queue import JobInfo
-from .render import Renderer
+from checkin_desk.printing import queue
+from checkin_desk.printing.dispatch import Dispatcher, DispatchSettings
+from checkin_desk.printing.queue import JobInfo
+from checkin_desk.printing.render import Renderer
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import utc_now
 
 log = logging.getLogger(__name__)
 

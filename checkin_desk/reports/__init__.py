@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..store import Store
-from .dashboard import DashboardSnapshot, dashboard_snapshot
-from .figures import Figures, compute, time_rows
-from .forecast import Forecast
-from .source import COUNTED, HubConflict, LocalSource, ReportSource, SyncedSource
+from checkin_desk.reports.dashboard import DashboardSnapshot, dashboard_snapshot
+from checkin_desk.reports.figures import Figures, compute, time_rows
+from checkin_desk.reports.forecast import Forecast
+from checkin_desk.reports.source import COUNTED, HubConflict, LocalSource, ReportSource, SyncedSource
+from checkin_desk.storage.store import Store
 
 GROUPINGS = ("day", "category", "hour", "desk")
 

@@ -12,12 +12,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..clock import iso, utc_now, zone
-from ..store import Store
-from . import forecast as fc
-from . import timebuckets
-from .figures import as_source, jsonable
-from .source import ReportSource
+from checkin_desk.reports import forecast as fc
+from checkin_desk.reports import timebuckets
+from checkin_desk.reports.figures import as_source, jsonable
+from checkin_desk.reports.source import ReportSource
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import iso, utc_now, zone
 
 QUARTER = 15
 

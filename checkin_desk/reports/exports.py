@@ -17,11 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..clock import zone
-from ..store import Store
-from .figures import Figures, jsonable
-from .source import LocalSource
-from .tables import DATE, DATETIME, INT, PERCENT, Column, Section, sections
+from checkin_desk.reports.figures import Figures, jsonable
+from checkin_desk.reports.source import LocalSource
+from checkin_desk.reports.tables import DATE, DATETIME, INT, PERCENT, Column, Section, sections
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import zone
 
 FORMATS = ("csv", "xlsx", "pdf", "json")
 ATTENDEE_FORMATS = ("csv", "xlsx")
@@ -85,7 +85,7 @@ def write_report(fig: Figures, fmt: str, path: str | os.PathLike, *, extra: dict
         return _atomic(Path(path), lambda p: _write_csv(sections(fig), p))
     if fmt == "xlsx":
         return _atomic(Path(path), lambda p: _write_xlsx(sections(fig), p))
-    from .pdf import write_pdf  # reportlab is only imported when a PDF is asked for
+    from checkin_desk.reports.pdf import write_pdf  # reportlab is only imported when a PDF is asked for
 
     return _atomic(Path(path), lambda p: write_pdf(fig, p))
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..clock import utc_now, zone
-from ..store import Store
-from . import timebuckets
-from .source import CubeRow, HubConflict, LocalSource, ReportSource
+from checkin_desk.reports import timebuckets
+from checkin_desk.reports.source import CubeRow, HubConflict, LocalSource, ReportSource
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import utc_now, zone
 
 REFUSAL_LABELS = {
     "already_checked_in": "already checked in (re-entry not allowed)",

@@ -22,9 +22,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import pdf_fonts
-from .figures import Figures
-from .tables import PERCENT, Section, sections
+from checkin_desk.reports import pdf_fonts
+from checkin_desk.reports.figures import Figures
+from checkin_desk.reports.tables import PERCENT, Section, sections
 
 DAY_COLOURS = [colors.HexColor(c) for c in ("#1565C0", "#EF6C00", "#2E7D32", "#6A1B9A", "#C62828", "#00838F")]
 MAX_TABLE_ROWS = 60

@@ -9,8 +9,8 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from ..clock import iso, zone
-from ..store import Store
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import iso, zone
 
 REFUSALS = [("unknown", 40), ("wrong_day", 25), ("cancelled", 15), ("blocked", 8), ("malformed", 12)]
 REPRINT_REASONS = ["badge lost", "name misspelt", "badge damaged", "wrong category", "printer jam"]

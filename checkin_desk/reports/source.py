@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..domain import EventInfo
-from ..store import Store
-from . import timebuckets
+from checkin_desk.domain.models import EventInfo
+from checkin_desk.reports import timebuckets
+from checkin_desk.storage.store import Store
 
 # An entry that counts: admitted, an entry (not a badge scan), not cancelled by a supervisor.
 # Written exactly as the partial indexes of schema.V3_REPORT_INDEXES so SQLite can use them.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .figures import Figures
+from checkin_desk.reports.figures import Figures
 
 # Column kinds: text, int, float, percent (a ratio 0..1), date (ISO text -> date), datetime (aware).
 TEXT, INT, FLOAT, PERCENT, DATE, DATETIME = "text", "int", "float", "percent", "date", "datetime"

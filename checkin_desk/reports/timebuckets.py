@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..clock import zone
+from checkin_desk.util.clock import zone
 
 
 def utc_bucket_start(hour_prefix: str, slot: int, minutes: int) -> datetime:

@@ -6,9 +6,9 @@
 - `reporting.report_source(store, desk_name)`: what `checkin-desk report` reports on with a hub.
 """
 
-from .connection import HubError, describe, mask
-from .loop import HUB_DSN_SETTING, SyncLoop, SyncReport, SyncState
-from .online import HubDecider, OnlineResult
+from checkin_desk.sync.connection import HubError, describe, mask
+from checkin_desk.sync.loop import HUB_DSN_SETTING, SyncLoop, SyncReport, SyncState
+from checkin_desk.sync.online import HubDecider, OnlineResult
 
 __all__ = [
     "HUB_DSN_SETTING",

@@ -12,7 +12,7 @@ import re
 import psycopg
 from psycopg import conninfo
 
-from . import hub_schema
+from checkin_desk.sync import hub_schema
 
 log = logging.getLogger(__name__)
 

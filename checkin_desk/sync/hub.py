@@ -16,10 +16,10 @@ from typing import Any
 
 import psycopg
 
-from .. import codes, rules
-from ..clock import iso, local_day
-from ..domain import Attendee, Decision, Entry, Status
-from ..store import ATTENDEE_FIELDS, HUB_DSN_SETTING, attendee_from_row, attendee_values
+from checkin_desk.domain import codes, rules
+from checkin_desk.domain.models import Attendee, Decision, Entry, Status
+from checkin_desk.storage.store import ATTENDEE_FIELDS, HUB_DSN_SETTING, attendee_from_row, attendee_values
+from checkin_desk.util.clock import iso, local_day
 
 _ACOLS = ", ".join(ATTENDEE_FIELDS)
 SCAN_FIELDS = (

@@ -26,10 +26,11 @@ from typing import Any
 
 import psycopg
 
-from .. import __version__, keys, signing
-from ..clock import iso, utc_now, utc_now_iso
-from ..store import HUB_DSN_SETTING, Store
-from . import connection, hub
+from checkin_desk import __version__
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store
+from checkin_desk.sync import connection, hub
+from checkin_desk.trust import keys, signing
+from checkin_desk.util.clock import iso, utc_now, utc_now_iso
 
 log = logging.getLogger(__name__)
 

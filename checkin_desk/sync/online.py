@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 
 import psycopg
 
-from ..domain import Attendee, Decision
-from . import connection, hub
+from checkin_desk.domain.models import Attendee, Decision
+from checkin_desk.sync import connection, hub
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from ..clock import utc_now_iso
-from ..reports.source import HubConflict, LocalSource, ReportSource, SyncedSource
-from ..store import Store
-from . import connection, hub
-from .loop import HUB_DSN_SETTING, SyncLoop
+from checkin_desk.reports.source import HubConflict, LocalSource, ReportSource, SyncedSource
+from checkin_desk.storage.store import Store
+from checkin_desk.sync import connection, hub
+from checkin_desk.sync.loop import HUB_DSN_SETTING, SyncLoop
+from checkin_desk.util.clock import utc_now_iso
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image
 
-from checkin_desk.domain import Attendee, EventInfo
+from checkin_desk.domain.models import Attendee, EventInfo
 
 EVENT = EventInfo(
     "Smart City Expo Casablanca",

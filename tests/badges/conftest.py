@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checkin_desk.store import Store
-
-from .badge_helpers import EVENT, NAMES
+from badges.badge_helpers import EVENT, NAMES
+from checkin_desk.storage.store import Store
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ import logging
 
 import pytest
 
+from badges.badge_helpers import EVENT, decode_qr, pdf_text
 from checkin_desk.badges import render_badge_pdf, render_badge_raster
 from checkin_desk.badges.fonts import covered
-from checkin_desk.domain import Attendee
-
-from .badge_helpers import EVENT, decode_qr, pdf_text
+from checkin_desk.domain.models import Attendee
 
 UNCOVERED = "𐌰𐌱𐌲 𒀀𒀁"  # Gothic and cuneiform: no shipped font has them
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from PIL import Image
 
+from badges.badge_helpers import NAMES, decode_qr, pdf_pages, pdf_text
 from checkin_desk.cli import main
-from checkin_desk.domain import Attendee
-
-from .badge_helpers import NAMES, decode_qr, pdf_pages, pdf_text
+from checkin_desk.domain.models import Attendee
 
 
 def test_badge_pdf(store, tmp_path, capsys):

@@ -10,13 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ImageOps
 
+from badges.badge_helpers import EVENT, LONG_FRENCH
 from checkin_desk.badges import load_template, render_badge_raster
 from checkin_desk.badges.fitting import block_height, ellipsize, fit_text
 from checkin_desk.badges.fonts import ELLIPSIS
 from checkin_desk.badges.template import parse_template
-from checkin_desk.domain import Attendee
-
-from .badge_helpers import EVENT, LONG_FRENCH
+from checkin_desk.domain.models import Attendee
 
 DPI = 203
 WORDS_300 = ("Abdelkrim Benoît-Çağla Ouazzani Touhami " * 9)[:300].strip()

@@ -7,10 +7,9 @@ import io
 import pytest
 from PIL import Image
 
+from badges.badge_helpers import NAMES, decode_qr, pdf_pages
 from checkin_desk.badges import render_badge_pdf, render_badge_raster, render_preview_png
-from checkin_desk.domain import Attendee
-
-from .badge_helpers import NAMES, decode_qr, pdf_pages
+from checkin_desk.domain.models import Attendee
 
 ROLLS = [("thermal-80", 576, 203), ("thermal-80", 512, 180), ("thermal-58", 384, 203), ("a6", 576, 203)]
 

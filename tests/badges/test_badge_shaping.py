@@ -8,13 +8,12 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
+from badges.badge_helpers import EVENT, pdf_text
 from checkin_desk.badges import load_template, render_badge_pdf, render_badge_raster, shaping
 from checkin_desk.badges.fonts import chain
 from checkin_desk.badges.pdf import clear_text_caches
 from checkin_desk.badges.template import parse_template
-from checkin_desk.domain import Attendee
-
-from .badge_helpers import EVENT, pdf_text
+from checkin_desk.domain.models import Attendee
 
 ARABIC = "محمد الأمين بن عبد الله"
 ARABIC_LETTERS = range(0x0621, 0x064B)  # base (unshaped) letters

@@ -99,7 +99,7 @@ def test_sheet_that_does_not_fit(tmp_path):
 
 def test_sheet_template_refused_for_a_roll_printer(event, categories):
     from checkin_desk.badges import render_badge_raster
-    from checkin_desk.domain import Attendee
+    from checkin_desk.domain.models import Attendee
 
     with pytest.raises(TemplateError, match="sheet"):
         render_badge_raster(Attendee("X"), event=event, categories=categories, template="a4-sheet")

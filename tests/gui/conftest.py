@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from checkin_desk import roles
 from checkin_desk.gui.app import build, make_app
+from checkin_desk.trust import roles
 
 # The offscreen platform plugin warns about a window feature it lacks; that is not our bug.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"

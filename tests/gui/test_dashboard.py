@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from checkin_desk.gui import dashboard_text
+from gui.conftest import scan
 from tests.reports.reportdata import make_fixed
-
-from .conftest import scan
 
 DAY2_1040 = datetime(2027, 4, 19, 9, 40, tzinfo=UTC)  # 10:40 in Casablanca on day 2
 

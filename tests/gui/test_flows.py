@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from .conftest import give_pin, scan, type_text
+from gui.conftest import give_pin, scan, type_text
 
 
 def count(store, sql, *params):

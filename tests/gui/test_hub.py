@@ -6,16 +6,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from checkin_desk.desk import Desk
 from checkin_desk.gui.app import build, make_app
 from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
-from checkin_desk.store import Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 from checkin_desk.sync import HUB_DSN_SETTING
+from gui.conftest import scan
 from tests.conftest import FakeClock
 from tests.sync.conftest import HUB_EVENT, HUB_NOW, hub_admin_dsn, hub_dsn, proxy  # noqa: F401 (fixtures)
-
-from .conftest import scan
 
 pytestmark = pytest.mark.hub
 

@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QApplication
 from checkin_desk.badges import render_preview_png
 from checkin_desk.gui.app import build, make_app
 from checkin_desk.printing import CATEGORY_TEMPLATES_SETTING, PrinterConfig, PrinterEmulator, add_printer
-
-from .conftest import scan
+from gui.conftest import scan
 
 
 @pytest.fixture

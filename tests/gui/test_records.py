@@ -13,11 +13,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from checkin_desk import keys, signing
-from checkin_desk.domain import Status
+from checkin_desk.domain.models import Status
 from checkin_desk.gui import records
-
-from .conftest import give_pin
+from checkin_desk.trust import keys, signing
+from gui.conftest import give_pin
 
 
 def count(store, sql, *params):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from checkin_desk.domain import Status
-
-from .conftest import scan, type_text
+from checkin_desk.domain.models import Status
+from gui.conftest import scan, type_text
 
 
 def rows(store, sql, *params):

@@ -1,4 +1,4 @@
-"""Staff names, roles and PINs at the desk window: one authority, checkin_desk.roles (issue 8)."""
+"""Staff names, roles and PINs at the desk window: one authority, checkin_desk.trust.roles (issue 8)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from checkin_desk import roles
-from checkin_desk.desk import Desk
 from checkin_desk.gui.app import build
-from checkin_desk.store import Store
-
-from .conftest import give_pin, scan
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
+from gui.conftest import give_pin, scan
 
 
 def audit(store, action):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 from checkin_desk.gui.app import CrashHandler
-
-from .conftest import scan
+from gui.conftest import scan
 
 
 def test_a_stalled_worker_does_not_block_scans(qtbot, window, people, clock):

@@ -10,10 +10,10 @@ import pytest
 import qrcode
 from PIL import Image, ImageDraw
 
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Attendee, EventInfo
+from checkin_desk.domain.models import Attendee, EventInfo
 from checkin_desk.printing import DispatchSettings, PrinterEmulator, Timeouts
-from checkin_desk.store import Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 
 # python-escpos pickles its capabilities here rather than in a new temp dir per process.
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", "/tmp/checkin-desk-escpos-cache")

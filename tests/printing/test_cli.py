@@ -13,8 +13,7 @@ import pytest
 from checkin_desk.cli import main
 from checkin_desk.printing import jobs
 from checkin_desk.printing.raster import parse_job
-
-from .printing_helpers import decode_qr
+from printing.printing_helpers import decode_qr
 
 ROOT = Path(__file__).resolve().parents[2]
 

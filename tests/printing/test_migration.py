@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from checkin_desk import schema
 from checkin_desk.printing import get_job
-from checkin_desk.store import Store
+from checkin_desk.storage import schema
+from checkin_desk.storage.store import Store
 
 
 def test_v1_database_gains_printer_attempts_and_keeps_its_jobs(tmp_path):

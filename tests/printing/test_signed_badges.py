@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from checkin_desk import codes, keys, signing
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Status
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import Status
 from checkin_desk.printing import Dispatcher, PrinterConfig, add_printer, get_job
-from checkin_desk.store import Store
-
-from .conftest import EVENT
-from .printing_helpers import decode_qr
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import keys, signing
+from printing.conftest import EVENT
+from printing.printing_helpers import decode_qr
 
 
 def test_a_walk_in_badge_carries_its_signed_code_which_another_desk_admits(

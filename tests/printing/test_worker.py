@@ -6,8 +6,7 @@ import pytest
 
 from checkin_desk.printing import PrinterConfig, PrintWorker, add_printer, get_job, jobs
 from checkin_desk.printing.queue import counts
-
-from .printing_helpers import JobWatcher, decode_qr
+from printing.printing_helpers import JobWatcher, decode_qr
 
 
 def network_printer(store, name, emu, *, pool_order=0, profile="TM-T20II"):

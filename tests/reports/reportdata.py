@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from checkin_desk.clock import local_day
-from checkin_desk.domain import Attendee
-from checkin_desk.store import Store
+from checkin_desk.domain.models import Attendee
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import local_day
 
 
 def add_scan(

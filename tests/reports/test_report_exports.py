@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from reportdata import make_fixed
 
 from checkin_desk.cli import main
-from checkin_desk.domain import Attendee
+from checkin_desk.domain.models import Attendee
 from checkin_desk.reports import exports, figures, pdf_fonts
 
 

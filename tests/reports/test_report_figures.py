@@ -4,9 +4,9 @@ import pytest
 from reportdata import add_scan, make_fixed
 
 from checkin_desk import reports
-from checkin_desk.domain import EventInfo
+from checkin_desk.domain.models import EventInfo
 from checkin_desk.reports import figures
-from checkin_desk.store import Store
+from checkin_desk.storage.store import Store
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def _ramadan_store(tmp_path, days):
 
 
 def reports_attendee(code):
-    from checkin_desk.domain import Attendee
+    from checkin_desk.domain.models import Attendee
 
     return Attendee(code, code, code)
 

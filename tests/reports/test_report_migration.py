@@ -1,8 +1,8 @@
 import sqlite3
 
-from checkin_desk import schema
 from checkin_desk.reports import figures
-from checkin_desk.store import Store
+from checkin_desk.storage import schema
+from checkin_desk.storage.store import Store
 
 
 def test_a_version_1_database_gets_the_report_indexes_and_keeps_its_scans(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checkin_desk import keys, roles, signing
+from checkin_desk.trust import keys, roles, signing
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from checkin_desk import audit
 from checkin_desk.cli import main
+from checkin_desk.storage import audit
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkin_desk import codes
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Status
-from checkin_desk.importers import ImportFileError, import_file
-from checkin_desk.store import Store
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import Status
+from checkin_desk.imports.readers import ImportFileError, import_file
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 from tests.conftest import EVENT, PEOPLE, FakeClock
 
 FIXTURES = settings(

@@ -11,11 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from checkin_desk import keys, privacy, reports, roles
+from checkin_desk import reports
 from checkin_desk.cli import main
-from checkin_desk.csvsafe import SafeWriter, neutralise
-from checkin_desk.personal_data import PurgeRefused, export_attendees, purge_event
-from checkin_desk.roles import AuthorizationError, Role
+from checkin_desk.trust import keys, roles
+from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
+from checkin_desk.trust.roles import AuthorizationError, Role
+from checkin_desk.util import privacy
+from checkin_desk.util.csvsafe import SafeWriter, neutralise
 from tests.conftest import search_terms
 
 
@@ -204,8 +206,8 @@ def test_codes_sign_command_writes_the_list_with_signed_codes(store, tmp_path, c
     assert rows[1][3] == '\'=HYPERLINK("x")'
     assert rows[1][5].startswith("S1:") and rows[3][5] == ""
     # A desk that only has the public key admits the signed code of an attendee it has never seen.
-    from checkin_desk.desk import Desk
-    from checkin_desk.domain import Status
+    from checkin_desk.domain.models import Status
+    from checkin_desk.services.desk import Desk
 
     assert Desk(store, "desk-2", clock=clock).scan(rows[1][5]).status is Status.OK
     xlsx = tmp_path / "signed.xlsx"

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from checkin_desk import roles
-from checkin_desk.desk import Desk
-from checkin_desk.domain import Status
-from checkin_desk.roles import AuthorizationError, LockedOut, Role
-from checkin_desk.store import Store
+from checkin_desk.domain.models import Status
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
+from checkin_desk.trust.roles import AuthorizationError, LockedOut, Role
 
 NOW = datetime(2027, 4, 18, 9, 0, tzinfo=UTC)
 

@@ -11,12 +11,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkin_desk import codes, desk_ops, keys, signing
-from checkin_desk.codes import BadSignedCode, SignedPayload
-from checkin_desk.desk import Desk, DeskError
-from checkin_desk.domain import Attendee, PassStatus, Status
-from checkin_desk.importers import import_file
-from checkin_desk.store import Store
+from checkin_desk.domain import codes
+from checkin_desk.domain.codes import BadSignedCode, SignedPayload
+from checkin_desk.domain.models import Attendee, PassStatus, Status
+from checkin_desk.imports.readers import import_file
+from checkin_desk.services import desk_ops
+from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import keys, signing
 from tests.conftest import EVENT
 
 

@@ -11,15 +11,14 @@ import os
 import secrets
 import socket
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
 from psycopg import conninfo, sql
 
-from checkin_desk.desk import Desk
-from checkin_desk.domain import EventInfo
-from checkin_desk.store import Store
+from checkin_desk.services.desk import Desk
+from checkin_desk.storage.store import Store
 from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
 from checkin_desk.sync import hub as hubsql
 from tests.conftest import EVENT, PEOPLE, FakeClock
@@ -75,7 +74,9 @@ def _install_hub_clock(admin: psycopg.Connection, name: str, dsn: str) -> HubClo
     # pg_catalog listed last: an unqualified clock_timestamp() now finds hubclock's first, in every
     # new session of this database (the desks' role too) and in column defaults created after this.
     admin.execute(
-        sql.SQL("ALTER DATABASE {} SET search_path = public, hubclock, pg_catalog").format(sql.Identifier(name))
+        sql.SQL("ALTER DATABASE {} SET search_path = public, hubclock, pg_catalog").format(
+            sql.Identifier(name)
+        )
     )
     return HubClock(dsn)
 

@@ -17,11 +17,10 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from checkin_desk.domain import Attendee, Status
+from checkin_desk.domain.models import Attendee, Status
 from checkin_desk.sync import HubError
 from checkin_desk.sync import hub as hubsql
-
-from .conftest import HUB_EVENT, FakeClock, admin_query
+from sync.conftest import HUB_EVENT, FakeClock, admin_query
 
 pytestmark = pytest.mark.hub
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,8 @@ import pytest
 
 from checkin_desk import cli
 from checkin_desk.sync import HubDecider, HubError, SyncLoop, connection, hub_schema
+from sync.conftest import admin_query
 from tests.conftest import DATA as DATA_DIR
-
-from .conftest import admin_query
 
 pytestmark = pytest.mark.hub
 

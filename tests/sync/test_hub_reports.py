@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from checkin_desk import cli, reports
-from checkin_desk.domain import Status
+from checkin_desk.domain.models import Status
 from checkin_desk.sync.loop import HUB_DSN_SETTING
 from tests.conftest import PEOPLE
 

@@ -8,9 +8,8 @@ import psycopg
 import pytest
 
 from checkin_desk import reports
-from checkin_desk.domain import PassStatus, Status
-
-from .conftest import admin_query
+from checkin_desk.domain.models import PassStatus, Status
+from sync.conftest import admin_query
 
 pytestmark = pytest.mark.hub
 

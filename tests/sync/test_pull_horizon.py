@@ -11,10 +11,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from checkin_desk.domain import Attendee
+from checkin_desk.domain.models import Attendee
 from checkin_desk.sync import hub as hubsql
-
-from .conftest import ADMIN_DSN
+from sync.conftest import ADMIN_DSN
 
 pytestmark = pytest.mark.hub
 

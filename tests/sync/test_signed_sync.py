@@ -8,13 +8,13 @@ import uuid
 import psycopg
 import pytest
 
-from checkin_desk import cli, keys, signing
-from checkin_desk.domain import Status
+from checkin_desk import cli
+from checkin_desk.domain.models import Status
 from checkin_desk.sync import hub as hubsql
 from checkin_desk.sync import hub_schema
 from checkin_desk.sync.loop import HUB_DSN_SETTING
-
-from .conftest import HUB_EVENT, admin_query
+from checkin_desk.trust import keys, signing
+from sync.conftest import HUB_EVENT, admin_query
 
 pytestmark = pytest.mark.hub
 
@@ -212,7 +212,7 @@ def test_a_junk_key_on_the_hub_does_not_replace_the_desks_own(hub_dsn, hub_admin
 
 
 def codes_for(key, code: str) -> str:
-    from checkin_desk import codes
+    from checkin_desk.domain import codes
 
     return codes.sign_code(key, codes.SignedPayload(code, "visitor", ()))
 

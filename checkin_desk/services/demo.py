@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from .domain import Attendee, EventInfo, PassStatus
+from checkin_desk.domain.models import Attendee, EventInfo, PassStatus
 
 EVENT_NAME = "Smart City Expo Casablanca 2026"
 VENUE = "Hyatt Regency Casablanca"

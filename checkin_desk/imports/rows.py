@@ -21,8 +21,8 @@ from itertools import chain, repeat
 from operator import itemgetter
 from unicodedata import is_normalized
 
-from . import codes
-from .textnorm import clean_text, fold
+from checkin_desk.domain import codes
+from checkin_desk.util.textnorm import clean_text, fold
 
 CATEGORY_ALIASES: dict[str, str] = {}
 for _cat, _names in {

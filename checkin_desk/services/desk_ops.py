@@ -7,10 +7,10 @@ Both go through the same checks and audit log as `Desk`'s own privileged methods
 
 from __future__ import annotations
 
-from . import codes
-from .desk import Desk, DeskError
-from .roles import Staff
-from .textnorm import clean_text
+from checkin_desk.domain import codes
+from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.trust.roles import Staff
+from checkin_desk.util.textnorm import clean_text
 
 
 def print_first_badge(desk: Desk, code: str) -> int:

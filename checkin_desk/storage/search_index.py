@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from .textnorm import fold
+from checkin_desk.util.textnorm import fold
 
 INSERT = "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)"
 DELETE = "INSERT INTO attendee_search (attendee_search, rowid, names, company, email) VALUES ('delete', ?, ?, ?, ?)"

@@ -13,11 +13,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import roles, search_index
-from .csvsafe import SafeWriter
-from .privacy import open_private
-from .roles import Staff
-from .store import ATTENDEE_FIELDS, Store
+from checkin_desk.storage import search_index
+from checkin_desk.storage.store import ATTENDEE_FIELDS, Store
+from checkin_desk.trust import roles
+from checkin_desk.trust.roles import Staff
+from checkin_desk.util.csvsafe import SafeWriter
+from checkin_desk.util.privacy import open_private
 
 EXPORT_FIELDS = ATTENDEE_FIELDS
 PERSONAL_FIELDS = ("first_name", "last_name", "company", "job_title", "country", "email", "phone", "notes")

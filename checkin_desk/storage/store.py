@@ -19,12 +19,13 @@ from typing import Any
 
 import sqlite_utils
 
-from . import audit, codes, schema, search_index
-from .clock import utc_now_iso
-from .domain import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
-from .rules import Policy
-from .search_index import search_values
-from .textnorm import fold
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
+from checkin_desk.domain.rules import Policy
+from checkin_desk.storage import audit, schema, search_index
+from checkin_desk.storage.search_index import search_values
+from checkin_desk.util.clock import utc_now_iso
+from checkin_desk.util.textnorm import fold
 
 
 class StoreError(Exception):

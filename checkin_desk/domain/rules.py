@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .domain import Attendee, Decision, Entry, PassStatus, Status
+from checkin_desk.domain.models import Attendee, Decision, Entry, PassStatus, Status
 
 
 @dataclass(frozen=True, slots=True)

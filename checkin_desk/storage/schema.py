@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from . import search_index
+from checkin_desk.storage import search_index
 
 APPLICATION_ID = 0x43484B44  # "CHKD"
 

@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from . import importers, search_index
-from .search_index import search_values
+from checkin_desk.imports import readers as importers
+from checkin_desk.storage import search_index
+from checkin_desk.storage.search_index import search_values
 
 # Below this size the parser process costs more to start than it saves.
 PARALLEL_MIN_BYTES = 4 << 20

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .config import config_dir
+from checkin_desk.util.config import config_dir
 
 PUBLIC_PREFIX = "ed25519:"
 

@@ -14,8 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .clock import utc_now_iso
-from .privacy import mask_value
+from checkin_desk.util.clock import utc_now_iso
+from checkin_desk.util.privacy import mask_value
 
 GENESIS = "0" * 64
 HEAD_SETTING = "audit_head"

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import search_index
-from .domain import Attendee
-from .import_rows import FirstRows, TableReader, batches, row_to_values
-from .store import Store, UpsertReport, attendee_from_row
-from .textnorm import clean_text, fold
+from checkin_desk.domain.models import Attendee
+from checkin_desk.imports.rows import FirstRows, TableReader, batches, row_to_values
+from checkin_desk.storage import search_index
+from checkin_desk.storage.store import Store, UpsertReport, attendee_from_row
+from checkin_desk.util.textnorm import clean_text, fold
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -284,7 +284,7 @@ def import_file(
 
     `parallel`: parse a CSV in a second process while this one writes (None: for large CSV files).
     """
-    from . import import_worker
+    from checkin_desk.imports import worker as import_worker
 
     # An import that was killed (power cut, kill -9) may have left a scratch search index.
     search_index.sweep_scratch_files(store.path)
@@ -334,7 +334,7 @@ def _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, or
 
 def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:
     """_import with the reading and validating done by import_worker's parser process."""
-    from .import_worker import ParsedTable
+    from checkin_desk.imports.worker import ParsedTable
 
     # A first import: the parser process also builds the search index (see import_worker).
     search_file = search_index.new_scratch_file(store.path) if store.attendee_count() == 0 else None

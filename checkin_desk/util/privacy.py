@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
-from .config import log_dir
+from checkin_desk.util.config import log_dir
 
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
 # A run of at least 8 digits with the separators phone numbers are written with, not inside a word or a

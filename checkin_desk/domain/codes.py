@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .domain import DEFAULT_CATEGORIES
+from checkin_desk.domain.models import DEFAULT_CATEGORIES
 
 MAX_CODE_LENGTH = 128
 # Codes from registration systems: letters, digits and a few separators. Lower case is accepted

@@ -17,10 +17,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from . import codes, keys
-from .clock import utc_now_iso
-from .domain import Attendee
-from .store import Store
+from checkin_desk.domain import codes
+from checkin_desk.domain.models import Attendee
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import keys
+from checkin_desk.util.clock import utc_now_iso
 
 log = logging.getLogger(__name__)
 

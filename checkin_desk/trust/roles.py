@@ -18,9 +18,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .clock import iso, parse_iso, utc_now
-from .store import Store
-from .textnorm import clean_text
+from checkin_desk.storage.store import Store
+from checkin_desk.util.clock import iso, parse_iso, utc_now
+from checkin_desk.util.textnorm import clean_text
 
 # scrypt cost: ~40 ms and 16 MiB per check on a desk laptop. Stored with each hash, so it can grow.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -15,12 +15,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from . import codes, roles, rules, signing
-from .clock import iso, local_day, utc_now
-from .domain import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
-from .roles import Staff
-from .store import ATTENDEE_FIELDS, Store, attendee_values
-from .textnorm import clean_text
+from checkin_desk.domain import codes, rules
+from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from checkin_desk.storage.store import ATTENDEE_FIELDS, Store, attendee_values
+from checkin_desk.trust import roles, signing
+from checkin_desk.trust.roles import Staff
+from checkin_desk.util.clock import iso, local_day, utc_now
+from checkin_desk.util.textnorm import clean_text
 
 log = logging.getLogger(__name__)
 

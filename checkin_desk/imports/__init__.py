@@ -1,0 +1,1 @@
+"""Attendee lists in: CSV / XLSX / JSON readers, row validation, the parallel first-import worker."""

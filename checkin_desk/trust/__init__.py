@@ -1,0 +1,1 @@
+"""Roles and PINs, signing keys, signed codes, personal-data export and purge."""
