@@ -175,6 +175,6 @@ def test_no_command_opens_the_desk_window(monkeypatch):
 
     assert cli._default_handler() is gui.run_gui  # PySide6 is installed here
     monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None)
-    from checkin_desk.cli.core import run_desk
+    from checkin_desk.cli.scanning import run_desk
 
     assert cli._default_handler() is run_desk

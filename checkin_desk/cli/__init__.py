@@ -104,7 +104,7 @@ def _default_handler():
     from checkin_desk.cli.gui import run_gui
 
     if importlib.util.find_spec("PySide6") is None:
-        from checkin_desk.cli.core import run_desk
+        from checkin_desk.cli.scanning import run_desk
 
         log.warning("PySide6 is not installed: starting the terminal desk instead of the window")
         return run_desk

@@ -1,33 +1,18 @@
-"""Core commands: event, demo, import, scan, desk (terminal), search, counts."""
+"""Event commands: create or show an event, build the demo event, import the attendee list."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from pathlib import Path
 
-from checkin_desk import reports
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import db_path, map_options, open_desk, open_store
-from checkin_desk.domain.models import Attendee, EventInfo, Outcome, Status
+from checkin_desk.cli._common import db_path, map_options, open_store
+from checkin_desk.domain.models import EventInfo
 from checkin_desk.imports.readers import ImportFileError, import_file
 from checkin_desk.services import demo as demo_data
 from checkin_desk.storage.store import Store
 from checkin_desk.util.config import MachineConfig, data_dir
-
-VERDICT = {
-    Status.OK: "ADMIT",
-    Status.ALREADY_CHECKED_IN: "ADMIT (re-entry)",
-    Status.UNKNOWN: "REFUSE: unknown code",
-    Status.CANCELLED: "REFUSE: pass cancelled",
-    Status.BLOCKED: "REFUSE: pass blocked",
-    Status.WRONG_DAY: "REFUSE: not valid today",
-    Status.INVALID_SIGNATURE: "REFUSE: forged or altered code",
-    Status.MALFORMED: "REFUSE: not a badge code",
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,26 +36,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--skip-invalid", action="store_true", help="import the good rows, skip the bad ones")
     p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     p.set_defaults(handler=cmd_import)
-
-    p = sub.add_parser("scan", help="check in one code")
-    p.add_argument("code")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_scan)
-
-    p = sub.add_parser("desk", help="terminal desk: one scan per line on standard input")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.set_defaults(handler=run_desk)
-
-    p = sub.add_parser("search", help="search attendees by name, company or e-mail")
-    p.add_argument("text")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(handler=cmd_search)
-
-    p = sub.add_parser("counts", help="unique attendees admitted and total entries")
-    p.add_argument("--by", choices=reports.GROUPINGS, default="day")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.set_defaults(handler=cmd_counts)
 
 
 def _set_current(path: Path) -> None:
@@ -155,89 +120,3 @@ def cmd_import(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
-
-
-def describe(outcome: Outcome) -> str:
-    parts = [f"{outcome.status.value:<18} {VERDICT[outcome.status]}"]
-    if outcome.attendee:
-        a = outcome.attendee
-        parts.append(" — ".join(p for p in (a.full_name, a.category.upper(), a.company) if p))
-        if a.notes:
-            parts.append(f"note: {a.notes}")
-    elif outcome.code:
-        parts.append(outcome.code)
-    if outcome.first_entry:
-        parts.append(f"first entry {outcome.first_entry.at} at {outcome.first_entry.desk}")
-    if outcome.print_job_id:
-        parts.append(f"badge queued (job {outcome.print_job_id})")
-    if outcome.duplicate_read:
-        parts.append("(same scan read twice: counted once)")
-    if outcome.message:
-        parts.append(f"({outcome.message})")
-    return "  |  ".join(parts)
-
-
-def cmd_scan(args: argparse.Namespace) -> int:
-    desk = open_desk(args)
-    outcome = desk.scan(args.code)
-    print(json.dumps(outcome.to_dict(), ensure_ascii=False) if args.json else describe(outcome))
-    return 0 if outcome.admitted else 1
-
-
-def run_desk(args: argparse.Namespace) -> int:
-    desk = open_desk(args)
-    as_json = getattr(args, "json", False)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
-    # Read bytes: a misread scanner can send anything, and it must give an outcome, not a crash.
-    for line in sys.stdin.buffer:
-        raw = line.rstrip(b"\r\n")
-        if not raw.strip() and not interactive:
-            continue
-        outcome = desk.scan(raw)
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome), flush=True)
-    return 0
-
-
-def _attendee_line(a: Attendee) -> str:
-    return "  ".join(p for p in (a.code, a.full_name, a.category, a.company, a.email, a.status.value) if p)
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    results = store.search(args.text, limit=max(1, min(args.limit, 500)))
-    if args.json:
-        print(json.dumps([a.to_dict() for a in results], ensure_ascii=False))
-    else:
-        for a in results:
-            print(_attendee_line(a))
-        if not results:
-            print("no attendee matches", file=sys.stderr)
-    return 0
-
-
-def cmd_counts(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    rows = reports.counts(store, args.by)
-    total = reports.totals(store)
-    if args.format == "json":
-        print(
-            json.dumps(
-                {"by": args.by, "rows": [r.__dict__ for r in rows], "total": total.__dict__},
-                ensure_ascii=False,
-            )
-        )
-    elif args.format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([args.by, "unique_attendees", "entries"])
-        writer.writerows([r.key, r.unique_attendees, r.entries] for r in rows)
-        sys.stdout.write(out.getvalue())
-    else:
-        width = max([len(r.key) for r in rows] + [len(args.by), 5])
-        print(f"{args.by:<{width}}  {'unique':>8}  {'entries':>8}")
-        for r in rows:
-            print(f"{r.key:<{width}}  {r.unique_attendees:>8}  {r.entries:>8}")
-        print(f"{'total':<{width}}  {total.unique_attendees:>8}  {total.entries:>8}")
-    return 0
