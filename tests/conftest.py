@@ -17,6 +17,8 @@ from checkin_desk.domain.models import Attendee, EventInfo, PassStatus
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
 
+pytest_plugins = ["tests.wall_clock"]
+
 DATA = Path(__file__).parent / "data"
 EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19", "2027-04-20"))
 # 10:00 in Casablanca on the first day (UTC+1 then).

@@ -2,6 +2,7 @@
 
 import os
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -246,8 +247,10 @@ def test_a_scratch_index_left_by_a_killed_import_is_removed_once_stale(tmp_path,
     stale, fresh = tmp_path / ".import-search-old.sqlite", tmp_path / ".import-search-new.sqlite"
     stale.write_bytes(b"x")
     fresh.write_bytes(b"x")
-    day_and_a_bit = 25 * 3600
-    os.utime(stale, (stale.stat().st_atime - day_and_a_bit, stale.stat().st_mtime - day_and_a_bit))
+    # Ages measured by the clock the sweep reads, not by the file system's.
+    now = time.time()
+    os.utime(fresh, (now, now))
+    os.utime(stale, (now - 25 * 3600, now - 25 * 3600))
     # Any import sweeps (this one updates: it builds no scratch index of its own).
     assert import_file(s, path, parallel=True).upsert.unchanged == 3_000
     assert _scratch_files(s) == [fresh.name]  # a running import's file is never touched

@@ -198,12 +198,13 @@ def new_scratch_file(db_path: str) -> Path:
 
 
 def sweep_scratch_files(db_path: str, older_than: float = SCRATCH_STALE_SECONDS) -> list[Path]:
-    """Remove the scratch files that are `older_than` seconds old; returns those removed."""
+    """Remove the scratch files that are `older_than` seconds old (all of them when 0: a purge must
+    not keep one because the machine's clock is behind its mtime); returns those removed."""
     removed = []
     for folder in _scratch_folders(db_path):
         for old in folder.glob(f"{SCRATCH_PREFIX}*.sqlite"):
             try:
-                if time.time() - old.stat().st_mtime >= older_than:
+                if older_than <= 0 or time.time() - old.stat().st_mtime >= older_than:
                     old.unlink()
                     removed.append(old)
             except OSError:  # gone meanwhile, or not ours to remove
