@@ -249,45 +249,48 @@ def authorize(store: Store, role_needed: Role, name: str, pin: str, now: datetim
 
     Raises LockedOut while the name is locked out (the PIN is not even checked), AuthorizationError for
     a wrong name or PIN (both counted, with the same message) or a role below `role_needed`.
+
+    The attempt is counted as a failure, in its own IMMEDIATE transaction, *before* the slow hash is
+    checked, and forgiven only once the PIN proves right. N guesses made at once (threads, processes,
+    desks sharing the file) therefore spend N attempts: past the free ones, the rest find the name
+    locked without their PIN ever being checked.
     """
     now = now or utc_now()
-    key = _key(name)
-    until = locked_until(store, name)
-    if until is not None and now < until:
-        raise LockedOut(clean_text(name), until, now)
+    key, shown = _key(name), clean_text(name)[:64]
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT failures, locked_until FROM auth_failures WHERE name = ?", (key,)
+        ).fetchone()
+        failures, until = (row[0], parse_iso(row[1]) if row[1] else None) if row else (0, None)
+        if until is not None and now < until:
+            raise LockedOut(shown, until, now)
+        failures += 1
+        lock = lockout_for(failures)
+        conn.execute(
+            "INSERT INTO auth_failures (name, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, "
+            "locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at",
+            (key, failures, iso(now + lock) if lock else None, iso(now)),
+        )
     row = store.conn.execute(
         "SELECT name, role, pin_hash FROM staff WHERE name = ? AND active = 1", (clean_text(name),)
     ).fetchone()
     good = check_pin(pin, row[2] if row else _dummy_hash()) and row is not None
     with store.transaction() as conn:
-        if not good:
-            failures = (
-                1
-                + (
-                    conn.execute("SELECT failures FROM auth_failures WHERE name = ?", (key,)).fetchone()
-                    or (0,)
-                )[0]
-            )
-            lock = lockout_for(failures)
-            conn.execute(
-                "INSERT INTO auth_failures (name, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET failures = excluded.failures, "
-                "locked_until = excluded.locked_until, last_failure_at = excluded.last_failure_at",
-                (key, failures, iso(now + lock) if lock else None, iso(now)),
-            )
+        if good:
+            conn.execute("DELETE FROM auth_failures WHERE name = ?", (key,))
+        else:
             store.audit(
                 conn,
                 desk=str(store.get_setting("desk_name", "")),
-                operator=clean_text(name)[:64],
+                operator=shown,
                 action="pin_refused",
-                subject=clean_text(name)[:64],
+                subject=shown,
                 details={"failures": failures, "locked_seconds": int(lock.total_seconds())},
             )
-        else:
-            conn.execute("DELETE FROM auth_failures WHERE name = ?", (key,))
     if not good:
         if lock:
-            raise LockedOut(clean_text(name), now + lock, now)
+            raise LockedOut(shown, now + lock, now)
         raise AuthorizationError("wrong name or PIN")
     staff = Staff(row[0], Role.parse(row[1]), iso(now))
     _require(staff, role_needed, "this")

@@ -199,3 +199,57 @@ def test_a_staff_object_for_another_desk_user_cannot_be_faked_through_the_cli_pa
     d = Desk(guarded.store, "desk-9")
     with pytest.raises(AuthorizationError):
         d.reprint("SCE-1", reason="friend", allowed_by="Youssef")
+
+
+def test_parallel_guesses_each_spend_an_attempt_and_the_right_pin_started_last_is_locked_out(
+    store, supervisor, monkeypatch
+):
+    """40 guesses at once, each on its own connection, then the right PIN: the lockout holds."""
+    import threading
+    import time
+
+    real_check, release = roles.check_pin, threading.Event()
+    checked_wrong, waiting, lock = [], [0], threading.Lock()
+
+    def slow_check(pin, stored):
+        if pin != "730264":
+            with lock:
+                checked_wrong.append(pin)
+                waiting[0] += 1
+            release.wait(10)  # every guess that got this far is "hashing" at the same time
+        return real_check(pin, stored)
+
+    monkeypatch.setattr(roles, "check_pin", slow_check)
+    outcomes: dict[str, str] = {}
+
+    def guess(pin: str) -> None:
+        s = Store.open(store.path)
+        try:
+            roles.authorize(s, Role.SUPERVISOR, "Youssef", pin, NOW)
+            outcomes[pin] = "ok"
+        except LockedOut:
+            outcomes[pin] = "locked"
+        except AuthorizationError:
+            outcomes[pin] = "wrong"
+        finally:
+            s.close()
+
+    wrong = [f"{n:06d}" for n in range(100000, 100040)]
+    threads = [threading.Thread(target=guess, args=(pin,)) for pin in wrong]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and waiting[0] + sum(1 for t in threads if not t.is_alive()) < len(
+        wrong
+    ):
+        time.sleep(0.01)  # poll: every guess is either hashing or already refused
+    guess("730264")  # the right PIN, started last, while the guesses are still being checked
+    release.set()
+    for t in threads:
+        t.join(20)
+    assert outcomes["730264"] == "locked"
+    assert len(checked_wrong) == roles.FREE_ATTEMPTS  # only these PINs were ever compared
+    # The last checked guess is the one that locks the name: it is told so.
+    assert sorted(outcomes[p] for p in wrong).count("wrong") == roles.FREE_ATTEMPTS - 1
+    refused = store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'pin_refused'").fetchone()[0]
+    assert refused == roles.FREE_ATTEMPTS
