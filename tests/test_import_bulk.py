@@ -1,8 +1,6 @@
 """The large-import path (parser process + indexes rebuilt after the rows) against the row-by-row path."""
 
-import os
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -164,10 +162,13 @@ def test_parser_errors_come_back_as_the_same_errors(tmp_path, store):
     bad_quote.write_text('code;nom\nA;"B\nC;D\n', encoding="utf-8")  # the quote runs to the end of file
     one = _open(tmp_path, "one")
     two = _open(tmp_path, "two")
-    assert _summary(import_file(one, bad_quote, parallel=False)) == _summary(
-        import_file(two, bad_quote, parallel=True)
-    )
-    assert _contents(one) == _contents(two)
+    messages = []
+    for store_, parallel in ((one, False), (two, True)):
+        with pytest.raises(ImportFileError, match="line 2: a quote") as caught:
+            import_file(store_, bad_quote, parallel=parallel)
+        messages.append(str(caught.value))
+        assert store_.attendee_count() == 0
+    assert messages[0] == messages[1]
     one.close()
     two.close()
 
@@ -240,20 +241,20 @@ def test_attendees_that_arrive_while_the_parser_starts_are_kept_and_indexed(
     one.close()
 
 
-def test_a_scratch_index_left_by_a_killed_import_is_removed_once_stale(tmp_path, small_bulk):
+def test_a_scratch_index_nobody_holds_is_removed_at_once_and_a_held_one_is_kept(tmp_path, small_bulk):
+    import fcntl
+
     s = _open(tmp_path, "event")
     path = _big_csv(tmp_path / "big.csv", 3_000)
     assert import_file(s, path, parallel=True).written
-    stale, fresh = tmp_path / ".import-search-old.sqlite", tmp_path / ".import-search-new.sqlite"
-    stale.write_bytes(b"x")
-    fresh.write_bytes(b"x")
-    # Ages measured by the clock the sweep reads, not by the file system's.
-    now = time.time()
-    os.utime(fresh, (now, now))
-    os.utime(stale, (now - 25 * 3600, now - 25 * 3600))
-    # Any import sweeps (this one updates: it builds no scratch index of its own).
-    assert import_file(s, path, parallel=True).upsert.unchanged == 3_000
-    assert _scratch_files(s) == [fresh.name]  # a running import's file is never touched
+    dead, running = tmp_path / ".import-search-dead.sqlite", tmp_path / ".import-search-live.sqlite"
+    dead.write_bytes(b"x")  # a killed import's: written a second ago, its lock gone with its process
+    running.write_bytes(b"x")
+    with running.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running import holds its own
+        # Any import sweeps (this one updates: it builds no scratch index of its own).
+        assert import_file(s, path, parallel=True).upsert.unchanged == 3_000
+        assert _scratch_files(s) == [running.name]  # a running import's file is never touched
     s.close()
 
 

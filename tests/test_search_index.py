@@ -13,7 +13,7 @@ from checkin_desk.util.textnorm import fold
 def _tokens(text: str) -> list[str]:
     conn = sqlite3.connect(":memory:")
     conn.execute(search_index.CREATE)
-    conn.execute(search_index.INSERT, (1, text, "", ""))
+    conn.execute(search_index.INSERT, (1, text, "", "", ""))
     return sorted(term for term, _, _ in search_terms(conn))
 
 
@@ -28,7 +28,7 @@ def test_examples_of_what_the_shortcut_must_keep():
         fold("Jean-Paul O'Neil_Jr  x.y@Example.MA")
     )
     # Not ASCII: folded (accents off, Arabic letter forms joined) before it is indexed.
-    assert search_index.columns("Benoît", "الإدريسي", "Société", "É@x.ma") == (
+    assert search_index.columns("Benoît", "الإدريسي", "Société", "É@x.ma")[:3] == (
         "benoit الادريسي",
         "societe",
         "e x ma",

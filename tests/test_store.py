@@ -147,10 +147,14 @@ def test_a_version_4_database_gets_the_scan_issue_column_and_keeps_its_scans(tmp
     assert store.conn.execute("SELECT uuid, issue FROM scans").fetchall() == [("u1", None)]
 
 
-def _indexed_terms(store, code):
-    """Every (word, column) the search index holds for one attendee."""
+def _indexed_terms(store, code, *, sounds=False):
+    """Every (word, column) the search index holds for one attendee (its sound keys if asked)."""
     (attendee_id,) = store.conn.execute("SELECT id FROM attendees WHERE code = ?", (code,)).fetchone()
-    return sorted((term, col) for term, doc, col in search_terms(store.conn) if doc == attendee_id)
+    return sorted(
+        (term, col)
+        for term, doc, col in search_terms(store.conn)
+        if doc == attendee_id and (sounds or col != "sounds")
+    )
 
 
 def test_an_update_takes_the_old_words_out_of_the_search_index(store):
@@ -225,7 +229,7 @@ def test_the_search_index_is_built_again_when_python_unicode_tables_changed(tmp_
     store = Store.open(path, create=True)
     store.upsert_attendees([Attendee("A-1", "Benoît", "Lefèvre", "Lydec")])
     # As if an older Python had indexed it: a stale word, and its Unicode version.
-    store.conn.execute(search_index.INSERT, (1, "stale", "", ""))
+    store.conn.execute(search_index.INSERT, (1, "stale", "", "", ""))
     store.conn.execute(
         "UPDATE settings SET value = '\"9.0.0\"' WHERE key = ?", (search_index.UNICODE_SETTING,)
     )

@@ -244,8 +244,9 @@ def _read_attendees(path, overrides, event_days, encoding):
     close = info.pop("close", None)
     try:
         result = importers.ImportResult()
-        mapping = importers.map_columns(header, overrides)
-        attendees = [attendee_from_row(v) for v in importers.validated(rows, mapping, event_days, result)]
+        plan = importers.plan_table(header, importers.ImportOptions(overrides=overrides or {}))
+        values = importers.validated(rows, plan.mapping, event_days, result, plan.row_options)
+        attendees = [attendee_from_row(v) for v in values]
         return attendees, result
     finally:
         if close:

@@ -16,7 +16,7 @@ from pathlib import Path
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import desk_name, open_store
 from checkin_desk.domain import codes
-from checkin_desk.imports.readers import ImportFileError, map_columns, read_table, row_to_attendee
+from checkin_desk.imports.readers import ImportFileError, plan_table, read_table, row_to_attendee
 from checkin_desk.storage import audit
 from checkin_desk.storage.store import Store
 from checkin_desk.trust import keys, roles, signing
@@ -210,7 +210,7 @@ def cmd_codes_sign(args: argparse.Namespace) -> int:
         header, rows, info = read_table(source)
         close = info.pop("close", None)
         try:
-            mapping = map_columns(header)
+            plan = plan_table(header)
             table = [(number, list(row)) for number, row in rows]
         finally:
             if close:
@@ -221,7 +221,7 @@ def cmd_codes_sign(args: argparse.Namespace) -> int:
     signed, problems = [], []
     with store.transaction():
         for number, row in table:
-            attendee = row_to_attendee(row, mapping, event_days)
+            attendee = row_to_attendee(row, plan.mapping, event_days, plan.row_options)
             if isinstance(attendee, str):
                 problems.append(f"row {number}: {attendee}")
                 signed.append("")

@@ -1,8 +1,8 @@
 """What a QR code may contain, and how scanned text becomes a code to look up.
 
-Scanners deliver whatever the QR holds, sometimes with a trailing CR, stray spaces, a different case,
-or garbage from a misread. `parse` turns any of that into either a normalised code or a reason why
-it is not one. Signed codes (issued by this app) are recognised by their prefix.
+Scanners deliver whatever the QR holds, sometimes with a trailing CR, stray spaces or garbage from
+a misread. `parse` turns any of that into either a normalised code or a reason why it is not one.
+Signed codes (issued by this app) are recognised by their prefix.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from checkin_desk.domain.models import DEFAULT_CATEGORIES
 
-MAX_CODE_LENGTH = 128
-# Codes from registration systems: letters, digits and a few separators. Lower case is accepted
-# on input and folded to upper case, so a code prints and scans the same in QR alphanumeric mode.
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._:/+=#-]*$")
+MAX_CODE_LENGTH = 256
+# Codes as registration systems issue them: any printable ASCII character but the space (pretix
+# secrets are base64 with + / =, and signed ones start with "="; others use : _ . -). They are
+# compared exactly as issued; see lookup_forms for the one exception, codes stored in upper case.
+_CODE = re.compile(r"[!-~]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# What a scanner may add around a code.
+_ENDS = " \t\r\n\x00\x0b\x0c\u200b\ufeff"
 SIGNED_PREFIX = "S1:"
 # A signed code carries a 64-byte signature: it is longer than a registration system's code.
 MAX_SIGNED_LENGTH = 400
@@ -39,8 +42,29 @@ class ParsedCode:
 
 
 def normalise(text: str) -> str:
-    """Trim, drop control characters, fold case. Used for both scans and imported codes."""
-    return _CONTROL.sub("", text).strip().upper()
+    """Trim and drop control characters, which scanners add (CR, Tab) and QR codes never carry.
+
+    The case is kept: a pretix secret is case-sensitive. Our own signed codes are base32, which
+    reads the same in either case, so they alone are upper-cased.
+    """
+    code = _CONTROL.sub("", text).strip()
+    if code[:3].upper() == SIGNED_PREFIX:
+        return code.upper()
+    return code
+
+
+def problem(code: str, *, limit: int = MAX_CODE_LENGTH) -> str:
+    """Why `code` (normalised) cannot be a badge code; "" when it can."""
+    if not code:
+        return "no badge code"
+    if len(code) > limit:
+        return f"too long ({len(code)} characters; a badge code has at most {limit})"
+    if _CODE.fullmatch(code):
+        return ""
+    if " " in code:
+        return "a space inside (a badge code has none)"
+    odd = next(ch for ch in code if not ("!" <= ch <= "~"))
+    return f"the character {odd!r}, which no badge code contains (printable ASCII only)"
 
 
 def parse(raw: str | bytes) -> ParsedCode:
@@ -49,22 +73,36 @@ def parse(raw: str | bytes) -> ParsedCode:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
             return ParsedCode("", "not valid UTF-8 text")
-    if len(raw) > 4 * MAX_CODE_LENGTH:
+    if len(raw) > 4 * MAX_SIGNED_LENGTH:
         return ParsedCode("", f"too long ({len(raw)} characters)")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in raw):
         return ParsedCode("", "not valid UTF-8 text")
     code = normalise(raw)
     if not code:
         return ParsedCode("", "empty scan")
-    if len(code) > (MAX_SIGNED_LENGTH if code.startswith(SIGNED_PREFIX) else MAX_CODE_LENGTH):
-        return ParsedCode("", f"too long ({len(code)} characters)")
-    if not _CODE.match(code):
-        return ParsedCode("", "characters that no badge code contains")
-    return ParsedCode(code, signed=code.startswith(SIGNED_PREFIX))
+    if _CONTROL.search(raw.strip(_ENDS)):
+        # A scanner ends a code with CR, LF or Tab; inside it, a control character is a misread.
+        return ParsedCode("", "control characters inside")
+    signed = code.startswith(SIGNED_PREFIX)
+    if reason := problem(code, limit=MAX_SIGNED_LENGTH if signed else MAX_CODE_LENGTH):
+        return ParsedCode("", reason)
+    return ParsedCode(code, signed=signed)
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(code) and len(code) <= MAX_CODE_LENGTH and bool(_CODE.match(code))
+    return bool(code) and len(code) <= MAX_CODE_LENGTH and bool(_CODE.fullmatch(code))
+
+
+def lookup_forms(code: str) -> tuple[str, ...]:
+    """The stored codes a scanned code may stand for, the exact one first.
+
+    Lists whose codes do not depend on case (our own lists, generic spreadsheets, Eventbrite's
+    digits, Hi.Events) are stored in upper case, so that a code typed or scanned in lower case
+    still finds its attendee; case-sensitive ones (pretix) are stored exactly as issued, and only
+    the exact form can find them.
+    """
+    upper = code.upper()
+    return (code,) if upper == code else (code, upper)
 
 
 # -- signed codes ------------------------------------------------------------------------------------
@@ -106,7 +144,7 @@ def _varint(n: int) -> bytes:
 
 
 def encode_payload(payload: SignedPayload) -> bytes:
-    if not is_valid_code(payload.code) or payload.code.startswith(SIGNED_PREFIX):
+    if not is_valid_code(payload.code) or payload.code.startswith(SIGNED_PREFIX) or len(payload.code) > 255:
         raise ValueError(f"cannot sign code {payload.code[:40]!r}")
     if payload.issue < 0 or payload.issue >= 2**31:
         raise ValueError("issue number out of range")

@@ -27,6 +27,7 @@ class PassStatus(enum.StrEnum):
     VALID = "valid"
     CANCELLED = "cancelled"
     BLOCKED = "blocked"
+    UNPAID = "unpaid"  # registered, not yet paid (or approved): refused at the door with that reason
 
 
 class Status(enum.StrEnum):
@@ -40,6 +41,7 @@ class Status(enum.StrEnum):
     WRONG_DAY = "wrong_day"
     INVALID_SIGNATURE = "invalid_signature"
     MALFORMED = "malformed"
+    UNPAID = "unpaid"
 
 
 class ScanKind(enum.StrEnum):
@@ -62,6 +64,9 @@ class Attendee:
     days: tuple[str, ...] = ()
     status: PassStatus = PassStatus.VALID
     notes: str = ""
+    # The name in Latin letters, when the list gives it beside a name in another script.
+    first_name_latin: str = ""
+    last_name_latin: str = ""
 
     @property
     def full_name(self) -> str:
@@ -88,6 +93,8 @@ class Attendee:
             "days": list(self.days),
             "status": str(self.status),
             "notes": self.notes,
+            "first_name_latin": self.first_name_latin,
+            "last_name_latin": self.last_name_latin,
         }
 
 

@@ -26,7 +26,11 @@ class Policy:
         )
 
 
-REFUSED_BY_PASS = {PassStatus.CANCELLED: Status.CANCELLED, PassStatus.BLOCKED: Status.BLOCKED}
+REFUSED_BY_PASS = {
+    PassStatus.CANCELLED: Status.CANCELLED,
+    PassStatus.BLOCKED: Status.BLOCKED,
+    PassStatus.UNPAID: Status.UNPAID,
+}
 
 
 def refuse(status: Status) -> Decision:

@@ -7,18 +7,18 @@ touches check-ins (they live in `scans`).
 
 from __future__ import annotations
 
-import codecs
-import csv
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkin_desk.domain.models import Attendee
-from checkin_desk.imports.rows import FirstRows, TableReader, batches, row_to_values
+from checkin_desk.imports import sources
+from checkin_desk.imports.rows import STATUSES, FirstRows, RowOptions, TableReader, batches, row_to_values
+from checkin_desk.imports.sources import Source, header_key
+from checkin_desk.imports.tables import ImportFileError, read_table
 from checkin_desk.storage import search_index
 from checkin_desk.storage.store import Store, UpsertReport, attendee_from_row
-from checkin_desk.util.textnorm import clean_text, fold
+from checkin_desk.util.textnorm import fold
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -39,15 +39,15 @@ for _field, _names in {
     "phone": "telephone,tel,phone,mobile,portable,gsm,phonenumber,numerodetelephone,cellphone",
     "category": "categorie,category,type,typedebillet,tickettype,product,produit,profil,profile,badgetype",
     "days": "jours,days,validdays,joursvalides,dates,jour,day,acces,access",
-    "status": "statut,status,etat,state,orderstatus",
+    "status": "statut,status,etat,state,orderstatus,attendeestatus",
+    "first_name_latin": "firstnamelatin,prenomlatin,latinfirstname,prenomenlettreslatines,firstnameinlatin,"
+    "firstnamepassport,prenompasseport,givennamelatin",
+    "last_name_latin": "lastnamelatin,nomlatin,latinlastname,nomenlettreslatines,lastnameinlatin,lastnamepassport,"
+    "nompasseport,familynamelatin,surnamelatin",
     "notes": "notes,note,remarques,remarque,commentaire,commentaires,comments,comment,observations,memo",
 }.items():
     for _name in _names.split(","):
         FIELD_ALIASES[_name.replace("-", "")] = _field
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, missing columns)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,9 @@ class ImportResult:
     columns: dict[str, str] = field(default_factory=dict)  # field -> header it came from
     encoding: str = ""
     delimiter: str = ""
+    source: str = ""  # what the list was recognised as ("pretix order positions"...)
+    codes_note: str = ""  # how its codes are compared
+    labels: dict[str, str] = field(default_factory=dict)  # new category key -> its label as written
 
     def add_error(self, row: int, reason: str) -> None:
         self.error_count += 1
@@ -74,147 +77,65 @@ class ImportResult:
             self.errors.append(RowError(row, reason))
 
 
-# -- reading files ----------------------------------------------------------------------------------
-
-
-def _header_key(name: object) -> str:
-    return fold(clean_text(name)).replace(" ", "").replace("_", "")
-
-
-def read_table(path: Path, encoding: str | None = None) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
-    """Open a CSV, XLSX or JSON file as (header, rows, info). Rows carry their user-facing number."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix == ".json":
-        return _read_json(path)
-    if suffix in (".xls", ".ods", ".numbers"):
-        raise ImportFileError(f"{path.name}: save it as .xlsx or .csv first ({suffix} is not supported)")
-    return _read_csv(path, encoding)
-
-
-def _detect_encoding(path: Path) -> str:
-    with path.open("rb") as fh:
-        head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return "utf-16"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            # 64 kB at a time: the decoded text stays in the CPU cache (twice as fast as 1 MB).
-            while chunk := fh.read(1 << 16):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            # French Excel's "CSV (séparateur: point-virgule)" is Windows-1252.
-            return "cp1252"
-    return "utf-8"
-
-
-def _read_csv(path: Path, encoding: str | None) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
-    encoding = encoding or _detect_encoding(path)
-    fh = path.open("r", encoding=encoding, newline="")
-    try:
-        first = fh.readline()
-    except UnicodeDecodeError:  # issue 8: do not leak the handle when the first line is not text
-        fh.close()
-        raise
-    if not first.strip():
-        fh.close()
-        raise ImportFileError(f"{path.name} is empty")
-    counts = {d: first.count(d) for d in (";", ",", "\t", "|")}
-    delimiter = max(counts, key=lambda d: counts[d])
-    if counts[delimiter] == 0:
-        delimiter = ","
-    header = next(csv.reader([first], delimiter=delimiter))
-
-    def rows() -> Iterator[tuple[int, list]]:
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            for number, row in enumerate(reader, start=2):
-                # Skip blank rows. The same test as any(cell.strip() for cell in row), without a
-                # generator for each of 1,000,000 rows: most rows are decided by their first cell.
-                if row and (row[0].strip() or "".join(row).strip()):
-                    yield number, row
-        except csv.Error as exc:
-            raise ImportFileError(f"{path.name}, line {reader.line_num}: {exc}") from exc
-
-    return header, rows(), {"encoding": encoding, "delimiter": delimiter, "close": fh.close}
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(f"{path.name} is not a readable .xlsx file ({exc.__class__.__name__})") from exc
-    sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header = next(iterator, None)
-    if header is None:
-        book.close()
-        raise ImportFileError(f"{path.name}: the first sheet is empty")
-
-    def rows() -> Iterator[tuple[int, list]]:
-        for number, row in enumerate(iterator, start=2):
-            if row and any(cell not in (None, "") for cell in row):
-                yield number, ["" if cell is None else cell for cell in row]
-
-    info = {"encoding": "xlsx", "delimiter": "", "close": book.close}
-    return ["" if h is None else str(h) for h in header], rows(), info
-
-
-def _read_json(path: Path) -> tuple[list[str], Iterator[tuple[int, list]], dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path.name} is not valid JSON ({exc})") from exc
-    if isinstance(data, dict):
-        data = next(
-            (v for k, v in data.items() if k in ("attendees", "participants", "results", "data")), None
-        )
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ImportFileError(f"{path.name}: expected a list of attendee objects (or {{'attendees': [...]}})")
-    header: list[str] = []
-    for item in data:
-        header.extend(k for k in item if k not in header)
-
-    def rows() -> Iterator[tuple[int, list]]:
-        for number, item in enumerate(data, start=1):
-            yield number, [item.get(k, "") for k in header]
-
-    return header, rows(), {"encoding": "utf-8", "delimiter": ""}
-
-
 # -- mapping and validating -------------------------------------------------------------------------
 
 
-def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
-    """field -> column index. `overrides` maps a column name to a field (from --map column=field)."""
-    fields = set(FIELD_ALIASES.values())
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the organiser said about a list besides its columns (--map, --status-map, --category-map)."""
+
+    overrides: dict[str, str] = field(default_factory=dict)  # column -> field
+    statuses: dict[str, str] = field(default_factory=dict)  # value -> valid | cancelled | blocked | unpaid
+    categories: dict[str, str] = field(default_factory=dict)  # value -> category key
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """How one file's rows become attendees: its source, its columns, how its cells are read."""
+
+    source: Source
+    mapping: dict[str, int]
+    row_options: RowOptions
+
+
+def map_columns(
+    header: list[str], overrides: dict[str, str] | None = None, source: Source | None = None
+) -> dict[str, int]:
+    """field -> column index. `overrides` maps a column name to a field (from --map column=field).
+
+    The source's own column names (sources.py) come first, then the usual names (FIELD_ALIASES).
+    """
+    source = source or sources.detect(header)
+    fields = set(FIELD_ALIASES.values()) | {"paid", "blocked"}
     mapping: dict[str, int] = {}
-    keys = [_header_key(h) for h in header]
-    for index, key in enumerate(keys):
-        field_name = FIELD_ALIASES.get(key)
-        if field_name and field_name not in mapping:
-            mapping[field_name] = index
+    keys = [header_key(h) for h in header]
+    for table in (source.columns, FIELD_ALIASES):
+        for index, key in enumerate(keys):
+            field_name = table.get(key)
+            taken = field_name in mapping or index in mapping.values()
+            if field_name and not taken and key not in source.not_fields:
+                mapping[field_name] = index
     for column, field_name in (overrides or {}).items():
         if field_name not in fields:
             raise ImportFileError(
                 f"--map {column}={field_name}: unknown field (known: {', '.join(sorted(fields))})"
             )
-        key = _header_key(column)
+        key = header_key(column)
         if key not in keys:
             raise ImportFileError(f"--map {column}={field_name}: no column named {column!r} in the file")
         mapping = {f: i for f, i in mapping.items() if f != field_name and i != keys.index(key)}
         mapping[field_name] = keys.index(key)
     if "code" not in mapping:
+        if source.no_code_hint:
+            looks = ", ".join(f'"{h}"' for h in sources.code_like_columns(header)) or "none"
+            raise ImportFileError(
+                source.no_code_hint.format(codes=looks) + "; or say which column with --map COLUMN=code"
+            )
+        looks = sources.code_like_columns(header)
+        hint = f" (columns that look like numbers: {', '.join(repr(h) for h in looks)})" if looks else ""
         raise ImportFileError(
             "no column for the badge code (expected one named Code, Badge, Barcode, QR code...; "
-            "or say which with --map COLUMN=code)"
+            f"or say which with --map COLUMN=code){hint}"
         )
     if not {"first_name", "last_name", "full_name"} & set(mapping):
         raise ImportFileError(
@@ -223,9 +144,45 @@ def map_columns(header: list[str], overrides: dict[str, str] | None = None) -> d
     return mapping
 
 
-def row_to_attendee(row: list, mapping: dict[str, int], event_days: tuple[str, ...]) -> Attendee | str:
+def _folded_map(items: dict[str, str], what: str, allowed: tuple[str, ...] | None = None) -> dict[str, str]:
+    out = {}
+    for value, target in items.items():
+        target = target.strip()
+        if allowed is not None and target not in allowed:
+            raise ImportFileError(f"--{what} {value}={target}: say one of {', '.join(allowed)}")
+        out[fold(value).replace(" ", "")] = target
+    return out
+
+
+def plan_table(
+    header: list[str], options: ImportOptions | None = None, saved_categories: dict[str, str] | None = None
+) -> TablePlan:
+    """The source, mapping and row options for a file's header and the organiser's options.
+
+    `saved_categories`: the event's remembered category map (Store.category_map), under the options'.
+    """
+    options = options or ImportOptions()
+    source = sources.detect(header)
+    mapping = map_columns(header, options.overrides, source)
+    statuses = {**source.statuses, **_folded_map(options.statuses, "status-map", STATUSES)}
+    categories = {**(saved_categories or {}), **_folded_map(options.categories, "category-map")}
+    return TablePlan(
+        source,
+        mapping,
+        RowOptions(
+            exact_codes=source.exact_codes,
+            undo_formula_escape=source.undo_formula_escape,
+            statuses=statuses,
+            categories=categories,
+        ),
+    )
+
+
+def row_to_attendee(
+    row: list, mapping: dict[str, int], event_days: tuple[str, ...], options: RowOptions | None = None
+) -> Attendee | str:
     """An attendee, or the reason the row is not one."""
-    values = row_to_values(row, mapping, event_days)
+    values = row_to_values(row, mapping, event_days, options)
     if isinstance(values, str):
         return values
     return attendee_from_row(values)
@@ -236,14 +193,16 @@ def validated(
     mapping: dict[str, int],
     event_days: tuple[str, ...],
     result: ImportResult,
+    options: RowOptions | None = None,
 ) -> Iterator[tuple]:
     """The valid rows of a table as attendee value tuples; every bad row goes into `result`.
 
     Rows are read BATCH (256) at a time: a batch of plain, valid rows with new codes is checked as
     a whole (import_rows: TableReader.plain_batch, FirstRows.add_new), any other batch row by row.
-    Either way rows are counted, reported and given out one by one, in order.
+    Either way rows are counted, reported and given out one by one, in order. At the end,
+    `result.labels` holds the labels of the categories the table named in its own words.
     """
-    table = TableReader(mapping, event_days)
+    table = TableReader(mapping, event_days, options)
     first_rows = FirstRows()  # each code's first row, in less than half the memory of a dict
     for numbers, batch in batches(rows):
         plain = table.plain_batch(batch)
@@ -264,6 +223,7 @@ def validated(
                 continue
             result.valid += 1
             yield values
+    result.labels.update(table.labels)
 
 
 class _Rollback(Exception):
@@ -279,11 +239,16 @@ def import_file(
     dry_run: bool = False,
     origin: str = "import",
     parallel: bool | None = None,
+    status_map: dict[str, str] | None = None,
+    category_map: dict[str, str] | None = None,
 ) -> ImportResult:
     """Validate the whole file and write it in one transaction (see the module's docstring).
 
     `parallel`: parse a CSV in a second process while this one writes (None: for large CSV files).
+    `status_map` / `category_map`: value -> status / category key, for values the source's own
+    words do not cover; the category map is remembered by the event for later imports.
     """
+    options = ImportOptions(overrides or {}, status_map or {}, category_map or {})
     from checkin_desk.imports import worker as import_worker
 
     # An import that was killed (power cut, kill -9) may have left a scratch search index.
@@ -295,54 +260,74 @@ def import_file(
         parallel = import_worker.wanted(path)
     run = _import_parallel if parallel else _import
     try:
-        return run(store, path, overrides, skip_invalid, dry_run, origin, encoding=None)
+        return run(store, path, options, skip_invalid, dry_run, origin, encoding=None)
     except UnicodeDecodeError:
         # A stray non-UTF-8 byte deep in the file: read it again as Windows-1252.
         try:
-            return run(store, path, overrides, skip_invalid, dry_run, origin, encoding="cp1252")
+            return run(store, path, options, skip_invalid, dry_run, origin, encoding="cp1252")
         except UnicodeDecodeError as exc:  # issue 8: bytes that are neither (found by hypothesis)
             raise ImportFileError(f"{path.name} is not text in UTF-8 or Windows-1252") from exc
 
 
-def _import(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:
+def _import(store, path, options, skip_invalid, dry_run, origin, encoding) -> ImportResult:
     header, rows, info = read_table(path, encoding)
     close = info.pop("close", None)
     try:
-        return _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, origin)
+        return _import_rows(store, header, rows, info, options, skip_invalid, dry_run, origin)
     finally:
         if close:
             close()
 
 
-def _import_rows(store, header, rows, info, overrides, skip_invalid, dry_run, origin) -> ImportResult:
-    mapping = map_columns(header, overrides)
-    result = ImportResult(columns={f: header[i] for f, i in mapping.items()}, **info)
-    event_days = store.event().days
+def _new_result(plan: TablePlan, header: list[str], info: dict) -> ImportResult:
+    return ImportResult(
+        columns={f: header[i] for f, i in plan.mapping.items()},
+        source=plan.source.label,
+        codes_note=plan.source.codes_note,
+        **info,
+    )
 
+
+def _finish(
+    store: Store, result: ImportResult, options: ImportOptions, dry_run: bool, skip_invalid: bool
+) -> None:
+    """The end of an import's transaction: labels of new categories, the remembered category map."""
+    if result.upsert is not None:
+        store.label_categories(result.upsert.new_categories, result.labels)
+    if options.categories:
+        store.remember_category_map(options.categories)
+    if dry_run or (result.error_count and not skip_invalid):
+        raise _Rollback
+
+
+def _import_rows(store, header, rows, info, options, skip_invalid, dry_run, origin) -> ImportResult:
+    plan = plan_table(header, options, store.category_map())
+    result = _new_result(plan, header, info)
+    event_days = store.event().days
     try:
         with store.transaction():
             result.upsert = store.upsert_rows(
-                validated(rows, mapping, event_days, result), origin=origin, unique=True
+                validated(rows, plan.mapping, event_days, result, plan.row_options),
+                origin=origin,
+                unique=True,
             )
-            if dry_run or (result.error_count and not skip_invalid):
-                raise _Rollback
+            _finish(store, result, options, dry_run, skip_invalid)
     except _Rollback:
         return result
     result.written = True
     return result
 
 
-def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, encoding) -> ImportResult:
+def _import_parallel(store, path, options, skip_invalid, dry_run, origin, encoding) -> ImportResult:
     """_import with the reading and validating done by import_worker's parser process."""
     from checkin_desk.imports.worker import ParsedTable
 
     # A first import: the parser process also builds the search index (see import_worker).
     search_file = search_index.new_scratch_file(store.path) if store.attendee_count() == 0 else None
     try:
-        table = ParsedTable(path, encoding, overrides, store.event().days, search_file)
+        table = ParsedTable(path, encoding, options, store.event().days, search_file, store.category_map())
         try:
-            header = table.header
-            result = ImportResult(columns={f: header[i] for f, i in table.mapping.items()}, **table.info)
+            result = _new_result(table.plan, table.header, table.info)
             try:
                 with store.transaction():
                     if search_file is None:
@@ -356,14 +341,25 @@ def _import_parallel(store, path, overrides, skip_invalid, dry_run, origin, enco
                     parsed = table.result
                     result.rows, result.valid = parsed.rows, parsed.valid
                     result.errors, result.error_count = parsed.errors, parsed.error_count
-                    if dry_run or (result.error_count and not skip_invalid):
-                        raise _Rollback
+                    result.labels = parsed.labels
+                    _finish(store, result, options, dry_run, skip_invalid)
             except _Rollback:
                 return result
         finally:
             table.close()
     finally:
         if search_file is not None:
-            search_file.unlink(missing_ok=True)
+            search_index.remove_scratch_file(search_file)
     result.written = True
     return result
+
+
+__all__ = [
+    "ImportFileError",
+    "ImportOptions",
+    "ImportResult",
+    "import_file",
+    "map_columns",
+    "read_table",
+    "validated",
+]

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import operator
 import re
-from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from itertools import chain, repeat
+from itertools import repeat
 from operator import itemgetter
 from unicodedata import is_normalized
 
 from checkin_desk.domain import codes
+from checkin_desk.imports.first_rows import FirstRows
+from checkin_desk.imports.sources import undo_formula_escape
 from checkin_desk.util.textnorm import clean_text, fold
 
 CATEGORY_ALIASES: dict[str, str] = {}
@@ -59,7 +60,12 @@ STATUS_ALIASES = {
         ["cancelled", "canceled", "annule", "annulee", "refunded", "rembourse", "void"], "cancelled"
     ),
     **dict.fromkeys(["blocked", "bloque", "bloquee", "banned", "banni", "blacklisted", "refuse"], "blocked"),
+    **dict.fromkeys(["unpaid", "nonpaye", "impaye", "enattentedepaiement", "awaitingpayment"], "unpaid"),
 }
+STATUSES = ("valid", "cancelled", "blocked", "unpaid")
+# The words of a Yes/No column (pretix's "Paid" and "Blocked"), folded.
+_YES = frozenset(["yes", "oui", "true", "vrai", "1", "x", "y", "o", "نعم"])
+_NO = frozenset(["no", "non", "false", "faux", "0", "n", ""])
 _ALL_DAYS = {"", "all", "tous", "toutes", "tout", "3jours", "3days", "pass", "passcomplet", "fullpass", "*"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -76,12 +82,41 @@ _ROW_FIELDS = (
     "category",
     "status",
     "notes",
+    "first_name_latin",
+    "last_name_latin",
+    "paid",
+    "blocked",
 )
+# The fields a table may map besides days; the checks of a plain batch run over all of them.
+ROW_FIELDS = _ROW_FIELDS
 
-# A code that codes.normalise would only upper-case and that codes.is_valid_code accepts: plain
-# ASCII in the alphabet of codes._CODE, lower case allowed, at most MAX_CODE_LENGTH characters.
+# The longest text each field may hold, in characters. Real values are far shorter (the longest
+# names in civil registers are under 100 characters); a longer cell is a mistake in the list, or a
+# quote that swallowed the rows after it, and a badge could not show it anyway.
+FIELD_LIMITS = {
+    "first_name": 120,
+    "last_name": 120,
+    "full_name": 200,
+    "first_name_latin": 120,
+    "last_name_latin": 120,
+    "company": 200,
+    "job_title": 200,
+    "country": 100,
+    "email": 254,
+    "phone": 50,
+    "category": 100,
+    "status": 50,
+    "notes": 2000,
+    "paid": 20,
+    "blocked": 20,
+    "days": 400,
+}
+
+# A code that codes.normalise leaves as it is and that codes.is_valid_code accepts: printable ASCII
+# without a space, at most MAX_CODE_LENGTH characters, not starting with "'" (which a spreadsheet
+# writer may have added to escape it; see sources.undo_formula_escape).
 # One match instead of a substitution and a second match; any other code takes the full path.
-_PLAIN = rf"[A-Za-z0-9][A-Za-z0-9._:/+=#-]{{0,{codes.MAX_CODE_LENGTH - 1}}}"
+_PLAIN = rf"[!-&(-~][!-~]{{0,{codes.MAX_CODE_LENGTH - 1}}}"
 _PLAIN_CODE = re.compile(_PLAIN)
 # A batch's codes joined by newlines, each one plain (one match for the whole batch).
 _PLAIN_CODES = re.compile(rf"{_PLAIN}(?:\n{_PLAIN})*")
@@ -97,6 +132,16 @@ BATCH = 256
 
 # At most this many distinct texts of the days column are remembered per table.
 _DAYS_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class RowOptions:
+    """How one list's rows are read, besides its columns (sent to the parser process: plain data)."""
+
+    exact_codes: bool = False  # keep the codes' case (a case-sensitive source)
+    undo_formula_escape: bool = False  # pretix's CSV writer prefixed "=..." cells with "'"
+    statuses: dict[str, str] = field(default_factory=dict)  # folded value -> status, before the usual words
+    categories: dict[str, str] = field(default_factory=dict)  # folded value -> category key
 
 
 def parse_days(value: object, event_days: tuple[str, ...]) -> tuple[str, ...]:
@@ -133,9 +178,25 @@ def parse_days(value: object, event_days: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(days))
 
 
-def _cell(value: object) -> str:
+class CellError(ValueError):
+    """A cell that cannot be read as text (a JSON object)."""
+
+
+def _cell(value: object, name: str = "") -> str:
+    if value.__class__ is str:
+        return clean_text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets store long numeric codes as floats
+    elif isinstance(value, (list, tuple)):
+        # A JSON list: its items, as a person would write them (not "['a', 'b']").
+        if any(isinstance(item, (list, tuple, dict)) for item in value):
+            raise CellError(f"{name or 'a field'} holds a nested JSON list, not text")
+        sep = " " if name in ("first_name", "last_name", "full_name") else ", "
+        return clean_text(sep.join(_cell(item) for item in value if item not in (None, "")))
+    elif isinstance(value, dict):
+        raise CellError(f"{name or 'a field'} holds a JSON object, not text")
+    elif isinstance(value, bool):
+        value = "yes" if value else "no"
     return clean_text(value)
 
 
@@ -162,42 +223,89 @@ def _is_latin1(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
-def _category(raw: str) -> str:
+def category_key(raw: str) -> str:
+    """The internal key of a category label: a known category's, or the label folded into a slug."""
     if not raw:
         return "visitor"
     key = fold(raw)
-    return CATEGORY_ALIASES.get(key.replace(" ", "")) or key.replace(" ", "_")[:32] or "visitor"
+    return CATEGORY_ALIASES.get(key.replace(" ", "")) or key.replace(" ", "_")[:64] or "visitor"
 
 
-@lru_cache(maxsize=1024)
-def _status(raw: str) -> str | None:
-    """'valid', 'cancelled' or 'blocked'; None when not a status ("" is 'valid')."""
-    return STATUS_ALIASES.get(fold(raw).replace(" ", ""))
+def _folded_key(raw: str) -> str:
+    return fold(raw).replace(" ", "")
 
 
 class TableReader:
     """Rows of one table (one mapping, one event) -> attendee values in store.ATTENDEE_FIELDS order.
 
     Whatever depends only on the mapping (which cells to take, where each field lands) is worked
-    out once, here, rather than for each row.
+    out once, here, rather than for each row. `labels` collects, for each category key the table
+    made from a label of its own, the label as written ("Visiteur professionnel").
     """
 
-    def __init__(self, mapping: dict[str, int], event_days: tuple[str, ...]) -> None:
+    def __init__(
+        self, mapping: dict[str, int], event_days: tuple[str, ...], options: RowOptions | None = None
+    ):
         self._mapping = mapping
         self._event_days = event_days
+        self._options = options or RowOptions()
         self._days_index = mapping.get("days")
         # The cells taken from each row: the mapped fields, then the days column.
         taken = [name for name in (*_ROW_FIELDS, "days") if name in mapping]
         self._position = {name: i for i, name in enumerate(taken)}
-        self._checked = [i for name, i in self._position.items() if name != "code"]
+        self._checked = [(i, FIELD_LIMITS[name]) for name, i in self._position.items() if name != "code"]
+        self._limits = [
+            (_FIELD_INDEX[name], name, FIELD_LIMITS[name])
+            for name in self._position
+            if name not in ("code", "days")
+        ]
         indexes = [mapping[name] for name in taken]
         while len(indexes) < 2:  # itemgetter of one index returns the cell, not a tuple
             indexes.append(indexes[0] if indexes else 0)
         self._take = itemgetter(*indexes)
-        # The 12 row fields from the taken cells followed by "": an unmapped field is that "".
+        # The row fields from the taken cells followed by "": an unmapped field is that "".
         self._spread = itemgetter(*(self._position.get(name, len(indexes)) for name in _ROW_FIELDS))
         self._days_cache: dict[str, str] = {"": ""}
+        self._statuses: dict[str, str | None] = {}
+        self._categories: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+
+    def status(self, raw: str) -> str | None:
+        """valid, cancelled, blocked or unpaid; None when the word is none of them ("" is valid)."""
+        status = self._statuses.get(raw, "?")
+        if status == "?":
+            key = _folded_key(raw)
+            status = self._options.statuses.get(key) or STATUS_ALIASES.get(key)
+            if len(self._statuses) < 1024:
+                self._statuses[raw] = status
+        return status
+
+    def category(self, raw: str) -> str:
+        key = self._categories.get(raw)
+        if key is None:
+            mapped = self._options.categories.get(_folded_key(raw)) if raw else None
+            key = mapped or category_key(raw)
+            if raw and not mapped and key not in CATEGORY_ALIASES.values():
+                self.labels.setdefault(key, raw)
+            if len(self._categories) < 4096:
+                self._categories[raw] = key
+        return key
+
+    def _flags(self, paid: str, blocked: str) -> str | None:
+        """The status that a Yes/No "Blocked" or "Paid" column imposes, "" for none; None when unreadable."""
+        if blocked:
+            word = _folded_key(blocked)
+            if word in _YES:
+                return "blocked"
+            if word not in _NO:
+                return None
+        if paid:
+            word = _folded_key(paid)
+            if word in _NO:
+                return "unpaid"
+            if word not in _YES:
+                return None
+        return ""
 
     def row(self, row: list) -> tuple | str:
         """One row's values, or the reason it is not an attendee."""
@@ -208,58 +316,83 @@ class TableReader:
         except (IndexError, TypeError):  # a short row, or a cell that is not text (XLSX, JSON)
             pass
         else:
-            if _is_plain(joined):
+            if _is_plain(joined) and not (self._options.undo_formula_escape and "'" in joined):
                 if joined[0] == " " or joined[-1] == " " or " |" in joined or "| " in joined:
                     taken = tuple([cell.strip() for cell in taken])
                 cells = self._spread((*taken, ""))
         if cells is None:
-            cells = self._clean_cells(row)
-        code, first, last, full, company, job, country, email, phone, raw_category, raw_status, notes = cells
+            try:
+                cells = self._clean_cells(row)
+            except CellError as exc:
+                return str(exc)
+        (code, first, last, full, company, job, country, email, phone, raw_category, raw_status, notes,
+         first_latin, last_latin, paid, blocked) = cells  # fmt: skip
+        for index, name, limit in self._limits:
+            if len(cells[index]) > limit:
+                return f"{name.replace('_', ' ')} is {len(cells[index])} characters long (at most {limit})"
         if _PLAIN_CODE.fullmatch(code):
-            code = code.upper()  # all that codes.normalise does to it, and valid
+            if not self._options.exact_codes:
+                code = code.upper()  # all that codes.normalise and the case rule do to it
         else:
             code = codes.normalise(code)
-            if not code:
-                return "no badge code"
-            if not codes.is_valid_code(code):
-                return f"badge code {code[:40]!r} has characters a QR code reader cannot match"
+            if not self._options.exact_codes:
+                code = code.upper()
+            if reason := codes.problem(code):
+                return reason if reason == "no badge code" else f"badge code {code[:40]!r}: {reason}"
         if not (first or last) and full:
             first, _, last = full.partition(" ")
         if not (first or last):
             return "no name"
         if email and not _EMAIL.match(email):
             return f"e-mail {email!r} is not an address"
-        status = _status(raw_status) if raw_status else "valid"
+        status = self.status(raw_status) if raw_status else "valid"
         if status is None:
-            return f"status {raw_status!r} is not valid, cancelled or blocked"
+            return f"status {raw_status!r} is not valid, cancelled, blocked or unpaid (say which with --status-map)"
+        if paid or blocked:
+            flag = self._flags(paid, blocked)
+            if flag is None:
+                return f"cannot read {paid or blocked!r} as yes or no"
+            if flag and status == "valid":
+                status = flag
         days = ""
         if (i := self._days_index) is not None and i < len(row) and row[i] not in ("", None):
             try:
                 days = self._days(row[i])
-            except ValueError as exc:
+            except (ValueError, CellError) as exc:
                 return str(exc)
-        category = _category(raw_category)
-        return (code, first, last, company, job, country, email, phone, category, days, status, notes)
+            if len(days) > FIELD_LIMITS["days"]:
+                return f"days are {len(days)} characters long (at most {FIELD_LIMITS['days']})"
+        category = self.category(raw_category)
+        return (code, first, last, company, job, country, email, phone, category, days, status, notes,
+                first_latin, last_latin)  # fmt: skip
 
     def _clean_cells(self, row: list) -> list[str]:
         """The row's fields in _ROW_FIELDS order, each cleaned on its own ("" when absent)."""
         width = len(row)
+        undo = self._options.undo_formula_escape
         cells = []
         for name in _ROW_FIELDS:
             i = self._mapping.get(name, width)
             cell = row[i] if i < width else ""
             if cell.__class__ is str and cell.isascii() and cell.isprintable() and "  " not in cell:
-                cells.append(cell.strip())
+                cell = cell.strip()
             else:
-                cells.append(_cell(cell))
+                cell = _cell(cell, name)
+            if undo and cell[:1] == "'":
+                cell = undo_formula_escape(cell)
+            cells.append(cell)
         return cells
 
     def _days(self, raw: object) -> str:
         """The days column as stored: ISO days joined by commas. ValueError when unreadable."""
         if raw.__class__ is not str:
+            if isinstance(raw, dict):
+                raise CellError("days hold a JSON object, not days")
             return ",".join(parse_days(raw, self._event_days))
         days = self._days_cache.get(raw)
         if days is None:
+            if len(raw) > FIELD_LIMITS["days"]:
+                raise ValueError(f"days are {len(raw)} characters long (at most {FIELD_LIMITS['days']})")
             days = ",".join(parse_days(raw, self._event_days))
             if len(self._days_cache) < _DAYS_CACHE:
                 self._days_cache[raw] = days
@@ -279,15 +412,18 @@ class TableReader:
             return None
         blank = [""] * len(rows)
         position = self._position
+        undo = self._options.undo_formula_escape
 
         def column(name: str) -> list[str]:
             return columns[position[name]] if name in position else blank
 
         strip = False
         try:
-            for i in self._checked:  # every column but the codes, which have their own test
+            for i, limit in self._checked:  # every column but the codes, which have their own test
                 text = _JOIN.join(columns[i])
-                if not _is_plain(text, long=True):
+                if not _is_plain(text, long=True) or max(map(len, columns[i])) > limit:
+                    return None
+                if undo and (text[:1] == "'" or "|'" in text):
                     return None
                 if " " in text and (text[0] == " " or text[-1] == " " or " |" in text or "| " in text):
                     strip = True  # a cell starts or ends with a space
@@ -298,8 +434,11 @@ class TableReader:
             return None  # (a code with a line break in it would pass for two plain codes)
         if strip:  # all the cleaning that plain text needs
             columns = [list(map(str.strip, column)) for column in columns]
-        # Codes are stored in upper case.
-        code_column = column("code") if (upper := codes_text.upper()) == codes_text else upper.split("\n")
+        if self._options.exact_codes:
+            code_column = column("code")
+        else:  # codes are stored in upper case
+            upper = codes_text.upper()
+            code_column = column("code") if upper == codes_text else upper.split("\n")
         firsts, lasts = column("first_name"), column("last_name")
         if firsts is blank and lasts is blank:
             # Only a full name: row() splits it at its first space when there is no first or last name.
@@ -312,10 +451,15 @@ class TableReader:
             return None
         # Statuses and categories: a few distinct values per batch, each looked up once.
         raw_statuses, raw_categories = column("status"), column("category")
-        statuses = {raw: _status(raw) for raw in set(raw_statuses)}
+        statuses = {raw: self.status(raw) if raw else "valid" for raw in set(raw_statuses)}
         if None in statuses.values():
             return None
-        categories = {raw: _category(raw) for raw in set(raw_categories)}
+        flags = ("paid" in position or "blocked" in position) and any(
+            map(bool, (*column("paid"), *column("blocked")))
+        )
+        if flags:
+            return None  # Yes/No columns to combine with the status: row by row
+        categories = {raw: self.category(raw) for raw in set(raw_categories)}
         days = self._days_column(column("days"))
         if days is None:
             return None
@@ -332,6 +476,8 @@ class TableReader:
             days,
             map(statuses.__getitem__, raw_statuses),
             column("notes"),
+            column("first_name_latin"),
+            column("last_name_latin"),
             strict=True,
         )
         return code_column, values
@@ -349,12 +495,17 @@ class TableReader:
         return days
 
 
-def row_to_values(row: list, mapping: dict[str, int], event_days: tuple[str, ...]) -> tuple | str:
+_FIELD_INDEX = {name: i for i, name in enumerate(_ROW_FIELDS)}
+
+
+def row_to_values(
+    row: list, mapping: dict[str, int], event_days: tuple[str, ...], options: RowOptions | None = None
+) -> tuple | str:
     """An attendee row as Store.upsert_rows takes it (store.ATTENDEE_FIELDS order), or why it is not one.
 
     No Attendee object is built. A whole table is better read with a TableReader (see importers.validated).
     """
-    return TableReader(mapping, event_days).row(row)
+    return TableReader(mapping, event_days, options).row(row)
 
 
 def batches(
@@ -383,100 +534,13 @@ def batches(
         yield numbers, table
 
 
-# Hashes kept to 60 bits are 32-byte ints in CPython, 64-bit ones 40: 8 MB less for 1,000,000 codes.
-# Two different codes share a 60-bit hash about once in 2,000,000 lists of 1,000,000 codes (and
-# even then nothing is lost: see FirstRows).
-_HASH_BITS = (1 << 60) - 1
-# Codes kept per text of FirstRows' first stage.
-_CHUNK = 256
-
-
-class FirstRows:
-    """Each code's first row number, for the duplicate check of an import: ~80 bytes a code at most,
-    where a dict of code -> row took ~140 MB for 1,000,000 codes.
-
-    Two stages. While no hash has come twice, a set of the codes' hashes tells in a few C loops that
-    a whole batch of codes is new (~64 bytes a code), and the codes and their rows are only kept, a
-    batch at a time, as text and a range or array (~15 bytes a code), for the second stage.
-
-    The first hash that comes again (a code seen before, or two codes with the same hash) makes the
-    store exact: the set is dropped, and every code goes into one of 65,536 strings ("buckets")
-    chosen by its hash, which holds the records "\n<code>\t<row>" of its codes. A code is found by a
-    substring search that compares the code itself, so codes that share a hash are told apart. This
-    costs ~30 bytes a code but a Python step per code; it is for lists that have duplicates.
-
-    Codes must not contain "\n" or "\t" (valid badge codes have no control character); rows are ints.
-    """
-
-    def __init__(self, bits: int = 16) -> None:
-        self._hashes: set[int] | None = set()
-        # The codes recorded in the first stage, a batch or _CHUNK at a time ("\n"-joined), and their rows.
-        self._codes: list[str] = []
-        self._rows: list[Sequence[int]] = []
-        self._pending: tuple[list[str], list[int]] = ([], [])  # recorded one at a time, not yet in _codes
-        self._buckets: list[str] = []
-        self._bits = bits
-
-    def add_new(self, codes: list[str], rows: list[int]) -> bool:
-        """Record a batch of codes in one step when they are all new (the usual case); False, and
-        nothing recorded, when they may not be: then setdefault() tells for each code."""
-        if self._hashes is None:
-            return False
-        count = len(self._hashes)
-        self._hashes.update(map(_HASH_BITS.__and__, map(hash, codes)))
-        if len(self._hashes) != count + len(codes):
-            # A hash came twice. The set now holds hashes of codes that are not recorded, but the
-            # exact stage starts from the recorded codes alone.
-            self._make_exact()
-            return False
-        self._flush()
-        self._keep(codes, rows)
-        return True
-
-    def setdefault(self, code: str, row: int) -> str | None:
-        """The row `code` was first seen on (as text); None when it is new, and `row` is recorded."""
-        if self._hashes is not None:
-            key = hash(code) & _HASH_BITS
-            if key not in self._hashes:
-                self._hashes.add(key)
-                codes, rows = self._pending
-                codes.append(code)
-                rows.append(row)
-                if len(codes) >= _CHUNK:
-                    self._flush()
-                return None
-            self._make_exact()
-        buckets, index = self._buckets, hash(code) & (len(self._buckets) - 1)
-        bucket = buckets[index]
-        key = f"\n{code}\t"
-        start = bucket.find(key)
-        if start < 0:
-            buckets[index] = f"{bucket}{key}{row}"
-            return None
-        start += len(key)
-        end = bucket.find("\n", start)
-        return bucket[start:] if end < 0 else bucket[start:end]
-
-    def _keep(self, codes: list[str], rows: list[int]) -> None:
-        self._codes.append("\n".join(codes))
-        first = rows[0]
-        consecutive = range(first, first + len(rows))  # the usual case: no blank row in between
-        self._rows.append(consecutive if all(map(operator.eq, rows, consecutive)) else array("q", rows))
-
-    def _flush(self) -> None:
-        codes, rows = self._pending
-        if codes:
-            self._keep(codes, rows)
-            self._pending = ([], [])
-
-    def _make_exact(self) -> None:
-        """Second stage: every code recorded so far (all different: their hashes were) into buckets."""
-        self._flush()
-        self._hashes = None  # freed before the buckets grow
-        buckets = self._buckets = [""] * (1 << self._bits)
-        mask = len(buckets) - 1
-        codes = chain.from_iterable(text.split("\n") for text in self._codes)
-        for code, row in zip(codes, chain.from_iterable(self._rows), strict=True):
-            index = hash(code) & mask
-            buckets[index] = f"{buckets[index]}\n{code}\t{row}"
-        self._codes, self._rows = [], []
+__all__ = [
+    "BATCH",
+    "FirstRows",
+    "RowOptions",
+    "TableReader",
+    "batches",
+    "category_key",
+    "parse_days",
+    "row_to_values",
+]

@@ -18,9 +18,13 @@ alone, and the two processes take about the same time.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
+import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -33,6 +37,7 @@ from checkin_desk.storage.search_index import search_values
 PARALLEL_MIN_BYTES = 4 << 20
 BATCH = 5000
 QUEUED = 4
+WATCHDOG_SECONDS = 0.2
 
 
 def wanted(path: Path) -> bool:
@@ -45,12 +50,43 @@ def wanted(path: Path) -> bool:
         return False
 
 
-def _parse(conn, path: Path, encoding: str | None, overrides, event_days, search_file) -> None:
-    """The parser process: messages ("table", header, info, mapping), ("rows", [...]) ..., ("end", result).
+def _die_with(parent: int) -> None:
+    """Make this process end when the importing process does, however that one ends (kill -9).
+
+    On Linux the kernel sends SIGKILL at the parent's death (PR_SET_PDEATHSIG); everywhere, a
+    watchdog thread sees the process being handed to another parent and exits.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent:  # already gone before the watch began
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _parse(
+    conn, path: Path, encoding: str | None, options, event_days, search_file, saved, parent, inherited
+) -> None:
+    """The parser process: messages ("table", header, info, plan), ("rows", [...]) ..., ("end", result).
 
     A thread sends them, so that parsing goes on while a message waits for the writer to read it
     (a pipe holds 64 kB; a batch is ~1 MB); the queue keeps at most QUEUED batches in memory.
+    `inherited`: the writer's end of the pipe, which a forked parser holds too and must close, or a
+    write to a pipe whose reader died would block forever instead of failing.
     """
+    if inherited is not None:
+        inherited.close()
+    _die_with(parent)
     outbox: queue.Queue = queue.Queue(maxsize=QUEUED)
 
     def send_all() -> None:
@@ -87,13 +123,13 @@ def _parse(conn, path: Path, encoding: str | None, overrides, event_days, search
         header, rows, info = importers.read_table(path, encoding)
         close = info.pop("close", None)
         try:
-            mapping = importers.map_columns(header, overrides)
-            send(("table", header, info, mapping))
+            plan = importers.plan_table(header, options, saved)
+            send(("table", header, info, plan))
             if search_file is not None:
                 builder = search_index.Builder(search_file)
             result = importers.ImportResult()
             batch: list[tuple] = []
-            for values in importers.validated(rows, mapping, event_days, result):
+            for values in importers.validated(rows, plan.mapping, event_days, result, plan.row_options):
                 batch.append(values)
                 if len(batch) >= BATCH:
                     send_batch(batch)
@@ -127,23 +163,35 @@ class ParsedTable:
         self,
         path: Path,
         encoding: str | None,
-        overrides,
+        options,
         event_days: tuple[str, ...],
         search_file: Path | None = None,
+        saved_categories: dict[str, str] | None = None,
     ):
         """`search_file`: build the search index there and number the rows (a first import)."""
         # fork starts in milliseconds; with other threads running (a GUI), fork is unsafe: spawn.
         method = "fork" if threading.active_count() == 1 else "spawn"
         context = multiprocessing.get_context(method)
         self._conn, child_conn = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_parse, args=(child_conn, path, encoding, overrides, event_days, search_file), daemon=True
+        inherited = self._conn if method == "fork" else None
+        args = (
+            child_conn,
+            path,
+            encoding,
+            options,
+            event_days,
+            search_file,
+            saved_categories,
+            os.getpid(),
+            inherited,
         )
+        self._process = context.Process(target=_parse, args=args, daemon=True)
         self._process.start()
         child_conn.close()
         self.result: importers.ImportResult | None = None
         try:
-            _, self.header, self.info, self.mapping = self._receive("table")
+            _, self.header, self.info, self.plan = self._receive("table")
+            self.mapping = self.plan.mapping
         except BaseException:
             self.close()
             raise

@@ -78,7 +78,8 @@ class Desk:
         now_mono = self.monotonic()
         if self._last_read and parsed.ok:
             code, seen_at, previous = self._last_read
-            if code == parsed.code and now_mono - seen_at < DOUBLE_READ_SECONDS:
+            same = code in codes.lookup_forms(parsed.code) or parsed.code in codes.lookup_forms(code)
+            if same and now_mono - seen_at < DOUBLE_READ_SECONDS:
                 # A scanner that reads the same QR twice in a blink: one person, one scan.
                 return replace(previous, duplicate_read=True)
         outcome = self._decide_and_record(parsed, raw, kind)
@@ -95,6 +96,11 @@ class Desk:
         # Issue 8: a signed code is checked offline here; from now on `parsed` holds the code inside it.
         check = signing.check_scan(self.store, parsed)
         parsed = check.parsed
+        if parsed.ok and (stored := self.store.stored_code(parsed.code)) != parsed.code:
+            # A code typed in lower case whose list is stored in upper case (codes.lookup_forms):
+            # the hub, the scan row and the badge all use the code as stored.
+            parsed = replace(parsed, code=stored)
+            check = replace(check, parsed=parsed)
         if parsed.ok and self.online is not None and not (check.bad_signature or check.revoked):
             online_result = self.online.decide(
                 {

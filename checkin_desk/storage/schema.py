@@ -192,10 +192,66 @@ ALTER TABLE scans ADD COLUMN issue INTEGER;
 # (detail=column: queries are prefixes and column filters, never phrases) and without the attendee
 # code (found by its unique index). At 1,000,000 attendees this is 65 MB instead of 209 MB, and a
 # large import writes it in less than half the time. See search_index.py.
+V6_SEARCH = """
+CREATE VIRTUAL TABLE attendee_search USING fts5(
+    names, company, email,
+    tokenize = "unicode61 remove_diacritics 0",
+    prefix = '2 3',
+    content = '',
+    detail = column,
+    columnsize = 0
+)"""
+
+
 def v6_contentless_search(conn: sqlite3.Connection) -> None:
+    from checkin_desk.util.textnorm import fold
+
+    conn.execute("DROP TABLE attendee_search")
+    conn.execute(V6_SEARCH)
+    rows = conn.execute("SELECT id, first_name, last_name, company, email FROM attendees")
+    while batch := rows.fetchmany(5000):
+        conn.executemany(
+            "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)",
+            [
+                (i, f"{fold(first)} {fold(last)}", fold(company), fold(email))
+                for i, first, last, company, email in batch
+            ],
+        )
+
+
+# Lists from registration systems: a pass may be registered but not yet paid ("unpaid", refused at
+# the door with that reason); a name may come with its Latin spelling; and the search index gains
+# Chinese characters and pinyin, and the sound keys that let an Arabic and a Latin spelling of a
+# name find each other (its words changed: it is built again).
+_STATUS_CHECK = "CHECK (status IN ('valid', 'cancelled', 'blocked'))"
+_STATUS_CHECK_7 = "CHECK (status IN ('valid', 'cancelled', 'blocked', 'unpaid'))"
+
+
+def v7_registration_lists(conn: sqlite3.Connection) -> None:
+    # Widening a CHECK constraint changes no stored row: SQLite documents editing the schema text
+    # for it (https://sqlite.org/lang_altertable.html, "making other kinds of table schema changes"),
+    # which spares copying every attendee into a new table.
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attendees'"
+    ).fetchone()
+    if _STATUS_CHECK not in sql:
+        raise sqlite3.DatabaseError("the attendees table is not the one this migration expects")
+    (version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'attendees'",
+            (sql.replace(_STATUS_CHECK, _STATUS_CHECK_7),),
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute("ALTER TABLE attendees ADD COLUMN first_name_latin TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE attendees ADD COLUMN last_name_latin TEXT NOT NULL DEFAULT ''")
     conn.execute("DROP TABLE attendee_search")
     conn.execute(search_index.CREATE)
     search_index.fill(conn)
+    search_index.mark_current(conn)
 
 
 # Each entry is applied once, in order; never edit a released one, add a new one. An entry is an
@@ -207,6 +263,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     V4_SECURITY,
     V5_SCAN_ISSUE,
     v6_contentless_search,
+    v7_registration_lists,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -13,22 +13,36 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import time
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
+try:
+    import fcntl
+except ImportError:  # Windows: scratch files are swept by age
+    fcntl = None  # type: ignore[assignment]
+
+from checkin_desk.util import romanize
 from checkin_desk.util.textnorm import fold
 
-INSERT = "INSERT INTO attendee_search (rowid, names, company, email) VALUES (?, ?, ?, ?)"
-DELETE = "INSERT INTO attendee_search (attendee_search, rowid, names, company, email) VALUES ('delete', ?, ?, ?, ?)"
+INSERT = "INSERT INTO attendee_search (rowid, names, company, email, sounds) VALUES (?, ?, ?, ?, ?)"
+DELETE = (
+    "INSERT INTO attendee_search (attendee_search, rowid, names, company, email, sounds) "
+    "VALUES ('delete', ?, ?, ?, ?, ?)"
+)
+# names: the name as written, folded, in Latin letters too when the list gives them, and for
+# Chinese each character, the name whole and its pinyin; sounds: the names' sound keys (romanize),
+# which Arabic and Latin spellings of one name share.
 CREATE = """
 CREATE VIRTUAL TABLE attendee_search USING fts5(
-    names, company, email,
+    names, company, email, sounds,
     tokenize = "unicode61 remove_diacritics 0",
     prefix = '2 3',
     content = '',
@@ -47,14 +61,31 @@ def _folded(text: str) -> str:
     return text if text.isascii() else _fold_cached(text)
 
 
-def columns(first: str, last: str, company: str, email: str) -> tuple[str, str, str]:
-    """The index's three columns: names, company, e-mail, folded (accents, Arabic letter forms, case)."""
-    return (f"{_folded(first)} {_folded(last)}", _folded(company), _folded(email))
+@lru_cache(maxsize=65536)
+def _name_columns(first: str, last: str, first_latin: str, last_latin: str) -> tuple[str, str]:
+    names = [_folded(first), _folded(last), _folded(first_latin), _folded(last_latin)]
+    for part in (first, last):
+        if not part.isascii():
+            words = _fold_cached(part).split()
+            if len(words) > 1 and romanize.has_arabic(part):
+                names.append("".join(words))  # عبد الله is also found as عبدالله
+    if romanize.has_cjk(first + last):
+        names.extend(romanize.chinese_name_terms(first, last))
+    sounds = romanize.name_sound_keys(first, last, first_latin, last_latin)
+    return " ".join(n for n in names if n), " ".join(sounds)
 
 
-def search_values(values: tuple) -> tuple[str, str, str]:
+def columns(
+    first: str, last: str, company: str, email: str, first_latin: str = "", last_latin: str = ""
+) -> tuple[str, str, str, str]:
+    """The index's columns: names, company, e-mail, folded (accents, Arabic letter forms, case), and sounds."""
+    names, sounds = _name_columns(first, last, first_latin, last_latin)
+    return (names, _folded(company), _folded(email), sounds)
+
+
+def search_values(values: tuple) -> tuple[str, str, str, str]:
     """The index's columns for one attendee row (in store.ATTENDEE_FIELDS order)."""
-    return columns(values[1], values[2], values[3], values[6])
+    return columns(values[1], values[2], values[3], values[6], values[12], values[13])
 
 
 def remove(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
@@ -68,7 +99,9 @@ def clear(conn: sqlite3.Connection) -> None:
 
 def fill(conn: sqlite3.Connection) -> None:
     """Index every attendee (the migration that made the index contentless; the table starts empty)."""
-    rows = conn.execute("SELECT id, first_name, last_name, company, email FROM attendees")
+    rows = conn.execute(
+        "SELECT id, first_name, last_name, company, email, first_name_latin, last_name_latin FROM attendees"
+    )
     while batch := rows.fetchmany(5000):
         conn.executemany(INSERT, [(row[0], *columns(*row[1:])) for row in batch])
 
@@ -144,9 +177,18 @@ class Builder:
 UNICODE_SETTING = "search_index_unicode"
 
 
+def index_version() -> str:
+    """What the index's words depend on: Python's Unicode tables, the sound keys, pypinyin's data."""
+    try:
+        pinyin = metadata.version("pypinyin")
+    except metadata.PackageNotFoundError:
+        pinyin = ""
+    return json.dumps([unicodedata.unidata_version, romanize.VERSION, pinyin])
+
+
 def reindex_if_unicode_changed(conn: sqlite3.Connection) -> bool:
     """Called when an event database is opened; returns whether it re-indexed."""
-    current = json.dumps(unicodedata.unidata_version)
+    current = json.dumps(index_version())
     query = "SELECT value FROM settings WHERE key = ?"
     if (row := conn.execute(query, (UNICODE_SETTING,)).fetchone()) and row[0] == current:
         return False
@@ -157,10 +199,7 @@ def reindex_if_unicode_changed(conn: sqlite3.Connection) -> bool:
         if rebuilt:
             clear(conn)
             fill(conn)
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (UNICODE_SETTING, current),
-        )
+        mark_current(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -168,15 +207,25 @@ def reindex_if_unicode_changed(conn: sqlite3.Connection) -> bool:
     return rebuilt
 
 
+def mark_current(conn: sqlite3.Connection) -> None:
+    """Record that the index holds what this version's search_values give (in the caller's transaction)."""
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (UNICODE_SETTING, json.dumps(index_version())),
+    )
+
+
 # -- scratch files ----------------------------------------------------------------------------------
 #
 # A first import's Builder writes into a scratch file: owner-only, beside the event database (or in
 # the system's temporary folder when that folder cannot be written), removed when the import ends.
-# A killed import leaves its file; the next import removes it once it is this old, which no running
-# import's file can be (it is written continuously). A purge removes them all: they hold words of
-# attendees' names.
+# The import holds an exclusive lock on it (flock) while it runs; the kernel drops the lock when the
+# process dies, however it dies. The next import removes a scratch file nobody holds at once (it
+# holds words of attendees' names); where locks are not available, once it is a day old, which no
+# running import's file can be (it is written continuously). A purge removes them all.
 SCRATCH_PREFIX = ".import-search-"
 SCRATCH_STALE_SECONDS = 24 * 3600
+_HELD: dict[str, int] = {}  # scratch file -> the descriptor that holds its lock
 
 
 def _scratch_folders(db_path: str) -> list[Path]:
@@ -192,21 +241,103 @@ def new_scratch_file(db_path: str) -> Path:
             fd, name = tempfile.mkstemp(prefix=SCRATCH_PREFIX, suffix=".sqlite", dir=folder)
         except OSError:  # a folder we may read but not write: try the next
             continue
-        os.close(fd)
+        if fcntl is not None:
+            os.set_inheritable(fd, False)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _HELD[name] = fd
         return Path(name)
     raise OSError(f"no folder to write an import's scratch file in ({_scratch_folders(db_path)})")
 
 
+def remove_scratch_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    if (fd := _HELD.pop(str(path), None)) is not None:
+        os.close(fd)
+
+
+def _held_by_a_live_import(path: Path) -> bool | None:
+    """Whether a running import holds this scratch file; None when locks cannot tell."""
+    if fcntl is None:
+        return None
+    if str(path) in _HELD:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # a file system without flock
+        return None
+    finally:
+        os.close(fd)
+    return False
+
+
 def sweep_scratch_files(db_path: str, older_than: float = SCRATCH_STALE_SECONDS) -> list[Path]:
-    """Remove the scratch files that are `older_than` seconds old (all of them when 0: a purge must
-    not keep one because the machine's clock is behind its mtime); returns those removed."""
+    """Remove the scratch files of imports that are no longer running (or `older_than` seconds old
+    where that cannot be told); returns those removed. 0 removes them all, whatever their mtime
+    says: a purge must not keep one because the machine's clock is behind."""
     removed = []
     for folder in _scratch_folders(db_path):
         for old in folder.glob(f"{SCRATCH_PREFIX}*.sqlite"):
             try:
-                if older_than <= 0 or time.time() - old.stat().st_mtime >= older_than:
+                held = _held_by_a_live_import(old) if older_than > 0 else False
+                stale = time.time() - old.stat().st_mtime >= older_than
+                if held is False or (held is None and stale):
                     old.unlink()
                     removed.append(old)
             except OSError:  # gone meanwhile, or not ours to remove
                 pass
     return removed
+
+
+# -- queries ------------------------------------------------------------------------------------------
+
+
+def _quoted(terms: Iterable[str], prefix: bool = False) -> str:
+    star = "*" if prefix else ""
+    return " ".join(f'"{t}"{star}' for t in terms)
+
+
+def query_tiers(text: str) -> list[str]:
+    """FTS5 queries for a search, strictest first (see Store.search): each tier's rows rank above
+    the next one's.
+
+    1. every word a whole name word (for Chinese: every character);
+    2. every word the start of a name word;
+    3. a Chinese query in pinyin (王伟 finds Wang Wei);
+    4. the sound keys (محمد finds Mohamed, Mohammed finds محمد);
+    5. every word the start of a name, company or e-mail word.
+    """
+    # fold() keeps "_" inside a word; the index's tokenizer splits on it (and detail=column
+    # refuses the phrase a split term would become).
+    words = fold(text).replace("_", " ").split()[:6]
+    terms: list[str] = []
+    for word in words:
+        if romanize.has_cjk(word):
+            terms.extend(ch if romanize.is_cjk_char(ch) else "" for ch in word)
+            terms.extend(re.findall(r"[^\W\u3400-\u9fff\uf900-\ufaff]+", word))
+        elif len(word) > 1 or not word.isascii():
+            terms.append(word)
+    terms = [t for t in dict.fromkeys(terms) if t][:8]
+    tiers: list[str] = []
+    if terms:
+        tiers.append(f"names: ({_quoted(terms)})")
+        tiers.append(f"names: ({_quoted(terms, prefix=True)})")
+    if romanize.has_cjk(text):
+        syllables = [s for word in words for s in romanize.cjk_query_syllables(word)]
+        if syllables:
+            tiers.append(f"names: (({_quoted(syllables)}) OR {_quoted([''.join(syllables)])})")
+    per_word, joined = romanize.query_sound_keys(text)
+    alternatives = []
+    if per_word:
+        alternatives.append(f"({_quoted(k.lower() for k in per_word)})")
+    alternatives.extend(_quoted([k.lower()]) for k in joined)
+    if alternatives:
+        tiers.append(f"sounds: ({' OR '.join(dict.fromkeys(alternatives))})")
+    if terms:
+        tiers.append(_quoted(terms, prefix=True))
+    return tiers

@@ -35,6 +35,8 @@ class StoreError(Exception):
 # The event setting that connects this desk to a hub (checkin_desk.sync); kept here, with the other
 # settings, so that reading it does not import the hub client.
 HUB_DSN_SETTING = "hub_dsn"
+# Values of registration lists' category column -> category key (imports' --category-map, merges).
+CATEGORY_MAP_SETTING = "category_map"
 
 ATTENDEE_FIELDS = (
     "code",
@@ -49,6 +51,8 @@ ATTENDEE_FIELDS = (
     "days",
     "status",
     "notes",
+    "first_name_latin",
+    "last_name_latin",
 )
 _SELECT_ATTENDEE = "SELECT " + ", ".join(ATTENDEE_FIELDS) + " FROM attendees"
 
@@ -66,7 +70,8 @@ CATEGORY_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
 
 
 def _insert_category(conn: sqlite3.Connection, key: str, position: int = 100) -> bool:
-    fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (key.upper(), key.upper(), key, "#455A64"))
+    label = key.replace("_", " ").capitalize()  # until an import or an organiser gives it one
+    fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (label, label, label, "#455A64"))
     cur = conn.execute(
         "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -76,7 +81,7 @@ def _insert_category(conn: sqlite3.Connection, key: str, position: int = 100) ->
 
 
 def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
-    code, first, last, company, job, country, email, phone, category, days, status, notes = row
+    code, first, last, company, job, country, email, phone, category, days, status, notes, *latin = row
     return Attendee(
         code=code,
         first_name=first,
@@ -90,6 +95,8 @@ def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
         days=tuple(days.split(",")) if days else (),
         status=PassStatus(status),
         notes=notes,
+        first_name_latin=latin[0] if latin else "",
+        last_name_latin=latin[1] if len(latin) > 1 else "",
     )
 
 
@@ -107,6 +114,8 @@ def attendee_values(a: Attendee) -> tuple:
         ",".join(a.days),
         str(a.status),
         a.notes,
+        a.first_name_latin,
+        a.last_name_latin,
     )
 
 
@@ -291,11 +300,43 @@ class Store:
         rows = self.db.query("SELECT * FROM categories ORDER BY position, key")
         return {row["key"]: row for row in rows}
 
+    def label_categories(self, keys: Iterable[str], labels: dict[str, str]) -> None:
+        """Give categories that an import just created their label as the list wrote it
+        ("Visiteur professionnel", not VISITEUR_PROFESSIONNEL), in every language until set."""
+        with self.transaction() as conn:
+            for key in keys:
+                if label := labels.get(key):
+                    conn.execute(
+                        "UPDATE categories SET label_fr = ?, label_en = ?, label_ar = ? WHERE key = ?",
+                        (label, label, label, key),
+                    )
+
+    def category_map(self) -> dict[str, str]:
+        """Category values of registration lists -> category key, as the organiser said (kept for re-imports)."""
+        return dict(self.get_setting(CATEGORY_MAP_SETTING, {}))
+
+    def remember_category_map(self, mapping: dict[str, str]) -> None:
+        """Add to the category map (values folded as the importer folds them)."""
+        current = self.category_map()
+        current.update({fold(value).replace(" ", ""): key for value, key in mapping.items()})
+        self.set_setting(CATEGORY_MAP_SETTING, current)
+
     # -- attendees ---------------------------------------------------------------------------------
 
     def lookup(self, code: str) -> Attendee | None:
-        row = self.conn.execute(_SELECT_ATTENDEE + " WHERE code = ?", (code,)).fetchone()
-        return attendee_from_row(row) if row else None
+        """The attendee whose code is `code` exactly, else its upper-case form (codes.lookup_forms)."""
+        for form in codes.lookup_forms(code):
+            row = self.conn.execute(_SELECT_ATTENDEE + " WHERE code = ?", (form,)).fetchone()
+            if row:
+                return attendee_from_row(row)
+        return None
+
+    def stored_code(self, code: str) -> str:
+        """The form of `code` an attendee is stored under (the code itself when none is)."""
+        for form in codes.lookup_forms(code):
+            if self.conn.execute("SELECT 1 FROM attendees WHERE code = ?", (form,)).fetchone():
+                return form
+        return code
 
     def attendee_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM attendees").fetchone()[0]
@@ -366,7 +407,8 @@ class Store:
         # origin and time are the same for every row: literals in the statement, not 2 more
         # parameters to bind 1,000,000 times (and no per-row tuple to build in Python).
         constants = ", ".join(_sql_literal(v) for v in (origin, utc_now_iso()))
-        insert = f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({'?, ' * 13}{constants})"
+        marks = "?, " * (len(ATTENDEE_FIELDS) + 1)
+        insert = f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({marks}{constants})"
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM attendees LIMIT 1").fetchone():
                 raise StoreError("load_into_empty needs an event without attendees")
@@ -430,7 +472,8 @@ class Store:
                 report.unchanged += 1
         cols = ", ".join(ATTENDEE_FIELDS)
         conn.executemany(
-            f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({','.join('?' * 15)})", inserts
+            f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({','.join('?' * (width + 3))})",
+            inserts,
         )
         sets = ", ".join(f"{f} = ?" for f in ATTENDEE_FIELDS[1:])
         conn.executemany(f"UPDATE attendees SET {sets}, updated_at = ? WHERE code = ?", updates)
@@ -441,34 +484,21 @@ class Store:
         return next_id
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
-        """As-you-type search over names, company and e-mail, best matches first.
+        """As-you-type search over names (in any script), company and e-mail, best matches first.
 
         Ranking by relevance over every match (bm25) costs a pass over all of them: hundreds of ms
         for "mo" among 1,000,000 attendees. Instead, tiers from strictest to loosest each stop at
-        `limit` rows: the exact code; every word a whole name; every word the start of a name;
-        every word the start of a name, company or e-mail word; then codes that start with the text
-        (the code index: codes are not in the search index, see search_index.py).
+        `limit` rows: the exact code, then search_index.query_tiers (whole name words, name
+        starts, pinyin, sound keys across Arabic and Latin, any word start), then codes that start
+        with the text (the code index: codes are not in the search index, see search_index.py).
         """
         text = text[:200]
-        # fold() keeps "_" inside a word; the index's tokenizer splits on it (and detail=column
-        # refuses the phrase a split term would become).
-        words = fold(text).replace("_", " ").split()
-        terms = [t for t in words if len(t) > 1 or not t.isascii()][:6]
         found: dict[str, Attendee] = {}
         exact = codes.normalise(text)
         if codes.is_valid_code(exact) and (hit := self.lookup(exact)):
             found[hit.code] = hit
-        tiers = (
-            (
-                "names: (" + " ".join(f'"{t}"' for t in terms) + ")",
-                "names: (" + " ".join(f'"{t}"*' for t in terms) + ")",
-                " ".join(f'"{t}"*' for t in terms),
-            )
-            if terms
-            else ()
-        )
         columns = ", ".join(f"a.{f}" for f in ATTENDEE_FIELDS)
-        for match in tiers:
+        for match in search_index.query_tiers(text):
             if len(found) >= limit:
                 break
             try:
@@ -487,13 +517,15 @@ class Store:
             for attendee in tier:
                 found.setdefault(attendee.code, attendee)
         if len(found) < limit and len(exact) >= 3 and codes.is_valid_code(exact):
-            # A code typed in part, from its start (what is printed under a QR that will not scan).
-            rows = self.conn.execute(
-                f"{_SELECT_ATTENDEE} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
-                (exact, exact + "\U0010ffff", limit),
-            ).fetchall()
-            for row in rows:
-                found.setdefault(row[0], attendee_from_row(row))
+            # A code typed in part, from its start (what is printed under a QR that will not scan),
+            # as typed and, for lists stored in upper case, in upper case.
+            for form in codes.lookup_forms(exact):
+                rows = self.conn.execute(
+                    f"{_SELECT_ATTENDEE} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                    (form, form + "\U0010ffff", limit),
+                ).fetchall()
+                for row in rows:
+                    found.setdefault(row[0], attendee_from_row(row))
         return list(found.values())[:limit]
 
     # -- scans -------------------------------------------------------------------------------------

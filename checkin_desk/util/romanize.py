@@ -1,0 +1,314 @@
+"""Names across scripts: Chinese in pinyin, and a sound key that Arabic and Latin spellings share.
+
+Chinese: pinyin from pypinyin (its character data; tone marks removed). A family name that has
+several readings is read as a family name (曾 is Zeng, not Ceng); the search index also keeps the
+other readings, so that a spelling of either kind finds the person.
+
+Arabic and Latin: there is no single transliteration (محمد is Mohamed, Mohammed, Muhammad...), so
+both are reduced to the consonants they share, in classes of letters that spellings swap: the
+vowels, و and ي, ع and the hamza forms are dropped; ح and ه, ك and ق, س and ص, ت and ط, د ض ذ,
+ز and ظ fall together; French and English digraphs (ch, sh, kh, gh, dj, ou, th, ph) are read as
+the letter they write. Doubled letters count once, and a final h is dropped (Abdellah, Fatimah).
+The article ال (el-, al-) may or may not be written: keys are made with and without it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import product
+
+from checkin_desk.util.textnorm import fold
+
+VERSION = 1  # of the keys below: the search index is rebuilt when it changes
+
+
+def is_cjk_char(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0002fa1f"
+
+
+def has_cjk(text: str) -> bool:
+    return any(is_cjk_char(ch) for ch in text)
+
+
+def is_arabic_char(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc"
+
+
+def has_arabic(text: str) -> bool:
+    return any(is_arabic_char(ch) for ch in text)
+
+
+# -- Chinese -----------------------------------------------------------------------------------------
+
+# Family names whose usual reading is not the character's first one in pypinyin's data.
+_SURNAMES = {
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "乐": "yue",
+    "覃": "qin",
+    "翟": "zhai",
+    "缪": "miao",
+    "盖": "ge",
+    "秘": "bi",
+    "种": "chong",
+    "召": "shao",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "长孙": "zhangsun",
+    "厍": "she",
+    "员": "yun",
+    "黑": "he",
+    "隗": "wei",
+    "折": "she",
+    "谌": "chen",
+    "冼": "xian",
+    "宿": "su",
+    "藏": "zang",
+    "那": "na",
+    "燕": "yan",
+    "华": "hua",
+    "任": "ren",
+    "沈": "shen",
+    "贾": "jia",
+    "薄": "bo",
+    "柏": "bai",
+    "句": "gou",
+    "纪": "ji",
+}
+
+
+@lru_cache(maxsize=8192)
+def _readings(ch: str) -> tuple[str, ...]:
+    """Every pinyin reading of one character, without tones, the most common first."""
+    from pypinyin import Style, pinyin  # imported when a Chinese name first needs it (0.4 s)
+
+    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)
+    return tuple(dict.fromkeys(r for r in (readings[0] if readings else []) if r.isascii() and r.isalpha()))
+
+
+@lru_cache(maxsize=8192)
+def _phrase(text: str) -> tuple[str, ...]:
+    """pypinyin's reading of a run of characters in context (one syllable each)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(
+        s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore", v_to_u=False) if s.isalpha()
+    )
+
+
+def _cjk_runs(text: str) -> list[str]:
+    return re.findall(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+", text)
+
+
+def family_syllables(family: str) -> list[str]:
+    """The family name in pinyin, read as a family name."""
+    for surname, reading in _SURNAMES.items():
+        if family.startswith(surname):
+            rest = family[len(surname) :]
+            return [reading, *(_phrase(rest) if rest else ())]
+    return list(_phrase(family))
+
+
+def pinyin_name(family: str, given: str) -> tuple[str, str]:
+    """(FAMILY, Given) as a Chinese passport writes a name: WANG, Xiaoming. "" for non-Chinese parts."""
+    family = "".join(_cjk_runs(family))
+    given = "".join(_cjk_runs(given))
+    fam = "".join(family_syllables(family)) if family else ""
+    giv = "".join(_phrase(given)) if given else ""
+    return fam.upper(), giv.capitalize()
+
+
+def latin_line(first: str, last: str, first_latin: str = "", last_latin: str = "") -> str:
+    """The Latin line of a badge: as the list gives it; derived for a Chinese name; else ""."""
+    if first_latin or last_latin:
+        if has_cjk(first + last):
+            return " ".join(p for p in (last_latin.upper(), first_latin) if p)
+        return " ".join(p for p in (first_latin, last_latin) if p)
+    if not (has_cjk(first) or has_cjk(last)):
+        return ""
+    if not has_cjk(last) and has_cjk(first) and not last:
+        # The whole name in one field (李娜): the first character is the family name.
+        runs = "".join(_cjk_runs(first))
+        last, first = runs[:1], runs[1:]
+        for surname in _SURNAMES:
+            if len(surname) > 1 and runs.startswith(surname):
+                last, first = surname, runs[len(surname) :]
+    family, given = pinyin_name(last, first)
+    return " ".join(p for p in (family, given) if p)
+
+
+def cjk_terms(text: str) -> list[str]:
+    """Index words for the Chinese in `text`: each character, each run whole, its pinyin syllables
+    (every reading) and the run's pinyin in one word (the usual reading)."""
+    terms: list[str] = []
+    for run in _cjk_runs(text):
+        terms.extend(run)
+        if len(run) > 1:
+            terms.append(run)
+        for ch in run:
+            terms.extend(_readings(ch))
+        terms.append("".join(_phrase(run)))
+    return terms
+
+
+def chinese_name_terms(first: str, last: str) -> list[str]:
+    """cjk_terms of a Chinese name, plus the whole name family first and its pinyin as one word."""
+    terms = cjk_terms(f"{last} {first}")
+    whole = "".join(_cjk_runs(last) + _cjk_runs(first))
+    if whole:
+        terms.append(whole)
+        fam = "".join(_cjk_runs(last))
+        syllables = (
+            family_syllables(fam) + list(_phrase("".join(_cjk_runs(first)))) if fam else list(_phrase(whole))
+        )
+        terms.extend(syllables)
+        terms.append("".join(syllables))
+    return terms
+
+
+# -- Arabic and Latin: sound keys ---------------------------------------------------------------------
+
+# Arabic letters -> class letter; None: dropped (vowels, weak letters, ayn, hamza).
+_ARABIC_CLASS = {
+    "ب": "B", "پ": "B", "ت": "T", "ث": "T", "ط": "T", "ج": "J", "چ": "J", "ح": "H", "ه": "H",
+    "خ": "X", "د": "D", "ذ": "D", "ض": "D", "ر": "R", "ز": "Z", "ظ": "Z", "س": "S", "ص": "S",
+    "ش": "C", "غ": "G", "ف": "F", "ڤ": "F", "ق": "K", "ك": "K", "ک": "K", "گ": "K", "ڭ": "K",
+    "ل": "L", "م": "M", "ن": "N",
+}  # fmt: skip
+_ARABIC_DROPPED = set("اأإآٱءؤئعوىيیةـ")
+_SUN_LETTERS = set("تثدذرزسشصضطظلن")
+
+# Latin spellings, longest first; then single letters.
+_LATIN_DIGRAPHS = (
+    ("sch", "C"), ("tch", "C"), ("dj", "J"), ("dz", "J"), ("sh", "C"), ("ch", "C"), ("kh", "X"),
+    ("gh", "G"), ("th", "T"), ("dh", "D"), ("ph", "F"), ("ck", "K"), ("qu", "K"), ("ou", ""),
+)  # fmt: skip
+_LATIN_CLASS = {
+    "b": "B", "p": "B", "t": "T", "j": "J", "h": "H", "x": "X", "d": "D", "r": "R", "z": "Z",
+    "s": "S", "f": "F", "v": "F", "k": "K", "q": "K", "l": "L", "m": "M", "n": "N",
+}  # fmt: skip
+_ARTICLES = {"el", "al", "ul", "l", "il", "ad", "ed", "an", "en", "ar", "as", "es", "az", "ez", "at", "et"}
+
+
+def _collapse(classes: list[str]) -> str:
+    out: list[str] = []
+    for c in classes:
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    while out and out[-1] == "H":
+        out.pop()
+    return "".join(out)
+
+
+def _latin_key(word: str) -> str:
+    classes: list[str] = []
+    i = 0
+    while i < len(word):
+        for digraph, cls in _LATIN_DIGRAPHS:
+            if word.startswith(digraph, i):
+                classes.append(cls)
+                i += len(digraph)
+                break
+        else:
+            ch = word[i]
+            nxt = word[i + 1 : i + 2]
+            if ch == "c":
+                classes.append("S" if nxt in ("e", "i", "y") else "K")
+            elif ch == "g":
+                classes.append("J" if nxt in ("e", "i", "y") else "K")
+            else:
+                classes.append(_LATIN_CLASS.get(ch, ""))
+            i += 1
+    return _collapse(classes)
+
+
+def _arabic_key(word: str) -> str:
+    return _collapse([_ARABIC_CLASS.get(ch, "") for ch in word if ch not in _ARABIC_DROPPED])
+
+
+def _arabic_forms(word: str) -> list[str]:
+    """A word with and without its article: الرحمن -> الرحمن (with the ل) and رحمن."""
+    if word.startswith("ال") and len(word) > 3:
+        return [word, word[2:]]
+    return [word]
+
+
+@lru_cache(maxsize=65536)
+def _word_keys(word: str) -> tuple[str, ...]:
+    """The sound keys of one folded word (Arabic or Latin); () when it has none."""
+    if has_arabic(word):
+        keys = [_arabic_key(form) for form in _arabic_forms(word)]
+    elif word.isascii() and word.isalpha():
+        if word in _ARTICLES:
+            return ()
+        keys = [_latin_key(word)]
+        if word.startswith(("el", "al")) and len(word) > 4:  # Elamrani, Alaoui: maybe an article
+            keys.append(_latin_key(word[2:]))
+    else:
+        return ()
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _joined_keys(words: list[str]) -> list[str]:
+    """Keys of the words written as one (عبد الله = Abdellah), with and without each article."""
+    if len(words) < 2 or len(words) > 4:
+        return []
+    options = []
+    for n, word in enumerate(words):
+        if has_arabic(word):
+            if n < len(words) - 1:
+                word = word.rstrip("ه")  # a teh marbuta (folded to heh) is not heard inside a name
+            forms = _arabic_forms(word)
+            if len(forms) > 1 and forms[1][:1] in _SUN_LETTERS:
+                forms.append(forms[1])  # the article's ل is not heard: Abderrahmane
+            options.append(forms)
+        elif word in _ARTICLES:
+            options.append([word, ""])
+        else:
+            options.append([word])
+    keys = []
+    for combo in list(product(*options))[:8]:
+        text = "".join(combo)
+        key = _arabic_key(text) if has_arabic(text) else _latin_key(text)
+        if key:
+            keys.append(key)
+    return keys
+
+
+def name_sound_keys(*parts: str) -> list[str]:
+    """Sound keys of a person's name parts (first, last, Latin first, Latin last...)."""
+    keys: list[str] = []
+    for part in parts:
+        words = fold(part).split()
+        for word in words:
+            keys.extend(_word_keys(word))
+        keys.extend(_joined_keys(words))
+    return list(dict.fromkeys(keys))
+
+
+def query_sound_keys(text: str) -> tuple[list[str], list[str]]:
+    """(keys of each word, keys of the words written as one) of a query, for the sound tier."""
+    words = [w for w in fold(text).split() if not (w.isascii() and w in _ARTICLES)]
+    per_word = []
+    for word in words:
+        keys = _word_keys(word)
+        if keys:
+            per_word.append(keys[-1] if has_arabic(word) else keys[0])
+    joined = _joined_keys(fold(text).split())
+    return per_word, joined
+
+
+def strip_tones(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
+def cjk_query_syllables(word: str) -> list[str]:
+    """A Chinese query in pinyin, one syllable per character (the usual reading)."""
+    return [s for run in _cjk_runs(word) for s in _phrase(run)]
