@@ -72,7 +72,9 @@ def test_the_join_character_and_latin1_text_never_change_under_nfc():
 @given(st.text(alphabet="aZ09._:/+=#-'\"éß \u200bK\n", max_size=12) | st.sampled_from(["a" * 256, "a" * 257]))
 def test_a_plain_code_is_left_as_it_is(code):
     if import_rows._PLAIN_CODE.fullmatch(code):
-        assert codes.normalise(code) == code and codes.is_valid_code(code) and codes.is_valid_code(code.upper())
+        assert (
+            codes.normalise(code) == code and codes.is_valid_code(code) and codes.is_valid_code(code.upper())
+        )
 
 
 def test_text_cleaning_of_accented_text():

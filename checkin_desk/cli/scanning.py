@@ -18,6 +18,7 @@ VERDICT = {
     Status.WRONG_DAY: "REFUSE: not valid today",
     Status.INVALID_SIGNATURE: "REFUSE: forged or altered code",
     Status.MALFORMED: "REFUSE: not a badge code",
+    Status.UNPAID: "REFUSE: not yet paid",
 }
 
 

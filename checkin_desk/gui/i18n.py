@@ -30,6 +30,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "reason.cancelled": ("Badge annulé", "شارة ملغاة", "Pass cancelled"),
     "reason.blocked": ("Badge bloqué", "شارة محظورة", "Pass blocked"),
     "reason.wrong_day": ("Non valable aujourd'hui", "غير صالحة اليوم", "Not valid today"),
+    "reason.unpaid": ("Pas encore payé", "لم يتم الدفع بعد", "Not yet paid"),
     "reason.invalid_signature": ("Code falsifié ou modifié", "رمز مزور أو معدل", "Forged or altered code"),
     "reason.malformed": ("Ce n'est pas un code de badge", "ليس رمز شارة", "Not a badge code"),
     "first_entry": (

@@ -363,3 +363,37 @@ __all__ = [
     "read_table",
     "validated",
 ]
+
+
+def days_in_file(path: Path, limit: int = 20_000) -> tuple[str, ...]:
+    """The event days a list names in its days column (ISO or dd/mm/yyyy), to create its event from."""
+    from checkin_desk.imports.rows import parse_days
+
+    try:
+        header, rows, info = read_table(path)
+    except (ImportFileError, OSError, UnicodeDecodeError):
+        return ()
+    close = info.pop("close", None)
+    days: set[str] = set()
+    try:
+        index = map_columns(header).get("days")
+        if index is None:
+            return ()
+        seen: set[str] = set()
+        for count, (_, row) in enumerate(rows):
+            if count >= limit:
+                break
+            value = row[index] if index < len(row) else ""
+            if isinstance(value, str) and value in seen:
+                continue
+            seen.add(str(value))
+            try:
+                days.update(d for d in parse_days(value, ()) if len(d) == 10)
+            except ValueError:
+                continue
+    except (ImportFileError, UnicodeDecodeError):
+        return ()
+    finally:
+        if close:
+            close()
+    return tuple(sorted(days))

@@ -33,6 +33,7 @@ REFUSAL_LABELS = {
     "wrong_day": "not valid that day",
     "invalid_signature": "forged or altered code",
     "malformed": "not a badge code",
+    "unpaid": "not yet paid",
 }
 CONFLICT_ROWS = 500  # conflicts listed in full; the count is always exact
 

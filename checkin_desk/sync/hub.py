@@ -458,7 +458,7 @@ def pull_attendee_rows(conn, cursor: Cursor, limit: int) -> tuple[list[tuple], C
     """Attendees changed since `cursor` as Store.upsert_rows takes them (store.ATTENDEE_FIELDS order).
 
     Plain tuples, no Attendee objects: a first sync moves 100,000 of them. The hub's columns have
-    the desk's types and its CHECK keeps `status` to the three the desk knows.
+    the desk's types and its CHECK keeps `status` to the four the desk knows.
     """
     rows = _page(conn, "attendees", _ACOLS, cursor, limit)
     return [r[:-2] for r in rows], ((rows[-1][-2], rows[-1][-1]) if rows else cursor)

@@ -191,8 +191,19 @@ V3 = """
 ALTER TABLE scans ADD COLUMN issue integer;
 """
 
+# Version 4: lists from registration systems (desk schema 7): a pass registered but not yet paid
+# ('unpaid', refused at the door with that reason), and the name in Latin letters beside a name in
+# another script. The CHECK is replaced by its wider form; no existing row changes.
+V4 = """
+ALTER TABLE attendees DROP CONSTRAINT IF EXISTS attendees_status_check;
+ALTER TABLE attendees ADD CONSTRAINT attendees_status_check
+    CHECK (status IN ('valid', 'cancelled', 'blocked', 'unpaid'));
+ALTER TABLE attendees ADD COLUMN first_name_latin text NOT NULL DEFAULT '';
+ALTER TABLE attendees ADD COLUMN last_name_latin text NOT NULL DEFAULT '';
+"""
+
 # Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2, V3]
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
 # What a desk role may do, table by table.

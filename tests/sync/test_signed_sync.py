@@ -92,7 +92,7 @@ def test_hub_keeps_the_highest_bound_per_code_and_ignores_junk(hub_dsn, make_des
     with psycopg.connect(hub_dsn) as conn:
         policy = hubsql.policy(conn)
         items = [
-            (1, "revocation", "SCE-2", {"code": "sce-2 ", "below_issue": 3, "reason": "lost"}),
+            (1, "revocation", "SCE-2", {"code": "SCE-2 ", "below_issue": 3, "reason": "lost"}),
             (2, "revocation", "SCE-2", {"code": "SCE-2", "below_issue": 2, "reason": "older"}),
             (3, "revocation", "X", {"code": "", "below_issue": 5}),
             (4, "revocation", "X", {"code": "SCE-3", "below_issue": "many"}),
