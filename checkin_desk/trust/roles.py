@@ -56,6 +56,7 @@ REQUIRED: dict[str, Role] = {
     "reissue_pass": Role.SUPERVISOR,
     "export_attendees": Role.SUPERVISOR,
     "settings": Role.ADMIN,
+    "categories": Role.ADMIN,  # labels, colours and merges of the event's categories
     "staff": Role.ADMIN,
     "keys": Role.ADMIN,
     "purge": Role.ADMIN,
