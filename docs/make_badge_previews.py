@@ -26,6 +26,8 @@ PREVIEWS = {
         job_title="مدير التخطيط",
         country="المغرب",
         category="vip",
+        first_name_latin="Mohamed Amine",
+        last_name_latin="Ben Abdellah",
     ),
     "badge-chinese.png": Attendee(
         "SCE26-CN4K8M",

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.util import romanize
 
 DEFAULT_COLOUR = "#455A64"
 MONTHS = {
@@ -98,6 +99,19 @@ def display_name(attendee: Attendee) -> str:
     return attendee.full_name
 
 
+def latin_name(attendee: Attendee) -> str:
+    """The name in Latin letters under a name in another script: as the list gives it; for a
+    Chinese name without one, its pinyin (family name first, in capitals, as passports write it).
+    An Arabic name gets one only from the list: its Latin spelling is the person's own choice
+    (Mohamed, Mohammed, Muhammad...) and cannot be derived."""
+    if attendee.first_name_latin or attendee.last_name_latin:
+        line = romanize.latin_line(
+            attendee.first_name, attendee.last_name, attendee.first_name_latin, attendee.last_name_latin
+        )
+        return "" if line == display_name(attendee) else line
+    return romanize.latin_line(attendee.first_name, attendee.last_name)
+
+
 def badge_fields(
     attendee: Attendee, event: EventInfo, categories: dict[str, Any], language: str = "fr"
 ) -> dict[str, str]:
@@ -105,6 +119,7 @@ def badge_fields(
     labels = [info[part] for part in language.split("+")]
     return {
         "full_name": display_name(attendee),
+        "latin_name": latin_name(attendee),
         "first_name": attendee.first_name,
         "last_name": attendee.last_name,
         "company": attendee.company,

@@ -196,6 +196,8 @@ def draw_badge(
                 else:
                     canvas.rect(x, y_top - h, w, h, stroke=0, fill=1)
         elif el.kind == "text":
+            if (el.when and not values.get(el.when)) or (el.unless and values.get(el.unless)):
+                continue
             colour = resolve_colour(el.colour, el.mono_colour, category, mono)
             text = text_for(el, values, code)
             if text and colour is not None:

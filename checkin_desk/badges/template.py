@@ -25,6 +25,7 @@ FIELDS = frozenset(
         "full_name",
         "first_name",
         "last_name",
+        "latin_name",
         "company",
         "job_title",
         "country",
@@ -53,6 +54,8 @@ KINDS = {
         "colour",
         "mono_colour",
         "uppercase",
+        "when",
+        "unless",
     },
     "rect": {"fill", "mono_fill", "radius"},
     "qr": {"data", "error_correction", "quiet_zone", "size"},
@@ -94,6 +97,10 @@ class Element:
     error_correction: str = "Q"
     quiet_zone: int = 4
     file: str = ""
+    # A text drawn only when this field is filled (when) or empty (unless): the name takes the
+    # whole box, or shares it with its Latin line.
+    when: str = ""
+    unless: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +206,9 @@ def _element(tname: str, index: int, raw: Any, width: float, height: float) -> E
             raise _fail(tname, f"{where}: valign must be top, middle or bottom")
         if values.get("max_lines", 1) not in (1, 2):
             raise _fail(tname, f"{where}: max_lines must be 1 or 2")
+        for key in ("when", "unless"):
+            if key in values and values[key] not in FIELDS:
+                raise _fail(tname, f"{where}: {key} must name a field ({', '.join(sorted(FIELDS))})")
         if not 0 < values.get("min_size", 6.0) <= values.get("max_size", 12.0):
             raise _fail(tname, f"{where}: needs 0 < min_size <= max_size")
         if not 0 < values.get("floor_size", 1.0) <= values.get("min_size", 6.0):
