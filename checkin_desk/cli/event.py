@@ -11,7 +11,7 @@ from pathlib import Path
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import db_path, map_options, open_store
 from checkin_desk.domain.models import EventInfo
-from checkin_desk.imports.readers import ImportFileError, days_in_file, import_file
+from checkin_desk.imports.readers import ImportFileError, check_header, days_in_file, import_file
 from checkin_desk.services import demo as demo_data
 from checkin_desk.storage.store import Store
 from checkin_desk.util.config import MachineConfig, data_dir
@@ -177,6 +177,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     category_map = _options(args.category_map, "--category-map")
     path = db_path(args)
     if not (path.exists() and path.stat().st_size):
+        try:
+            check_header(Path(args.file), overrides)  # a list that cannot be imported creates no event
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
         if not args.create_event:
             raise _no_event_yet(args, path)
         days = _days(args.days) if args.days else days_in_file(Path(args.file))

@@ -397,3 +397,13 @@ def days_in_file(path: Path, limit: int = 20_000) -> tuple[str, ...]:
         if close:
             close()
     return tuple(sorted(days))
+
+
+def check_header(path: Path, overrides: dict[str, str] | None = None) -> TablePlan:
+    """Raise ImportFileError when a file cannot be imported as a whole (format, columns)."""
+    if not path.is_file():
+        raise ImportFileError(f"no file at {path}")
+    header, _, info = read_table(path)
+    if close := info.pop("close", None):
+        close()
+    return plan_table(header, ImportOptions(overrides=overrides or {}))

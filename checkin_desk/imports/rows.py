@@ -60,7 +60,12 @@ STATUS_ALIASES = {
         ["cancelled", "canceled", "annule", "annulee", "refunded", "rembourse", "void"], "cancelled"
     ),
     **dict.fromkeys(["blocked", "bloque", "bloquee", "banned", "banni", "blacklisted", "refuse"], "blocked"),
-    **dict.fromkeys(["unpaid", "nonpaye", "impaye", "enattentedepaiement", "awaitingpayment"], "unpaid"),
+    **dict.fromkeys(
+        ["unpaid", "nonpaye", "impaye", "enattentedepaiement", "awaitingpayment", "pending"], "unpaid"
+    ),
+    # Attendee statuses of registration systems, for lists whose source is not recognised.
+    **dict.fromkeys(["attending", "checkedin", "present"], "valid"),
+    **dict.fromkeys(["notattending", "expired", "expire", "deleted"], "cancelled"),
 }
 STATUSES = ("valid", "cancelled", "blocked", "unpaid")
 # The words of a Yes/No column (pretix's "Paid" and "Blocked"), folded.

@@ -171,10 +171,12 @@ def detect(header: list[str]) -> Source:
     return GENERIC
 
 
+_CODE_WORDS = {"id", "no", "nr", "number", "numero", "num", "ref", "reference", "code", "barcode"}
+
+
 def code_like_columns(header: list[str]) -> list[str]:
     """Headers that look like numbers or references, for a message about the missing code column."""
-    hints = ("#", "id", "number", "numero", "ref", "code", "n°")
-    return [h for h in header if any(hint in str(h).lower() for hint in hints)]
+    return [h for h in header if "#" in str(h) or _CODE_WORDS & set(fold(clean_text(h)).split())]
 
 
 def undo_formula_escape(value: str) -> str:

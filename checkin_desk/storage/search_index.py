@@ -328,9 +328,9 @@ def query_tiers(text: str) -> list[str]:
         tiers.append(f"names: ({_quoted(terms)})")
         tiers.append(f"names: ({_quoted(terms, prefix=True)})")
     if romanize.has_cjk(text):
-        syllables = [s for word in words for s in romanize.cjk_query_syllables(word)]
-        if syllables:
-            tiers.append(f"names: (({_quoted(syllables)}) OR {_quoted([''.join(syllables)])})")
+        pinyin = [f"({_quoted(a)})" for word in words for a in romanize.cjk_query_alternatives(word)]
+        if pinyin:
+            tiers.append(f"names: ({' OR '.join(pinyin[:12])})")
     per_word, joined = romanize.query_sound_keys(text)
     alternatives = []
     if per_word:

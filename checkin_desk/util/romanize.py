@@ -202,12 +202,18 @@ def _collapse(classes: list[str]) -> str:
     for c in classes:
         if c and (not out or out[-1] != c):
             out.append(c)
-    while out and out[-1] == "H":
-        out.pop()
     return "".join(out)
 
 
-def _latin_key(word: str) -> str:
+def _trimmed(classes: list[str]) -> list[str]:
+    """A word's classes without a final h: Abdellah/Abdella, Fatimah/فاطمة, طه/Taha read alike."""
+    classes = [c for c in classes if c]
+    while classes and classes[-1] == "H":
+        classes.pop()
+    return classes
+
+
+def _latin_classes(word: str) -> list[str]:
     classes: list[str] = []
     i = 0
     while i < len(word):
@@ -226,11 +232,15 @@ def _latin_key(word: str) -> str:
             else:
                 classes.append(_LATIN_CLASS.get(ch, ""))
             i += 1
-    return _collapse(classes)
+    return _trimmed(classes)
 
 
-def _arabic_key(word: str) -> str:
-    return _collapse([_ARABIC_CLASS.get(ch, "") for ch in word if ch not in _ARABIC_DROPPED])
+def _arabic_classes(word: str) -> list[str]:
+    return _trimmed([_ARABIC_CLASS.get(ch, "") for ch in word if ch not in _ARABIC_DROPPED])
+
+
+def _classes(word: str) -> list[str]:
+    return _arabic_classes(word) if has_arabic(word) else _latin_classes(word)
 
 
 def _arabic_forms(word: str) -> list[str]:
@@ -240,17 +250,21 @@ def _arabic_forms(word: str) -> list[str]:
     return [word]
 
 
+def _sound_word(word: str) -> bool:
+    return has_arabic(word) or (word.isascii() and word.isalpha())
+
+
 @lru_cache(maxsize=65536)
 def _word_keys(word: str) -> tuple[str, ...]:
     """The sound keys of one folded word (Arabic or Latin); () when it has none."""
     if has_arabic(word):
-        keys = [_arabic_key(form) for form in _arabic_forms(word)]
+        keys = [_collapse(_arabic_classes(form)) for form in _arabic_forms(word)]
     elif word.isascii() and word.isalpha():
         if word in _ARTICLES:
             return ()
-        keys = [_latin_key(word)]
+        keys = [_collapse(_latin_classes(word))]
         if word.startswith(("el", "al")) and len(word) > 4:  # Elamrani, Alaoui: maybe an article
-            keys.append(_latin_key(word[2:]))
+            keys.append(_collapse(_latin_classes(word[2:])))
     else:
         return ()
     return tuple(dict.fromkeys(k for k in keys if k))
@@ -258,38 +272,43 @@ def _word_keys(word: str) -> tuple[str, ...]:
 
 def _joined_keys(words: list[str]) -> list[str]:
     """Keys of the words written as one (عبد الله = Abdellah), with and without each article."""
-    if len(words) < 2 or len(words) > 4:
+    words = [w for w in words if _sound_word(w)]
+    if len(words) < 2 or len(words) > 5:
         return []
-    options = []
-    for n, word in enumerate(words):
+    options: list[list[list[str]]] = []
+    for word in words:
         if has_arabic(word):
-            if n < len(words) - 1:
-                word = word.rstrip("ه")  # a teh marbuta (folded to heh) is not heard inside a name
             forms = _arabic_forms(word)
+            choices = [_arabic_classes(form) for form in forms]
             if len(forms) > 1 and forms[1][:1] in _SUN_LETTERS:
-                forms.append(forms[1])  # the article's ل is not heard: Abderrahmane
-            options.append(forms)
+                choices.append(choices[1])  # the article's ل is not heard: Abderrahmane
+            options.append(choices)
         elif word in _ARTICLES:
-            options.append([word, ""])
+            options.append([_latin_classes(word), []])
         else:
-            options.append([word])
+            options.append([_latin_classes(word)])
     keys = []
-    for combo in list(product(*options))[:8]:
-        text = "".join(combo)
-        key = _arabic_key(text) if has_arabic(text) else _latin_key(text)
+    for combo in list(product(*options))[:16]:
+        key = _collapse([c for classes in combo for c in classes])
         if key:
             keys.append(key)
-    return keys
+    return list(dict.fromkeys(keys))
 
 
 def name_sound_keys(*parts: str) -> list[str]:
-    """Sound keys of a person's name parts (first, last, Latin first, Latin last...)."""
+    """Sound keys of a person's name parts (first, last, Latin first, Latin last...): each word's,
+    each part's words written as one, and the whole name's (first and last) written as one."""
     keys: list[str] = []
+    every: list[list[str]] = []
     for part in parts:
         words = fold(part).split()
         for word in words:
             keys.extend(_word_keys(word))
         keys.extend(_joined_keys(words))
+        every.append(words)
+    for first, last in ((every[0], every[1]), (every[2], every[3])) if len(every) == 4 else ():
+        if first and last:
+            keys.extend(_joined_keys(first + last))
     return list(dict.fromkeys(keys))
 
 
@@ -309,6 +328,21 @@ def strip_tones(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-def cjk_query_syllables(word: str) -> list[str]:
-    """A Chinese query in pinyin, one syllable per character (the usual reading)."""
-    return [s for run in _cjk_runs(word) for s in _phrase(run)]
+def cjk_query_alternatives(word: str) -> list[list[str]]:
+    """A Chinese query in pinyin, in the ways a Latin list may split it: every syllable apart, the
+    family name apart from the given name (Zhang Xiuying), or all in one word. The family name is
+    one character, or two for a compound family name (欧阳); both splits are tried."""
+    alternatives: list[list[str]] = []
+    for run in _cjk_runs(word):
+        for k in (1, 2):
+            if len(run) <= k:
+                continue
+            family = family_syllables(run[:k])
+            given = list(_phrase(run[k:]))
+            alternatives.append([*family, *given])
+            alternatives.append(["".join(family), "".join(given)])
+            alternatives.append(["".join(family) + "".join(given)])
+        if len(run) == 1:
+            alternatives.append(list(_readings(run)[:1]))
+    unique = {tuple(a): a for a in alternatives if a and all(a)}
+    return list(unique.values())
