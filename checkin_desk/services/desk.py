@@ -78,7 +78,12 @@ class Desk:
         now_mono = self.monotonic()
         if self._last_read and parsed.ok:
             code, seen_at, previous = self._last_read
-            same = code in codes.lookup_forms(parsed.code) or parsed.code in codes.lookup_forms(code)
+            # The same code, or the same plain code in another case that finds the same attendee.
+            same = code == parsed.code or (
+                not (parsed.signed or code.startswith(codes.SIGNED_PREFIX))
+                and now_mono - seen_at < DOUBLE_READ_SECONDS
+                and self.store.stored_code(parsed.code) == previous.code
+            )
             if same and now_mono - seen_at < DOUBLE_READ_SECONDS:
                 # A scanner that reads the same QR twice in a blink: one person, one scan.
                 return replace(previous, duplicate_read=True)

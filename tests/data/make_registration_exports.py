@@ -82,10 +82,18 @@ def _varint(n: int) -> bytes:
 
 
 def sig1_secret(key: Ed25519PrivateKey, rng: random.Random, item: int) -> str:
-    seed = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(9))
+    seed = "".join(
+        rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(9)
+    )
     payload = b"\x0a" + bytes([len(seed)]) + seed.encode() + b"\x10" + _varint(item)
     signature = key.sign(payload)
-    raw = bytes([0x01]) + struct.pack(">H", len(payload)) + struct.pack(">H", len(signature)) + payload + signature
+    raw = (
+        bytes([0x01])
+        + struct.pack(">H", len(payload))
+        + struct.pack(">H", len(signature))
+        + payload
+        + signature
+    )
     return base64.b64encode(raw).decode()[::-1]
 
 
@@ -216,7 +224,9 @@ def write_eventbrite(rng: random.Random) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EVENTBRITE_HEADERS)
     writer.writerows(rows)
-    (HERE / "eventbrite_attendees_no_barcode.csv").write_text("\ufeff" + out.getvalue(), encoding="utf-8", newline="")
+    (HERE / "eventbrite_attendees_no_barcode.csv").write_text(
+        "\ufeff" + out.getvalue(), encoding="utf-8", newline=""
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*EVENTBRITE_HEADERS, "Barcode #"])
@@ -236,7 +246,9 @@ def write_hi_events(rng: random.Random) -> None:
     statuses = ["ACTIVE", "ACTIVE", "AWAITING_PAYMENT", "ACTIVE", "CANCELLED"]
     for n, (given, family, _company, product) in enumerate(PEOPLE):
         public = "A-" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(7))
-        short = "a_" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(13))
+        short = "a_" + "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(13)
+        )
         sheet.append([
             900 + n, given, family, f"h{n}@example.ma", statuses[n % len(statuses)],
             "Entrée principale (2027-04-18 09:12:00)" if n == 3 else "", 12 + n % 3, product, 7, public, short,
