@@ -138,7 +138,7 @@ def pretix_positions(rng: random.Random, key: Ed25519PrivateKey) -> list[list]:
         email = f"guest{n}@example.ma"
         rows.append([
             "sce2027", "Smart City Expo Casablanca 2027", code, 1, status, email, "+212600000000" if n % 3 else "",
-            "2027-02-%02d" % (n + 1), "10:%02d:00" % n, product, 40 + n % 5, "", "", "150.00", "0.00", "", "0.00",
+            f"2027-02-{n + 1:02d}", f"10:{n:02d}:00", product, 40 + n % 5, "", "", "150.00", "0.00", "", "0.00",
             full, given, family, email, company, "", "", "Casablanca", "MA", "", "", "", "", f"PSN{n:05d}", secret,
             "", "", "", "", "", "Yes" if n == 16 else "", "", "", "", "", "", company, full, given, family, "", "",
             "", "MA", "", "", "web", "fr", "Yes", "", "", "Stripe", f"https://pretix.eu/sce/sce2027/order/{code}/",
