@@ -138,6 +138,11 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[list[str], Iterator[tup
                 raise _unclosed_quote(path.name, line, "is never closed before the end of the file") from exc
             if "field larger than field limit" in str(exc):
                 raise _unclosed_quote(path.name, line, "swallows the rows after it") from exc
+            if "expected after" in str(exc):
+                # strict: the quote closed in the middle of a later cell, after swallowing lines.
+                raise _unclosed_quote(
+                    path.name, line, "swallows the lines after it up to a quote inside another cell"
+                ) from exc
             raise ImportFileError(f"{path.name}, line {line}: {exc}") from exc
 
     return header, rows(), {"encoding": encoding, "delimiter": delimiter, "close": fh.close}

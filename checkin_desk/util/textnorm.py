@@ -11,9 +11,10 @@ import re
 import unicodedata
 
 # Bidi embeddings/overrides/isolates and marks, zero-width characters, BOM, soft hyphen, and the
-# C0/C1 controls. ZWNJ (U+200C) is kept: Persian and some Arabic spellings need it to display right.
+# C0/C1 controls but line breaks and tabs (a note written on several lines keeps its spaces).
+# ZWNJ (U+200C) is kept: Persian and some Arabic spellings need it to display right.
 _INVISIBLE = re.compile(
-    "[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200d-\u200f\u202a-\u202e"
+    "[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200d-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 _SPACES = re.compile(r"\s+")
