@@ -61,8 +61,23 @@ def _folded(text: str) -> str:
     return text if text.isascii() else _fold_cached(text)
 
 
-@lru_cache(maxsize=65536)
 def _name_columns(first: str, last: str, first_latin: str, last_latin: str) -> tuple[str, str]:
+    if first.isascii() and last.isascii() and not (first_latin or last_latin):
+        # Most names of most lists: two cached look-ups, no tuple of four to hash (1,000,000 rows
+        # hold nearly as many distinct names, but few distinct first or last names).
+        first_keys, last_keys = _part_keys(first), _part_keys(last)
+        sounds = first_keys if not last_keys else last_keys if not first_keys else f"{first_keys} {last_keys}"
+        return f"{first} {last}", sounds
+    return _other_name_columns(first, last, first_latin, last_latin)
+
+
+@lru_cache(maxsize=65536)
+def _part_keys(part: str) -> str:
+    return " ".join(romanize.name_sound_keys(part))
+
+
+@lru_cache(maxsize=16384)
+def _other_name_columns(first: str, last: str, first_latin: str, last_latin: str) -> tuple[str, str]:
     names = [_folded(first), _folded(last), _folded(first_latin), _folded(last_latin)]
     for part in (first, last):
         if not part.isascii():
@@ -331,13 +346,9 @@ def query_tiers(text: str) -> list[str]:
         pinyin = [f"({_quoted(a)})" for word in words for a in romanize.cjk_query_alternatives(word)]
         if pinyin:
             tiers.append(f"names: ({' OR '.join(pinyin[:12])})")
-    per_word, joined = romanize.query_sound_keys(text)
-    alternatives = []
-    if per_word:
-        alternatives.append(f"({_quoted(k.lower() for k in per_word)})")
-    alternatives.extend(_quoted([k.lower()]) for k in joined)
-    if alternatives:
-        tiers.append(f"sounds: ({' OR '.join(dict.fromkeys(alternatives))})")
+    sounds = [f"({_quoted(k.lower() for k in keys)})" for keys in romanize.query_sound_keys(text)]
+    if sounds:
+        tiers.append(f"sounds: ({' OR '.join(sounds)})")
     if terms:
         tiers.append(_quoted(terms, prefix=True))
     return tiers

@@ -1,6 +1,7 @@
 """Names across scripts: Chinese in pinyin, and a sound key that Arabic and Latin spellings share.
 
-Chinese: pinyin from pypinyin (its character data; tone marks removed). A family name that has
+Chinese: pinyin from pypinyin's character data (tone marks removed, each character in its most
+common reading). A family name that has
 several readings is read as a family name (曾 is Zeng, not Ceng); the search index also keeps the
 other readings, so that a spelling of either kind finds the person.
 
@@ -14,10 +15,13 @@ The article ال (el-, al-) may or may not be written: keys are made with and wi
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from functools import lru_cache
 from itertools import product
+from pathlib import Path
 
 from checkin_desk.util.textnorm import fold
 
@@ -84,23 +88,49 @@ _SURNAMES = {
 }
 
 
+@lru_cache(maxsize=1)
+def _pinyin_data() -> dict[int, str]:
+    """pypinyin's reading of every character (code point -> "wáng,wàng,yù", the most common first).
+
+    Read from the package's data file: importing pypinyin itself also loads its phrase dictionary
+    (+55 MB, 0.4 s), which names do not need: a given name is not a phrase of the dictionary, and
+    each character is read on its own. The file is found without importing the package.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+        try:
+            return {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        except (OSError, ValueError):
+            pass
+    from pypinyin.pinyin_dict import pinyin_dict  # the layout changed: the package's own loader
+
+    return dict(pinyin_dict)
+
+
+def _toneless(reading: str) -> str:
+    text = "".join(ch for ch in unicodedata.normalize("NFD", reading) if not unicodedata.combining(ch))
+    return text.replace("ü", "u") if text.isascii() else text
+
+
 @lru_cache(maxsize=8192)
 def _readings(ch: str) -> tuple[str, ...]:
-    """Every pinyin reading of one character, without tones, the most common first."""
-    from pypinyin import Style, pinyin  # imported when a Chinese name first needs it (0.4 s)
+    """Every pinyin reading of one character, without tones, the most common first (ü as u)."""
+    data = _pinyin_data().get(ord(ch), "")
+    readings = []
+    for reading in data.split(","):
+        plain = _toneless(reading)
+        readings.append(plain)
+        if "ü" in unicodedata.normalize(
+            "NFC", reading.replace("ǖ", "ü").replace("ǘ", "ü").replace("ǚ", "ü").replace("ǜ", "ü")
+        ):
+            readings.extend((plain.replace("u", "v"), plain.replace("u", "yu")))  # 吕: lu, lv, lyu
+    return tuple(dict.fromkeys(r for r in readings if r.isascii() and r.isalpha()))
 
-    readings = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore", v_to_u=False)
-    return tuple(dict.fromkeys(r for r in (readings[0] if readings else []) if r.isascii() and r.isalpha()))
 
-
-@lru_cache(maxsize=8192)
 def _phrase(text: str) -> tuple[str, ...]:
-    """pypinyin's reading of a run of characters in context (one syllable each)."""
-    from pypinyin import Style, lazy_pinyin
-
-    return tuple(
-        s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore", v_to_u=False) if s.isalpha()
-    )
+    """A run of characters in pinyin, each character in its most common reading."""
+    return tuple(r[0] for r in map(_readings, text) if r)
 
 
 def _cjk_runs(text: str) -> list[str]:
@@ -297,31 +327,54 @@ def _joined_keys(words: list[str]) -> list[str]:
 
 def name_sound_keys(*parts: str) -> list[str]:
     """Sound keys of a person's name parts (first, last, Latin first, Latin last...): each word's,
-    each part's words written as one, and the whole name's (first and last) written as one."""
+    and each part's words written as one (عبد القادر = Abdelkader)."""
     keys: list[str] = []
-    every: list[list[str]] = []
     for part in parts:
         words = fold(part).split()
         for word in words:
             keys.extend(_word_keys(word))
-        keys.extend(_joined_keys(words))
-        every.append(words)
-    for first, last in ((every[0], every[1]), (every[2], every[3])) if len(every) == 4 else ():
-        if first and last:
-            keys.extend(_joined_keys(first + last))
+        if len(words) > 1:
+            keys.extend(_joined_keys(words))
     return list(dict.fromkeys(keys))
 
 
-def query_sound_keys(text: str) -> tuple[list[str], list[str]]:
-    """(keys of each word, keys of the words written as one) of a query, for the sound tier."""
-    words = [w for w in fold(text).split() if not (w.isascii() and w in _ARTICLES)]
-    per_word = []
-    for word in words:
-        keys = _word_keys(word)
-        if keys:
-            per_word.append(keys[-1] if has_arabic(word) else keys[0])
-    joined = _joined_keys(fold(text).split())
-    return per_word, joined
+def _groupings(words: list[str]) -> list[list[list[str]]]:
+    """The ways to cut a list of words into runs of neighbours (a b c: a|b|c, ab|c, a|bc, abc)."""
+    if len(words) <= 1:
+        return [[words]] if words else []
+    out = []
+    for cut in range(1, len(words) + 1):
+        head = words[:cut]
+        for rest in _groupings(words[cut:]) if cut < len(words) else [[]]:
+            out.append([head, *rest])
+    return out
+
+
+def query_sound_keys(text: str) -> list[list[str]]:
+    """Alternatives for the sound tier of a query: each a list of keys that must all match.
+
+    A name is split into words differently by each spelling (Abdelkader Benali, عبد القادر بن علي),
+    so the query's words are also tried joined with their neighbours, each run as one key."""
+    words = [w for w in fold(text).split() if _sound_word(w)][:5]
+    alternatives: list[list[str]] = []
+    for grouping in _groupings(words):
+        keys = []
+        for run in grouping:
+            run_keys = (
+                _joined_keys(run)
+                if len(run) > 1
+                else list(_word_keys(run[0])[-1:] if has_arabic(run[0]) else _word_keys(run[0])[:1])
+            )
+            if not run_keys:
+                if all(w in _ARTICLES for w in run):
+                    continue  # an article on its own
+                keys = []
+                break
+            keys.append(run_keys)
+        for combo in list(product(*keys))[:4] if keys else ():
+            alternatives.append(list(combo))
+    unique = {tuple(a): a for a in alternatives if a}
+    return list(unique.values())[:24]
 
 
 def strip_tones(text: str) -> str:
