@@ -22,7 +22,7 @@ CLOCK_SENSITIVE = [
     "tests/gui/test_hub.py",
     "tests/test_cli.py",
     "tests/security/test_security_privacy.py",
-    "tests/test_import_bulk.py::test_a_scratch_index_left_by_a_killed_import_is_removed_once_stale",
+    "tests/test_import_bulk.py::test_a_scratch_index_nobody_holds_is_removed_at_once_and_a_held_one_is_kept",
 ]
 
 

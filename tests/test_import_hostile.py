@@ -30,7 +30,9 @@ def _rows(count, start=0):
 def test_a_stray_quote_stops_the_import_at_its_line(store, tmp_path, parallel):
     # The reported file: 1,000 rows, row 11 opens a quote it never closes (line 12 of the file).
     path = tmp_path / "list.csv"
-    path.write_text(HEADER + _rows(10) + 'Q00010,"Jean,Dupont,Acme,j@x.ma\n' + _rows(989, 11), encoding="utf-8")
+    path.write_text(
+        HEADER + _rows(10) + 'Q00010,"Jean,Dupont,Acme,j@x.ma\n' + _rows(989, 11), encoding="utf-8"
+    )
     with pytest.raises(ImportFileError, match=r"list\.csv, line 12: a quote"):
         import_file(store, path, parallel=parallel)
     assert store.attendee_count() == 0
@@ -80,10 +82,15 @@ def test_a_note_written_on_several_lines_is_kept(store, tmp_path):
 def test_field_lengths_are_bounded_with_the_row_named(store, tmp_path):
     path = tmp_path / "huge.csv"
     long_name = " ".join(["Abdelkader"] * 1000)
-    path.write_text(HEADER + _rows(5) + f"Q99999,{long_name},Tazi,Co,a@x.ma\n" + _rows(5, 5), encoding="utf-8")
+    path.write_text(
+        HEADER + _rows(5) + f"Q99999,{long_name},Tazi,Co,a@x.ma\n" + _rows(5, 5), encoding="utf-8"
+    )
     result = import_file(store, path)
     assert not result.written and store.attendee_count() == 0
-    assert result.errors[0].row == 7 and result.errors[0].reason == "first name is 10999 characters long (at most 120)"
+    assert (
+        result.errors[0].row == 7
+        and result.errors[0].reason == "first name is 10999 characters long (at most 120)"
+    )
 
 
 def test_a_long_code_is_called_too_long(store, tmp_path):
@@ -101,7 +108,12 @@ def test_json_lists_in_a_name_are_text_and_objects_are_refused(store, tmp_path):
     path.write_text(
         json.dumps(
             [
-                {"code": "J1", "first_name": ["Jean", "Pierre"], "last_name": "Dupont", "company": ["Acme", "Lydec"]},
+                {
+                    "code": "J1",
+                    "first_name": ["Jean", "Pierre"],
+                    "last_name": "Dupont",
+                    "company": ["Acme", "Lydec"],
+                },
                 {"code": "J2", "first_name": {"fr": "Ali"}, "last_name": "Tazi"},
             ]
         )
@@ -168,7 +180,7 @@ def test_an_xlsx_that_lies_about_its_sizes_fails_its_check_not_memory(store, tmp
     assert central and int.from_bytes(data[central + 24 : central + 28], "little") == info.file_size
     data[central + 24 : central + 28] = (4096).to_bytes(4, "little")  # uncompressed size
     path.write_bytes(bytes(data))
-    with pytest.raises(ImportFileError, match="damaged|not a readable"):
+    with pytest.raises(ImportFileError, match=r"damaged|not a readable"):
         import_file(store, path)
     assert store.attendee_count() == 0
 
