@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_counts)
 
 
-def _attendee_line(a: Attendee) -> str:
-    return "  ".join(p for p in (a.code, a.full_name, a.category, a.company, a.email, a.status.value) if p)
+def _attendee_line(a: Attendee, labels: dict[str, str]) -> str:
+    category = labels.get(a.category) or a.category
+    return "  ".join(p for p in (a.code, a.full_name, category, a.company, a.email, a.status.value) if p)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -36,8 +37,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([a.to_dict() for a in results], ensure_ascii=False))
     else:
+        labels = {key: row["label_fr"] for key, row in store.categories().items()}
         for a in results:
-            print(_attendee_line(a))
+            print(_attendee_line(a, labels))
         if not results:
             print("no attendee matches", file=sys.stderr)
     return 0

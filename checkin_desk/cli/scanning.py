@@ -33,11 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_desk)
 
 
-def describe(outcome: Outcome) -> str:
+def describe(outcome: Outcome, labels: dict[str, str] | None = None) -> str:
+    """One line for a scan; `labels`: category key -> the label to show (its key when missing)."""
     parts = [f"{outcome.status.value:<18} {VERDICT[outcome.status]}"]
     if outcome.attendee:
         a = outcome.attendee
-        parts.append(" — ".join(p for p in (a.full_name, a.category.upper(), a.company) if p))
+        category = (labels or {}).get(a.category) or a.category
+        parts.append(" — ".join(p for p in (a.full_name, category.upper(), a.company) if p))
         if a.notes:
             parts.append(f"note: {a.notes}")
     elif outcome.code:
@@ -56,7 +58,9 @@ def describe(outcome: Outcome) -> str:
 def cmd_scan(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     outcome = desk.scan(args.code)
-    print(json.dumps(outcome.to_dict(), ensure_ascii=False) if args.json else describe(outcome))
+    print(
+        json.dumps(outcome.to_dict(), ensure_ascii=False) if args.json else describe(outcome, _labels(desk))
+    )
     return 0 if outcome.admitted else 1
 
 
@@ -64,6 +68,7 @@ def run_desk(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     as_json = getattr(args, "json", False)
     interactive = sys.stdin.isatty()
+    labels = _labels(desk)
     if interactive:
         print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
     # Read bytes: a misread scanner can send anything, and it must give an outcome, not a crash.
@@ -72,5 +77,10 @@ def run_desk(args: argparse.Namespace) -> int:
         if not raw.strip() and not interactive:
             continue
         outcome = desk.scan(raw)
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome), flush=True)
+        shown = json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome, labels)
+        print(shown, flush=True)
     return 0
+
+
+def _labels(desk) -> dict[str, str]:
+    return {key: row["label_fr"] for key, row in desk.store.categories().items()}
