@@ -73,6 +73,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     test.add_argument("name")
     test.set_defaults(handler=cmd_test)
 
+    work = psub.add_parser(
+        "work",
+        help="send this desk's print queue until stopped (Ctrl+C): printing without the window",
+        description="Runs the desk's print worker in the foreground: every queued badge of the desk "
+        "(--desk) is sent, in scan order, with retries and failover. One per desk of an event: a "
+        "second one refuses to start. Ctrl+C (or SIGTERM) finishes the badge in hand and stops.",
+    )
+    work.add_argument(
+        "--exit-when-empty",
+        action="store_true",
+        help="stop once no badge of the desk is queued or being sent (for scripts)",
+    )
+    work.set_defaults(handler=cmd_work)
+
     jobs = psub.add_parser("jobs", help="the latest print jobs and their state")
     jobs.add_argument("--limit", type=int, default=20)
     jobs.add_argument("--all-desks", action="store_true")
@@ -231,6 +245,49 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             f"({job.attempts} attempts){kind}{extra}"
         )
     return 0
+
+
+def _job_line(job) -> str:
+    where = f" on {job.printer}" if job.printer else ""
+    why = f" - {job.last_error}" if job.last_error and job.state != "printed" else ""
+    return f"#{job.id} {job.state} {job.attendee_code}{where}{why}"
+
+
+def cmd_work(args: argparse.Namespace) -> int:
+    import signal
+
+    from checkin_desk.printing import PrintWorker, counts
+    from checkin_desk.printing.worker_lock import WorkerBusy
+
+    with _store(args) as store:
+        desk = desk_name(args, store)
+        path = store.path
+    stop = threading.Event()
+    worker = PrintWorker(path, desk, on_change=lambda job: print(_job_line(job), flush=True))
+    try:
+        worker.start(exclusive=True)
+    except WorkerBusy as exc:
+        raise CommandError(f"{exc}; stop it first, or let it print") from None
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"print worker for desk {desk} running (Ctrl+C to stop)", flush=True)
+    try:
+        with _store(args) as store:
+            while not stop.wait(0.5):
+                if args.exit_when_empty:
+                    left = counts(store, desk)
+                    if left["queued"] == 0 and left["sending"] == 0:
+                        break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stopped = worker.stop(timeout=15)
+    with _store(args) as store:
+        left = counts(store, desk)
+    waiting = left["queued"] + left["sending"]
+    tail = f"; {waiting} badge(s) stay queued for the next worker" if waiting else ""
+    print(f"print worker for desk {desk} stopped{tail}", flush=True)
+    return 0 if stopped else 1
 
 
 def cmd_emulate(args: argparse.Namespace) -> int:

@@ -42,6 +42,7 @@ class Mode(enum.StrEnum):
     PAPER_OUT = "paper-out"
 
 
+RECEIVE_BUFFER = 4096  # bytes; Linux doubles it
 READY = encode_status(PrinterStatus())
 PAPER_OUT = encode_status(PrinterStatus(paper_out=True))
 
@@ -173,6 +174,9 @@ class PrinterEmulator:
     def _listen(self) -> None:
         sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # A printer's receive buffer is a few KiB, not the megabytes a PC's TCP stack offers: a stalled
+        # printer then leaves most of a badge unacknowledged, as a real one does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         sock.bind((self.host, self.port))
         sock.listen(16)
         sock.setblocking(False)

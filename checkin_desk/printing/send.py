@@ -60,6 +60,7 @@ def send_escpos(printer: PrinterConfig, data: bytes, timeouts: Timeouts) -> str:
                 )
         transport.write(data)
         if not transport.bidirectional:
+            transport.drain()
             return f"{len(data)} bytes sent"
         after = transport.status()
         if not after.ok:

@@ -10,7 +10,9 @@ import contextlib
 import os
 import shutil
 import socket
+import struct
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,6 +33,23 @@ class Timeouts:
     def __post_init__(self):
         if self.connect > 2.0:
             raise ValueError("the connect timeout must stay at or below 2 s (scanning must never wait on it)")
+
+
+def unsent_bytes(sock: socket.socket) -> int | None:
+    """Bytes written to a TCP socket that the peer has not acknowledged yet; None where the system
+    cannot tell. A printer's network interface acknowledges what it has taken into its buffer."""
+    try:
+        if sys.platform.startswith("linux"):
+            import fcntl
+            import termios
+
+            answer = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")  # SIOCOUTQ
+            return struct.unpack("i", answer)[0]
+        if sys.platform == "darwin":
+            return sock.getsockopt(socket.SOL_SOCKET, 0x1024)  # SO_NWRITE
+    except OSError:
+        return None
+    return None
 
 
 class Transport:
@@ -54,6 +73,9 @@ class Transport:
 
     def write(self, data: bytes) -> None:
         raise NotImplementedError
+
+    def drain(self) -> None:
+        """Return once the bytes written have left for the printer; PrintError when they do not."""
 
     def status(self) -> PrinterStatus:
         raise NotImplementedError
@@ -105,6 +127,28 @@ class NetworkTransport(Transport):
             raise self.error(
                 f"connection lost while sending ({exc.strerror or exc}); check its power and cable"
             ) from exc
+
+    def drain(self) -> None:
+        """Wait until the printer has acknowledged every byte, within the I/O timeout.
+
+        sendall() returns once the bytes are in this machine's send buffer: a printer that takes the
+        connection and never reads (hung, or switched off mid-job) would get the badge marked printed.
+        Used where the printer cannot answer a status query (--no-status, Brother QL on the network).
+        """
+        sock = self.sock
+        deadline = time.monotonic() + self.timeouts.io
+        pause = 0.0005
+        while True:
+            left = unsent_bytes(sock)
+            if left is None or left == 0:
+                return
+            if time.monotonic() >= deadline:
+                raise self.error(
+                    f"took the connection but not the last {left} bytes of the badge within "
+                    f"{self.timeouts.io:g} s (hung, or switched off); the badge is not marked printed"
+                )
+            time.sleep(pause)  # the kernel offers no wait for this: poll, quickly at first
+            pause = min(pause * 2, 0.02)
 
     def status(self) -> PrinterStatus:
         sock = self.sock

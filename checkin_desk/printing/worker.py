@@ -4,6 +4,9 @@ It opens its own connection to the event database, so a scan never waits on a pr
 transaction writes the job and returns; the worker finds it (at once when woken, else within
 `poll_interval`), and every printer wait happens outside any database transaction.
 
+Only one worker per desk of an event sends (worker_lock): a worker started while another process's
+worker holds the desk's lock stands by, and takes over when that one stops.
+
     worker = PrintWorker(db_path, "desk-1", on_change=callback)   # callback(JobInfo), from the worker thread
     worker.start(); ...; worker.wake()  # after a scan queued a job; worker.stop()
 """
@@ -20,6 +23,7 @@ from checkin_desk.printing import queue
 from checkin_desk.printing.dispatch import Dispatcher, DispatchSettings
 from checkin_desk.printing.queue import JobInfo
 from checkin_desk.printing.render import Renderer
+from checkin_desk.printing.worker_lock import WorkerBusy, WorkerLock
 from checkin_desk.storage.store import Store
 from checkin_desk.util.clock import utc_now
 
@@ -51,12 +55,18 @@ class PrintWorker:
         self._dispatcher: Dispatcher | None = None
         self._ready = threading.Event()
         self._store: Store | None = None
+        self._lock = WorkerLock(db_path, desk)
+        self.standing_by: int | None = None  # pid of the other process whose worker sends, if any
 
     # -- control -----------------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, *, exclusive: bool = False) -> None:
+        """Start the thread. exclusive: raise WorkerBusy rather than stand by when another process's
+        worker sends this desk's jobs (`printers work` refuses to be a second one)."""
         if self._thread is not None:
             raise RuntimeError("the print worker is already running")
+        if exclusive and not self._lock.acquire():
+            raise WorkerBusy(self.desk, self._lock.holder())
         # Opened here so that a bad path is an error the caller sees, not a dead thread.
         self._store = Store.open(self.db_path)
         self._dispatcher = Dispatcher(
@@ -84,6 +94,7 @@ class PrintWorker:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._lock.release()
         return True
 
     @property
@@ -104,8 +115,24 @@ class PrintWorker:
         except Exception:
             log.exception("print worker: the on_change callback failed")
 
+    def _wait_for_lock(self) -> bool:
+        """Stand by while another process's worker sends this desk's jobs. False: stopping."""
+        while not self._lock.acquire():
+            holder = self._lock.holder()
+            if self.standing_by != holder:
+                log.info("print worker for %s stands by: %s", self.desk, f"process {holder} sends")
+            self.standing_by = holder or -1
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+            if self._stopping.is_set():
+                return False
+        self.standing_by = None
+        return True
+
     def _run(self) -> None:
         store, dispatcher = self._store, self._dispatcher
+        if not self._wait_for_lock():
+            return
         for job_id in queue.requeue_interrupted(store, self.desk):
             log.warning("print job %s was interrupted while sending; it is queued again", job_id)
             self._notify(queue.get_job(store, job_id))

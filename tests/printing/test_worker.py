@@ -217,3 +217,40 @@ def test_no_printer_configured_keeps_the_job_queued(desk, make_worker, watcher):
     job = watcher.latest[job_id]
     assert job.state == "queued" and job.attempts == 0
     assert "no printer is configured for desk desk-1" in job.last_error
+
+
+def test_a_no_status_printer_that_never_reads_gets_no_job_marked_printed(
+    store, desk, emulator, make_worker, watcher, clock
+):
+    add_printer(
+        store,
+        PrinterConfig("blind", "escpos-network", emulator.address, "TM-T20II", options={"status": False}),
+    )
+    emulator.set_mode("stall")
+    worker = make_worker()
+    job_id = desk.scan("SCE-1").print_job_id
+    worker.wake()
+    job = watcher.wait_attempts(job_id, 1)
+    assert job.state == "queued" and job.printed_at is None
+    assert "took the connection but not the last " in job.last_error
+    assert "the badge is not marked printed" in job.last_error
+    emulator.set_mode("normal")  # the hung printer is reset: what it held is lost
+    clock.advance(10)
+    worker.wake()
+    watcher.wait_state(job_id, "printed")
+    assert emulator.wait_for_badges(1)
+    assert [decode_qr(b.path) for b in emulator.badges] == [["SCE-1"]]
+    assert emulator.status_queries == 0  # it was never asked: --no-status
+
+
+def test_a_no_status_printer_that_reads_prints_at_once(store, desk, emulator, make_worker, watcher):
+    add_printer(
+        store,
+        PrinterConfig("blind", "escpos-network", emulator.address, "TM-T20II", options={"status": False}),
+    )
+    worker = make_worker()
+    job_id = desk.scan("SCE-2").print_job_id
+    worker.wake()
+    assert watcher.wait_state(job_id, "printed").attempts == 1
+    assert emulator.wait_for_badges(1)
+    assert [decode_qr(b.path) for b in emulator.badges] == [["SCE-2"]]
