@@ -4,6 +4,7 @@ shorten with an ellipsis at a word (else a character) boundary. Nothing is clipp
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from checkin_desk.badges.fonts import ELLIPSIS
 from checkin_desk.badges.shaping import Line, layout_line
 
 LINE_GAP = 0.08  # extra space between two lines, per point of font size
+# No glyph of the shipped fonts that moves the pen is narrower than this (per point of size; DejaVu's
+# narrowest are ~0.25): a box `width` wide at `size` shows at most width / (size * MIN_ADVANCE) of them.
+MIN_ADVANCE = 0.1
 _NO_BREAK_BEFORE = set("，。、：；）」』！？,.;:!?)")
 
 
@@ -62,29 +66,50 @@ def _size_for(lines: list[Line], width: float, height: float, max_size: float) -
     return size
 
 
+def bounded(text: str, characters: int) -> str:
+    """text cut after `characters` characters that advance the pen (combining marks ride along): more
+    than any box can show. Fitting then costs the same for a 30-letter name and a 3,000-word one."""
+    if len(text) <= characters:
+        return text
+    seen = 0
+    for i, ch in enumerate(text):
+        if not unicodedata.combining(ch):
+            seen += 1
+            if seen > characters:
+                return text[:i]
+    return text
+
+
+def _last_fitting(candidates: list[int], fits) -> int | None:
+    """The largest candidate that fits, by bisection (a longer start is never narrower)."""
+    lo, hi, found = 0, len(candidates) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if fits(candidates[mid]):
+            found, lo = candidates[mid], mid + 1
+        else:
+            hi = mid - 1
+    return found
+
+
 def ellipsize(text: str, width_1pt: float, weight: str) -> str:
     """The longest start of text that, followed by an ellipsis, is at most width_1pt wide (1 pt font)."""
+    text = bounded(text, math.ceil(width_1pt / MIN_ADVANCE) + 1)
     if layout_line(text, weight).width <= width_1pt:
         return text
 
-    def fits(prefix: str) -> bool:
-        return layout_line(prefix.rstrip(" ,-–") + ELLIPSIS, weight).width <= width_1pt
+    def fits(end: int) -> bool:
+        return layout_line(text[:end].rstrip(" ,-–") + ELLIPSIS, weight).width <= width_1pt
 
     spaces = sorted(
         {i for i, ch in enumerate(text) if ch == " "} | {i + 1 for i, ch in enumerate(text) if ch == "-"}
     )
-    best = next((i for i in reversed(spaces) if fits(text[:i])), None)
+    best = _last_fitting(spaces, fits)
     if best is not None:
         return text[:best].rstrip(" ,-–") + ELLIPSIS
     # The first word alone is too wide: cut between characters, never inside a base + combining mark.
     cuts = [i for i in range(1, len(text)) if not unicodedata.combining(text[i])]
-    lo, hi, found = 0, len(cuts) - 1, 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if fits(text[: cuts[mid]]):
-            found, lo = cuts[mid], mid + 1
-        else:
-            hi = mid - 1
+    found = _last_fitting(cuts, fits)
     return (text[:found].rstrip(" ,-–") + ELLIPSIS) if found else ELLIPSIS
 
 
@@ -108,6 +133,7 @@ def fit_text(
     floor = min(min_size, floor_size) if floor_size else min_size
     if not text:
         return Fitted((), 0.0)
+    text = bounded(text, max_lines * math.ceil(width / (floor * MIN_ADVANCE)) + 1)
     one = layout_line(text, weight)
     size = _size_for([one], width, height, max_size)
     if size >= min_size:
@@ -134,11 +160,9 @@ def fit_text(
     if not two_fit:
         size = min(size, height / (one.ascent + one.descent)) if one.ascent + one.descent else size
         return Fitted((layout_line(ellipsize(text, width / size, weight), weight),), size, True)
-    first = None
-    for a, b in reversed(points):
-        if layout_line(text[:a], weight).width * size <= width:
-            first = (a, b)
-            break
+    ends = {a: b for a, b in points}
+    end = _last_fitting(sorted(ends), lambda a: layout_line(text[:a], weight).width * size <= width)
+    first = (end, ends[end]) if end is not None else None
     if first is None:
         return Fitted((layout_line(ellipsize(text, width / size, weight), weight),), size, True)
     a, b = first

@@ -139,3 +139,35 @@ def test_fitted_text_never_exceeds_the_box(text, width, height, lines):
     for line in fitted.lines:
         assert line.width * fitted.size <= width + 1e-6
     assert block_height(fitted.lines, fitted.size) <= height + 1e-6
+
+
+def _shaping_work(monkeypatch, text: str, template: str, categories) -> int:
+    """Characters the fitter shaped and measured (layout_line calls, cache off) to lay out `text`."""
+    from checkin_desk.badges import fitting, pdf, shaping
+
+    work = []
+    real = shaping.layout_line.__wrapped__
+
+    def counted(line, weight):
+        work.append(len(line))
+        return real(line, weight)
+
+    monkeypatch.setattr(fitting, "layout_line", counted)
+    pdf.clear_text_caches()
+    attendee = Attendee("SCE-WORDS", text, company=text)
+    image = render_badge_raster(attendee, event=EVENT, categories=categories, template=template)
+    assert image.width == 576
+    return sum(work)
+
+
+@pytest.mark.parametrize("template", ["thermal-80", "thermal-58", "a6"])
+def test_the_fitter_gives_up_in_bounded_work_for_a_name_of_thousands_of_words(
+    monkeypatch, categories, template
+):
+    words = ("Abdelkrim Benoît-Çağla Ouazzani Touhami محمد 王小明 " * 600).split()
+    short = _shaping_work(monkeypatch, " ".join(words[:40]), template, categories)
+    thousand = _shaping_work(monkeypatch, " ".join(words[:1000]), template, categories)
+    three_thousand = _shaping_work(monkeypatch, " ".join(words[:3000]), template, categories)
+    # The same work for 1,000 and 3,000 words, and within a small multiple of a 40-word name's.
+    assert three_thousand == thousand
+    assert thousand <= 3 * short + 20_000, (short, thousand)

@@ -254,3 +254,25 @@ def test_a_no_status_printer_that_reads_prints_at_once(store, desk, emulator, ma
     assert watcher.wait_state(job_id, "printed").attempts == 1
     assert emulator.wait_for_badges(1)
     assert [decode_qr(b.path) for b in emulator.badges] == [["SCE-2"]]
+
+
+def test_a_name_of_3000_words_does_not_hold_up_the_badges_behind_it(
+    db_path, store, desk, emulator, watcher, clock
+):
+    from checkin_desk.domain.models import Attendee
+
+    words = ("Abdelkrim Benoît-Çağla Ouazzani Touhami محمد 王小明 " * 500).split()[:3000]
+    store.upsert_attendees([Attendee("SCE-LONG", " ".join(words), "", " ".join(words[:500]))])
+    network_printer(store, "thermal-1", emulator)
+    worker = PrintWorker(db_path, "desk-1", on_change=watcher, clock=clock)  # the real renderer
+    worker.start()
+    try:
+        long_job = desk.scan("SCE-LONG").print_job_id
+        next_job = desk.scan("SCE-1").print_job_id
+        worker.wake()
+        watcher.wait_state(long_job, "printed", timeout=30)
+        watcher.wait_state(next_job, "printed", timeout=30)
+    finally:
+        assert worker.stop()
+    assert emulator.wait_for_badges(2)
+    assert [decode_qr(b.path) for b in emulator.badges] == [["SCE-LONG"], ["SCE-1"]]
