@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +17,8 @@ from checkin_desk.badges.assets import logo_jpeg
 from checkin_desk.badges.fields import badge_fields
 from checkin_desk.badges.fitting import Fitted, fit_text
 from checkin_desk.badges.qr import draw_qr
-from checkin_desk.badges.shaping import drop_uncovered, layout_line
+from checkin_desk.badges.qrplan import MIN_MODULE_MM, QrPlan, plan_qr
+from checkin_desk.badges.shaping import Line, drop_uncovered, layout_line
 from checkin_desk.badges.template import Element, Template
 from checkin_desk.domain.models import Attendee, EventInfo
 
@@ -120,14 +121,11 @@ def text_for(el: Element, values: dict[str, str], code: str) -> str:
     return ""
 
 
-def draw_text(
-    canvas: Canvas,
-    el: Element,
-    text: str,
-    box: tuple[float, float, float, float],
-    colour: tuple[float, ...],
-    code: str,
-) -> Fitted:
+def place_text(
+    el: Element, text: str, box: tuple[float, float, float, float], code: str = ""
+) -> tuple[Fitted, list[tuple[Line, float, float]]]:
+    """Fit `text` in the element's box (x, y_top, w, h in points, y upwards) and place each line:
+    [(line, left, baseline)]. The PDF and the fast raster both draw from this one layout."""
     x, y_top, w, h = box
     weight = "bold" if el.bold else "regular"
     fitted = _fit(text, (w, h), (el.max_size, el.min_size, el.floor_size), el.max_lines, weight)
@@ -136,7 +134,7 @@ def draw_text(
             "badge %s: %s shortened to fit: %r", code, el.id, " / ".join(line.text for line in fitted.lines)
         )
     if not fitted.lines:
-        return fitted
+        return fitted, []
     size = fitted.size
     block = fitted.height()
     if el.valign == "top":
@@ -145,20 +143,62 @@ def draw_text(
         top = y_top - h + block
     else:
         top = y_top - (h - block) / 2
-    canvas.setFillColorRGB(*colour)
     align = el.align
     if align == "start":
         align = "right" if _is_rtl(text) else "left"
+    placed = []
     for line in fitted.lines:
         baseline = top - line.ascent * size
         width = line.width * size
         left = x if align == "left" else x + w - width if align == "right" else x + (w - width) / 2
-        for part, face in line.runs:
-            canvas.setFont(face.name, size)
-            canvas.drawString(left, baseline, part)
-            left += face.width(part, size)
+        placed.append((line, left, baseline))
         top = baseline - line.descent * size - fitted.size * 0.08
+    return fitted, placed
+
+
+def draw_text(
+    canvas: Canvas,
+    el: Element,
+    text: str,
+    box: tuple[float, float, float, float],
+    colour: tuple[float, ...],
+    code: str,
+) -> Fitted:
+    fitted, placed = place_text(el, text, box, code)
+    canvas.setFillColorRGB(*colour)
+    for line, left, baseline in placed:
+        for part, face in line.runs:
+            canvas.setFont(face.name, fitted.size)
+            canvas.drawString(left, baseline, part)
+            left += face.width(part, fitted.size)
     return fitted
+
+
+def qr_element(template: Template) -> Element | None:
+    return next((el for el in template.elements if el.kind == "qr"), None)
+
+
+def is_below(el: Element, qr: Element | None) -> bool:
+    """Whether a grown QR code pushes `el` down (on a roll): it starts under the QR's box."""
+    return qr is not None and el is not qr and el.y >= qr.y + qr.h - 0.01
+
+
+def qr_data(el: Element, values: dict[str, str], qr_text: str | None) -> str:
+    return el.data.format_map({**values, "code": qr_text} if qr_text else values)
+
+
+def vector_qr_plan(el: Element, data: str, template: Template) -> QrPlan:
+    """The QR of a PDF badge: modules of at least 0.75 mm; on a fixed page it grows about its centre."""
+    return plan_qr(
+        data,
+        level=el.error_correction,
+        quiet_zone=el.quiet_zone,
+        box=min(el.w, el.h) * MM,
+        max_side=template.width * MM,
+        min_module=MIN_MODULE_MM * MM,
+        whole=False,
+        grow_first=False,
+    )
 
 
 def draw_badge(
@@ -173,19 +213,27 @@ def draw_badge(
     top: float | None = None,
     snap: float | None = None,
     qr_text: str | None = None,
+    keep: Callable[[Element], bool] | None = None,
+    shift: float = 0.0,
 ) -> None:
     """Draw one badge with its top-left corner at (left, top) points on the current page.
 
-    `qr_text` is what the QR code's `{code}` stands for (a signed code, issue 8); the printed text
-    keeps the plain attendee code. None: the plain code.
+    `qr_text` is what the QR code's `{code}` stands for (a signed code); the printed text keeps the
+    plain attendee code. None: the plain code. `keep`: draw only the elements it accepts (the static
+    layer of the fast raster). `shift`: points by which elements under the QR move down (a grown QR
+    on a roll).
     """
-    page_height = top if top is not None else template.height * MM
+    page_height = top if top is not None else template.height * MM + shift
     top = page_height
     values = badge_fields(attendee, event, categories, template.label_language)
     category = values["_colour"]
     code = attendee.code
+    qr = qr_element(template)
     for el in template.elements:
-        box = (left + el.x * MM, top - el.y * MM, el.w * MM, el.h * MM)
+        if keep is not None and not keep(el):
+            continue
+        dy = shift if is_below(el, qr) else 0.0
+        box = (left + el.x * MM, top - el.y * MM - dy, el.w * MM, el.h * MM)
         x, y_top, w, h = box
         if el.kind == "rect":
             fill = resolve_colour(el.fill, el.mono_fill, category, mono)
@@ -203,14 +251,17 @@ def draw_badge(
             if text and colour is not None:
                 draw_text(canvas, el, text, box, colour, code)
         elif el.kind == "qr":
-            data = el.data.format_map({**values, "code": qr_text} if qr_text else values)
+            data = qr_data(el, values, qr_text)
+            plan = vector_qr_plan(el, data, template)
+            side = min(w, h)
+            grown = plan.side if snap is None else max(plan.side, side)
             draw_qr(
                 canvas,
                 data,
-                x=x,
-                y_top=y_top,
-                size=min(w, h),
-                level=el.error_correction,
+                x=x - (grown - side) / 2,
+                y_top=y_top + (grown - side) / 2,
+                size=grown,
+                level=plan.level,
                 quiet_zone=el.quiet_zone,
                 snap=(snap, page_height) if snap else None,
             )
@@ -238,10 +289,13 @@ def render_pdf(
     compress: bool = True,
     snap: float | None = None,
     qr_texts: Mapping[str, str] | None = None,
+    keep: Callable[[Element], bool] | None = None,
+    shift: float = 0.0,
 ) -> bytes:
     """A PDF of the badges: one per page, or a grid per page for sheet templates.
 
     `qr_texts` maps an attendee code to the text its QR code carries (default: the code itself).
+    `keep` and `shift` as in draw_badge (single-badge pages only; the page grows by `shift`).
     """
     qr_texts = qr_texts or {}
     mono = template.mode == "mono" if mono is None else mono
@@ -250,7 +304,7 @@ def render_pdf(
     page = (
         (sheet.page_width * MM, sheet.page_height * MM)
         if sheet
-        else (template.width * MM, template.height * MM)
+        else (template.width * MM, template.height * MM + shift)
     )
     canvas = Canvas(out, pagesize=page, pageCompression=1 if compress else 0, invariant=1)
     canvas.setTitle(f"Badges - {event.name}")
@@ -260,7 +314,15 @@ def render_pdf(
     common = {"event": event, "categories": categories, "template": template, "mono": mono}
     if sheet is None:
         for attendee in attendees:
-            draw_badge(canvas, attendee, **common, snap=snap, qr_text=qr_texts.get(attendee.code))
+            draw_badge(
+                canvas,
+                attendee,
+                **common,
+                snap=snap,
+                qr_text=qr_texts.get(attendee.code),
+                keep=keep,
+                shift=shift,
+            )
             canvas.showPage()
     else:
         slots = sheet.origins(template.width, template.height)

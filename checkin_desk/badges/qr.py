@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import qrcode
+from PIL import Image
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 
 _LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
@@ -30,6 +31,17 @@ def qr_runs(data: str, level: str = "Q") -> tuple[int, tuple[tuple[int, int, int
             else:
                 c += 1
     return len(modules), tuple(runs)
+
+
+@lru_cache(maxsize=1024)
+def qr_image(data: str, level: str, module: int) -> Image.Image:
+    """The code's modules as an "L" image, `module` dots each, without quiet zone (black 0)."""
+    count, runs = qr_runs(data, level)
+    cells = bytearray(b"\xff" * (count * count))
+    for r, c, length in runs:
+        cells[r * count + c : r * count + c + length] = b"\x00" * length
+    small = Image.frombytes("L", (count, count), bytes(cells))
+    return small.resize((count * module, count * module), Image.Resampling.NEAREST)
 
 
 def draw_qr(

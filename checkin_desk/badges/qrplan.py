@@ -1,0 +1,82 @@
+"""How big a badge's QR code is drawn: modules never under 0.75 mm (6 dots at 203 dpi), a 4-module quiet
+zone, and the QR area grown for long and signed codes rather than the modules shrunk.
+
+A template's `qr` box is the size a short code gets. A longer code needs more modules; the plan keeps
+the template's error correction when the grown code still fits the page width, else steps it down
+(Q -> M -> L) before it ever shrinks a module. On a roll (thermal templates, `"roll": true`) the QR
+grows downwards and everything under it moves down with it; on a fixed page (A6, a label) it grows
+around the box's centre and the error correction steps down first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from checkin_desk.badges.qr import qr_runs
+
+MIN_MODULE_MM = 0.75
+LEVELS = "LMQH"
+
+
+@dataclass(frozen=True, slots=True)
+class QrPlan:
+    level: str
+    count: int  # modules per side, without the quiet zone
+    module: float  # in the unit asked for (device dots, or points for vector output)
+    side: float  # the square drawn, quiet zone included
+    growth: float  # how much larger than the template's box (0: it fits)
+
+
+def min_module_dots(dpi: int, boost: int = 0) -> int:
+    """Whole dots per module for at least 0.75 mm at `dpi` (203 dpi: 6, 300 dpi: 9), plus `boost`."""
+    return math.ceil(MIN_MODULE_MM * dpi / 25.4 - 1e-9) + boost
+
+
+def plan_qr(
+    data: str,
+    *,
+    level: str,
+    quiet_zone: int,
+    box: float,
+    max_side: float,
+    min_module: float,
+    whole: bool,
+    grow_first: bool,
+) -> QrPlan:
+    """Choose level and module size for `data` in a `box`-wide square (any unit).
+
+    min_module: the smallest module allowed; whole: modules are whole device dots; max_side: the
+    widest the code may become (the page width); grow_first: keep the level and grow (a roll) rather
+    than step the level down first (a fixed page).
+    """
+    levels = LEVELS[: LEVELS.index(level) + 1][::-1]  # the template's level, then the lower ones
+
+    def sized(lvl: str, limit: float) -> QrPlan | None:
+        count = qr_runs(data, lvl)[0]
+        total = count + 2 * quiet_zone
+        module = box / total
+        if whole:
+            module = math.floor(module)
+        module = max(min_module, module)
+        side = module * total
+        if side > limit + 1e-9:
+            return None
+        return QrPlan(lvl, count, module, side, max(0.0, side - box))
+
+    for lvl in levels:  # the box is enough
+        if (found := sized(lvl, box)) is not None:
+            return found
+    # Grow within the page width: a roll keeps the highest level that fits it, a fixed page grows
+    # the least (the lowest level).
+    order = levels if grow_first else levels[::-1]
+    for lvl in order:
+        if (found := sized(lvl, max_side)) is not None:
+            return found
+    # Not even the lowest level fits the page at the minimum module: the largest modules that fit.
+    count = qr_runs(data, "L")[0]
+    total = count + 2 * quiet_zone
+    module = max_side / total
+    if whole:
+        module = max(1, math.floor(module))
+    return QrPlan("L", count, module, module * total, max(0.0, module * total - box))
