@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkin_desk.printing.errors import UnknownPrinter
-from checkin_desk.printing.profiles import Profile, get_profile
+from checkin_desk.printing.profiles import BROTHER_QL, ESCPOS, ZPL, Profile, get_profile
 from checkin_desk.storage.store import Store
 
 ESCPOS_KINDS = ("escpos-network", "escpos-usb", "escpos-serial", "escpos-file", "escpos-cups")
+ZPL_KINDS = ("zpl-network", "zpl-file", "zpl-cups")
+BROTHER_KINDS = ("brother-ql-network", "brother-ql-file", "brother-ql-cups")
+RASTER_KINDS = ESCPOS_KINDS + ZPL_KINDS + BROTHER_KINDS
 PDF_KINDS = ("cups", "pdf-folder")
-KINDS = ESCPOS_KINDS + PDF_KINDS
+KINDS = RASTER_KINDS + PDF_KINDS
+NETWORK_KINDS = ("escpos-network", "zpl-network", "brother-ql-network")
 DEFAULT_PORT = 9100
 _NAME = re.compile(r"^[\w][\w .@+-]{0,63}$")
 
@@ -33,8 +37,26 @@ class PrinterConfig:
     def escpos(self) -> bool:
         return self.kind in ESCPOS_KINDS
 
+    @property
+    def raster(self) -> bool:
+        """A label or roll printer that gets the badge as dots (ESC/POS, ZPL, Brother QL), not a PDF."""
+        return self.kind in RASTER_KINDS
+
+    @property
+    def language(self) -> str:
+        if self.kind in ZPL_KINDS:
+            return ZPL
+        if self.kind in BROTHER_KINDS:
+            return BROTHER_QL
+        return ESCPOS if self.escpos else "pdf"
+
+    @property
+    def transport(self) -> str:
+        """network, usb, serial, file, cups or folder."""
+        return self.kind.rsplit("-", 1)[-1] if self.raster else self.kind
+
     def get_profile(self) -> Profile:
-        return get_profile(self.profile)
+        return get_profile(self.profile, self.language)
 
     @property
     def desks(self) -> list[str]:
@@ -43,7 +65,7 @@ class PrinterConfig:
 
     def describe(self) -> str:
         where = f"{self.kind} {self.target}"
-        if self.escpos:
+        if self.raster:
             where += f", profile {self.get_profile().name}"
         return where
 
@@ -84,17 +106,23 @@ def validate(config: PrinterConfig) -> PrinterConfig:
     target = config.target.strip()
     if not target:
         raise ValueError(f"printer {config.name}: no target given")
-    if config.kind == "escpos-network":
+    if config.kind in NETWORK_KINDS:
         host, port = parse_host_port(target)
         target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     elif config.kind == "escpos-usb":
         vid, pid = parse_usb_id(target)
         target = f"{vid:04x}:{pid:04x}"
     profile = config.profile
-    if config.escpos:
-        profile = get_profile(profile).name  # UnknownProfile is a ValueError
+    if config.raster:
+        found = get_profile(profile, config.language)  # UnknownProfile is a ValueError
+        if found.language != config.language:
+            raise ValueError(
+                f"printer {config.name}: profile {found.name} is for {found.language} printers, "
+                f"not {config.language}"
+            )
+        profile = found.name
     elif profile:
-        raise ValueError(f"printer {config.name}: a profile only applies to ESC/POS printers")
+        raise ValueError(f"printer {config.name}: a profile only applies to label and thermal printers")
     return PrinterConfig(
         config.name,
         config.kind,

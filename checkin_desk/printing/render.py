@@ -56,6 +56,32 @@ class Renderer(Protocol):
 class BadgeRenderer:
     """The real renderer: checkin_desk.badges (one reportlab layout for PDF, preview and thermal)."""
 
+    def badge(
+        self, attendee, *, event, categories, template, width_dots, dpi, qr_text=None, roll=True, qr_boost=0
+    ):
+        """The raster with where its QR code and name lines are (what the check before printing reads)."""
+        from checkin_desk import badges
+
+        try:
+            raster = badges.render_badge(
+                attendee,
+                event=event,
+                categories=dict(categories),
+                template=template,
+                width_dots=width_dots,
+                dpi=dpi,
+                qr_text=qr_text,
+                roll=roll,
+                qr_boost=qr_boost,
+            )
+        except Exception as exc:
+            raise RenderError(f"cannot render the badge of {attendee.code} ({template}): {exc}") from exc
+        if raster.image.width != width_dots:
+            raise RenderError(
+                f"the renderer made a {raster.image.width}-dot wide raster, the printer needs {width_dots}"
+            )
+        return raster
+
     def raster(self, attendee, *, event, categories, template, width_dots, dpi, qr_text=None):
         from checkin_desk import badges
 

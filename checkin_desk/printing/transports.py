@@ -84,10 +84,11 @@ class Transport:
 
 
 class NetworkTransport(Transport):
-    """Raw TCP (port 9100) on a plain socket with short timeouts.
+    """Raw TCP (port 9100) on a plain socket with short timeouts, for every printer language.
 
     Not escpos.printer.Network: in python-escpos 3.1 its open() drops the socket without closing it when
     the connection fails (a ResourceWarning per retry), and it offers nothing beyond sendall/recv.
+    Status: ESC/POS answers DLE EOT, ZPL answers ~HS, a Brother QL answers nothing on this port.
     """
 
     bidirectional = True
@@ -96,7 +97,8 @@ class NetworkTransport(Transport):
         super().__init__(printer, timeouts)
         self.host, self.port = parse_host_port(printer.target)
         self.sock: socket.socket | None = None
-        self.bidirectional = bool(printer.options.get("status", True))
+        self.language = printer.language
+        self.bidirectional = bool(printer.options.get("status", True)) and self.language != "brother-ql"
 
     def open(self) -> None:
         try:
@@ -151,37 +153,54 @@ class NetworkTransport(Transport):
             pause = min(pause * 2, 0.02)
 
     def status(self) -> PrinterStatus:
+        if self.language == "zpl":
+            from checkin_desk.printing import zpl
+
+            answer = self._ask(zpl.STATUS_QUERY, zpl.status_complete, silent_means_trouble=True)
+            try:
+                return zpl.parse_host_status(answer)
+            except ValueError as exc:
+                raise self.error(
+                    f"{exc}; is it a ZPL printer? (add it with --no-status if it cannot answer)"
+                ) from None
+        answer = self._ask(QUERY_ALL, lambda got: len(got) >= 4)
+        try:
+            return parse_status(answer[:4])
+        except ValueError as exc:
+            raise self.error(
+                f"{exc}; is it an ESC/POS printer? (add it with --no-status if it cannot answer)"
+            ) from None
+
+    def _ask(self, query: bytes, complete, *, silent_means_trouble: bool = False) -> bytes:
         sock = self.sock
         deadline = time.monotonic() + self.timeouts.status
         try:
-            sock.sendall(QUERY_ALL)
+            sock.sendall(query)
             answer = b""
-            while len(answer) < 4:
+            while not complete(answer):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError
                 sock.settimeout(remaining)
-                chunk = sock.recv(4 - len(answer))
+                chunk = sock.recv(4096)
                 if not chunk:
                     raise self.error(
                         "closed the connection before answering the status query; check its power"
                     )
                 answer += chunk
         except TimeoutError as exc:
+            # A Zebra says nothing to ~HS while it is out of media, its head is open or its ribbon out.
+            hint = " (Zebra printers are silent when out of labels or with the head open)"
             raise self.error(
-                f"did not answer the status query within {self.timeouts.status:g} s (stalled or busy); "
-                "check it for an error light"
+                f"did not answer the status query within {self.timeouts.status:g} s (stalled or busy"
+                f"{hint if silent_means_trouble else ''}); check it for an error light",
+                move_now=silent_means_trouble,
             ) from exc
         except OSError as exc:
             raise self.error(f"connection lost ({exc.strerror or exc}); check its power and cable") from exc
         finally:
             sock.settimeout(self.timeouts.io)
-        try:
-            return parse_status(answer)
-        except ValueError as exc:
-            raise self.error(
-                f"{exc}; is it an ESC/POS printer? (add it with --no-status if it cannot answer)"
-            ) from None
+        return answer
 
     def close(self) -> None:
         if self.sock is not None:
@@ -222,7 +241,7 @@ class EscposDeviceTransport(Transport):
                 )
                 what = f"serial port {p.target}"
                 check = "the cable, and that this user may open the port (dialout group)"
-            else:
+            else:  # any language: the device file takes raw bytes
                 self.device = escpos.File(p.target)
                 what = f"device file {p.target}"
                 check = "that the printer is plugged in and that this user may write to the file (lp group)"
@@ -294,11 +313,11 @@ def write_atomically(folder: Path, name: str, data: bytes) -> Path:
 
 
 def open_transport(printer: PrinterConfig, timeouts: Timeouts) -> Transport:
-    if printer.kind == "escpos-network":
+    if printer.transport == "network":
         try:
             return NetworkTransport(printer, timeouts)
         except ValueError as exc:
             raise PrinterConfigError(printer.name, str(exc)) from exc
-    if printer.kind in ("escpos-usb", "escpos-serial", "escpos-file"):
+    if printer.transport in ("usb", "serial", "file"):
         return EscposDeviceTransport(printer, timeouts)
-    raise PrinterConfigError(printer.name, f"{printer.kind} is not an ESC/POS transport")
+    raise PrinterConfigError(printer.name, f"{printer.kind} is not a direct transport")
