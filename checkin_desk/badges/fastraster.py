@@ -71,6 +71,22 @@ def is_personal(el: Element) -> bool:
     return any(_fields_of(source) & PERSON_FIELDS for source in (el.text, *el.fallback))
 
 
+def _overlap(a: Element, b: Element) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+
+@lru_cache(maxsize=64)
+def layered(template: Template) -> bool:
+    """Whether a static element is drawn over a personal one (a band across the QR, say): then the
+    cached layer cannot go under the person's lines, and the whole badge is drawn as one PDF."""
+    elements = template.elements
+    return any(
+        not is_personal(later) and is_personal(earlier) and _overlap(earlier, later)
+        for i, earlier in enumerate(elements)
+        for later in elements[i + 1 :]
+    )
+
+
 def shows_name(el: Element) -> bool:
     return el.kind == "text" and bool(_fields_of(el.text) & NAME_FIELDS)
 
@@ -130,6 +146,27 @@ def _static_layer(
         while len(_STATIC) > STATIC_CACHE_SIZE:
             _STATIC.popitem(last=False)
     return layer
+
+
+def _whole_badge(attendee, event, categories, template, width_dots, scale, shift_pt, height_px, qr_text):
+    pdf = render_pdf(
+        [attendee],
+        event=event,
+        categories=categories,
+        template=template,
+        mono=True,
+        compress=False,
+        snap=1 / scale,
+        shift=shift_pt,
+        qr_texts={attendee.code: qr_text} if qr_text else None,
+    )
+    grey = render_page(pdf, scale, grey=True)
+    canvas = Image.new("L", (width_dots, height_px), 255)
+    canvas.paste(
+        grey.crop((0, 0, min(grey.width, width_dots), min(grey.height, height_px))),
+        (_left(grey.width, width_dots), 0),
+    )
+    return canvas
 
 
 def _left(page_px: int, width_dots: int) -> int:
@@ -216,9 +253,15 @@ def render_raster(
             shift_pt = plan.growth / scale
     page_h_pt = template.height * MM + shift_pt
     height_px = math.ceil(page_h_pt * scale - 1e-6)  # as pdfium sizes the page
-    canvas = _static_layer(
-        attendee, event, categories, template, width_dots, dpi, scale, shift_pt, height_px
-    ).copy()
+    whole = layered(template)
+    if whole:
+        canvas = _whole_badge(
+            attendee, event, categories, template, width_dots, scale, shift_pt, height_px, qr_text
+        )
+    else:
+        canvas = _static_layer(
+            attendee, event, categories, template, width_dots, dpi, scale, shift_pt, height_px
+        ).copy()
     names, qr_box = [], (0, 0, 0, 0)
     for el in template.elements:
         if not is_personal(el):
@@ -232,13 +275,13 @@ def render_raster(
             round((el.y * MM + dy + box_pt[3]) * scale),
         )
         if el.kind == "qr":
-            qr_box = _draw_qr(canvas, data, plan, px_box, roll, width_dots)
+            qr_box = px_box if whole else _draw_qr(canvas, data, plan, px_box, roll, width_dots)
             continue
         colour = resolve_colour(el.colour, el.mono_colour, values["_colour"], True)
         if shows_name(el):
             names.append(px_box)
         text = text_for(el, values, attendee.code)
-        if not text or colour is None:
+        if whole or not text or colour is None:
             continue
         ink = 0 if colour[0] < 0.5 else 255
         fitted, placed = place_text(el, text, box_pt, attendee.code)

@@ -22,6 +22,12 @@ TARGETS = (
     ("escpos_serial", "escpos-serial", "DEV", "ESC/POS printer on a serial port, e.g. /dev/ttyUSB0"),
     ("escpos_file", "escpos-file", "PATH", "ESC/POS printer behind a device file, e.g. /dev/usb/lp0"),
     ("cups", "escpos-cups", "QUEUE", "ESC/POS printer behind a raw CUPS queue"),
+    ("zpl_network", "zpl-network", "HOST[:PORT]", "Zebra (ZPL II) label printer on the network (port 9100)"),
+    ("zpl_file", "zpl-file", "PATH", "Zebra (ZPL II) printer behind a device file (USB: /dev/usb/lp0)"),
+    ("zpl_cups", "zpl-cups", "QUEUE", "Zebra (ZPL II) printer behind a raw CUPS queue"),
+    ("brother_ql_network", "brother-ql-network", "HOST[:PORT]", "Brother QL printer on the network"),
+    ("brother_ql_file", "brother-ql-file", "PATH", "Brother QL printer on USB (/dev/usb/lp0)"),
+    ("brother_ql_cups", "brother-ql-cups", "QUEUE", "Brother QL printer behind a raw CUPS queue"),
     ("pdf_cups", "cups", "QUEUE", "a CUPS printer that takes PDF (badge sheets, A6 cards)"),
     ("pdf_folder", "pdf-folder", "DIR", "save each badge as a PDF file in DIR"),
 )
@@ -36,7 +42,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     where = add.add_mutually_exclusive_group(required=True)
     for dest, _, metavar, help_text in TARGETS:
         where.add_argument("--" + dest.replace("_", "-"), dest=dest, metavar=metavar, help=help_text)
-    add.add_argument("--profile", help="thermal printer profile (see `printers profiles`); default TM-T20II")
+    add.add_argument(
+        "--profile",
+        help="printer profile (see `printers profiles`); default TM-T20II, zebra-203-4x6 or QL-820NWB/62",
+    )
+    add.add_argument(
+        "--model", help="Brother QL model, e.g. QL-820NWB (with --label; the profile MODEL/LABEL)"
+    )
+    add.add_argument("--label", help="Brother QL label, e.g. 62 (continuous) or 62x100 (die-cut)")
     add.add_argument("--template", help="badge template (default: the profile's, or a6 for PDF)")
     add.add_argument("--pool-order", type=int, default=0, help="position in the desk's pool, lower first")
     add.add_argument(
@@ -66,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm.add_argument("name")
     rm.set_defaults(handler=cmd_remove)
 
-    profiles = psub.add_parser("profiles", help="the known thermal printer profiles")
+    profiles = psub.add_parser("profiles", help="the known printer profiles: language, dots, dpi, labels")
     profiles.set_defaults(handler=cmd_profiles)
 
     test = psub.add_parser("test", help="print a test badge on a printer, now")
@@ -92,8 +105,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     jobs.add_argument("--all-desks", action="store_true")
     jobs.set_defaults(handler=cmd_jobs)
 
-    emu = psub.add_parser("emulate", help="run a network thermal printer on loopback (PNG per badge)")
+    emu = psub.add_parser("emulate", help="run a network badge printer on loopback (PNG per badge)")
     emu.add_argument("--port", type=int, default=9100)
+    emu.add_argument(
+        "--protocol",
+        choices=("escpos", "zpl", "brother-ql"),
+        default="escpos",
+        help="the printer language it speaks (default escpos)",
+    )
+    emu.add_argument("--model", default="QL-820NWB", help="with --protocol brother-ql: the model it is")
     emu.add_argument("--host", default="127.0.0.1")
     emu.add_argument(
         "--out", required=True, metavar="DIR", help="folder for the badges (badge-0001.png, ...)"
@@ -135,6 +155,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.no_status:
         options["status"] = False
     profile = args.profile
+    if args.model or args.label:
+        if not kind.startswith("brother-ql") or not (args.model and args.label) or profile:
+            raise UsageError(
+                "--model and --label go together, with a --brother-ql-... printer, without --profile"
+            )
+        profile = f"{args.model}/{args.label}"
     if kind.startswith("escpos") and profile is None:
         profile = "TM-T20II"
     config = PrinterConfig(
@@ -191,11 +217,23 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_profiles(args: argparse.Namespace) -> int:
     from checkin_desk.printing import PROFILES
 
+    rows = [("PROFILE", "LANGUAGE", "DOTS", "DPI", "MEDIA", "CUT", "TEMPLATE")]
     for p in PROFILES.values():
-        cut = "partial cut" if p.cutter else "no cutter"
-        print(
-            f"{p.name:<18} {p.width_dots} dots at {p.dpi} dpi ({p.width_mm:.0f} mm), {cut} - {p.description}"
+        rows.append(
+            (
+                p.name,
+                p.language,
+                str(p.width_dots),
+                str(p.dpi),
+                p.media(),
+                "yes" if p.cutter else "no",
+                p.template,
+            )
         )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print("Brother QL: any MODEL/LABEL that brother_ql knows, e.g. --model QL-1100 --label 102x152")
     return 0
 
 
@@ -293,12 +331,17 @@ def cmd_work(args: argparse.Namespace) -> int:
 def cmd_emulate(args: argparse.Namespace) -> int:
     from checkin_desk.printing import Mode, PrinterEmulator
 
-    emulator = PrinterEmulator(args.out, host=args.host, port=args.port, mode=args.mode)
+    emulator = PrinterEmulator(
+        args.out, host=args.host, port=args.port, mode=args.mode, protocol=args.protocol, model=args.model
+    )
     try:
         emulator.start()
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})") from None
-    print(f"printer emulator on {emulator.address} ({args.mode}), badges in {args.out}", flush=True)
+    print(
+        f"printer emulator on {emulator.address} ({args.mode}, {args.protocol}), badges in {args.out}",
+        flush=True,
+    )
     if sys.stdin is not None and sys.stdin.isatty():
         print("type normal, refuse, stall, paper-out or drop then Enter to change its mood; Ctrl-C to stop")
 

@@ -1,8 +1,10 @@
 """A network thermal printer on loopback, for tests, the demo and staff training.
 
-It listens like an ESC/POS printer on port 9100, turns each badge's `GS v 0` raster back into a PNG in
-its folder (badge-0001.png, badge-0002.png, ... in the order they were cut), answers DLE EOT status
-queries, and can be told at run time to misbehave:
+It listens like a printer on port 9100 and speaks one printer language: ESC/POS (each badge's `GS v 0`
+raster, DLE EOT status), ZPL II (each label's ^GFA graphic, ~HS status) or Brother QL (each page of
+raster lines; no status on the network, like the real ones). It turns every badge back into a PNG in
+its folder (badge-0001.png, badge-0002.png, ... in the order they were printed) and can be told at
+run time to misbehave:
 
     normal     prints and answers "ready"
     refuse     stops listening: connections are refused
@@ -31,6 +33,8 @@ from PIL import Image
 
 from checkin_desk.printing.raster import ParsedJob, Parser
 from checkin_desk.printing.status import PrinterStatus, encode_status
+
+PROTOCOLS = ("escpos", "zpl", "brother-ql")
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +80,13 @@ class PrinterEmulator:
         port: int = 0,
         mode: Mode | str = Mode.NORMAL,
         save_png: bool = True,
+        protocol: str = "escpos",
+        model: str = "QL-820NWB",
     ):
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"unknown printer protocol {protocol!r} (one of {', '.join(PROTOCOLS)})")
+        self.protocol = protocol
+        self.model = model
         self.out_dir = Path(out_dir) if out_dir is not None else None
         self.host = host
         self.port = port
@@ -229,11 +239,18 @@ class PrinterEmulator:
             self._cond.notify_all()
         sock.setblocking(False)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn.parser = Parser(
-            lambda img, c=conn: c.job.bands.append(img),
-            lambda c=conn: self._cut(c),
-            lambda n, c=conn: self._status(c, n),
-        )
+        if self.protocol == "zpl":
+            conn.parser = ZplParser(
+                lambda img, c=conn: self._page(c, img), lambda c=conn: self._zpl_status(c)
+            )
+        elif self.protocol == "brother-ql":
+            conn.parser = BrotherParser(lambda img, c=conn: self._page(c, img), self.model)
+        else:
+            conn.parser = Parser(
+                lambda img, c=conn: c.job.bands.append(img),
+                lambda c=conn: self._cut(c),
+                lambda n, c=conn: self._status(c, n),
+            )
         self._conns[sock] = conn
         self._sel.register(sock, selectors.EVENT_READ, "conn")
 
@@ -264,6 +281,18 @@ class PrinterEmulator:
             answers = PAPER_OUT if self.mode is Mode.PAPER_OUT else READY
         with contextlib.suppress(OSError):
             conn.sock.sendall(bytes([answers.get(n, 0x12)]))
+
+    def _zpl_status(self, conn: _Conn) -> None:
+        from checkin_desk.printing.zpl import encode_host_status
+
+        with self._cond:
+            self.status_queries += 1
+            paper_out = self.mode is Mode.PAPER_OUT
+        with contextlib.suppress(OSError):
+            conn.sock.sendall(encode_host_status(PrinterStatus(paper_out=paper_out)))
+
+    def _page(self, conn: _Conn, image: Image.Image) -> None:
+        self._finish(conn, ParsedJob(bands=[image], cut=True))
 
     def _cut(self, conn: _Conn) -> None:
         job, conn.job = conn.job, ParsedJob()
@@ -314,3 +343,48 @@ class PrinterEmulator:
 def load_badge(path: Path) -> Image.Image:
     with Image.open(path) as img:
         return img.copy()
+
+
+class ZplParser:
+    """ZPL as it arrives: ~HS answered at once, each ^XA...^XZ label's graphic becomes a page."""
+
+    def __init__(self, on_page, on_status):
+        self.buf = ""
+        self.on_page, self.on_status = on_page, on_status
+
+    def feed(self, data: bytes) -> None:
+        from checkin_desk.printing.zpl import parse_labels
+
+        self.buf += data.decode("latin-1")
+        while True:
+            status, start = self.buf.find("~HS"), self.buf.find("^XA")
+            if status != -1 and (start == -1 or status < start):
+                self.buf = self.buf[:status] + self.buf[status + 3 :]
+                self.on_status()
+                continue
+            end = self.buf.find("^XZ")
+            if end == -1:
+                return
+            text, self.buf = self.buf[: end + 3], self.buf[end + 3 :]
+            for found in parse_labels(text):
+                if found.image is not None:
+                    self.on_page(found.image)
+
+
+class BrotherParser:
+    """Brother QL raster commands as they arrive: each print command ends a page."""
+
+    def __init__(self, on_page, model: str):
+        from brother_ql.models import ModelsManager
+
+        models = {m.identifier: m for m in ModelsManager().iter_elements()}
+        self.row_bytes = models[model].number_bytes_per_row
+        self.buf = b""
+        self.on_page = on_page
+
+    def feed(self, data: bytes) -> None:
+        from checkin_desk.printing.brother import parse_pages
+
+        pages, self.buf = parse_pages(self.buf + data, self.row_bytes)
+        for page in pages:
+            self.on_page(page.image)

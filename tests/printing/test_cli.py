@@ -61,7 +61,10 @@ def test_add_list_remove(cli):
         (["--escpos-network", "h", "--profile", "TM-U220"], "unknown printer profile 'TM-U220' (known: "),
         (["--escpos-network", "host:99999"], "port 99999 is out of range"),
         (["--escpos-usb", "epson"], "bad USB id 'epson' (expected VID:PID in hex"),
-        (["--pdf-folder", "/tmp/x", "--profile", "TM-T20II"], "a profile only applies to label and thermal printers"),
+        (
+            ["--pdf-folder", "/tmp/x", "--profile", "TM-T20II"],
+            "a profile only applies to label and thermal printers",
+        ),
     ],
 )
 def test_bad_printer_settings_are_one_line_errors(cli, argv, message):
@@ -196,7 +199,7 @@ def test_emulate_command_prints_what_it_receives(cli, tmp_path):
     )
     try:
         first = proc.stdout.readline()
-        assert first.startswith(f"printer emulator on 127.0.0.1:{port} (normal)")
+        assert first.startswith(f"printer emulator on 127.0.0.1:{port} (normal, escpos)")
         cli("printers", "add", "emu", "--escpos-network", f"127.0.0.1:{port}")
         assert cli("print", "SCE-6")[0] == 0
         out, err = proc.communicate(timeout=20)
