@@ -65,3 +65,20 @@ def problem(raster: Raster, expected: str) -> str | None:
         return None
     finally:
         TIMES.samples.append(time.perf_counter() - start)
+
+
+def pdf_problem(pdf: bytes, expected: str, dpi: int = 150) -> str | None:
+    """The same check for a PDF badge: its first page rasterised by pdfium, the QR read back."""
+    from checkin_desk.badges.raster import render_page
+
+    start = time.perf_counter()
+    try:
+        found = read_qr(render_page(pdf, dpi / 72, grey=True))
+    except Exception as exc:  # pdfium could not read what reportlab wrote: certainly not printable
+        return f"the badge PDF cannot be read back ({exc})"
+    finally:
+        TIMES.samples.append(time.perf_counter() - start)
+    if expected not in found:
+        seen = f"it reads as {found[0]!r}" if found else "no decoder could read it"
+        return f"the QR code on the badge does not scan as {expected!r} ({seen})"
+    return None

@@ -180,6 +180,8 @@ def send_badge(
         template=template or printer.template or PDF_TEMPLATE,
         qr_text=qr_text,
     )
+    if (why := check.pdf_problem(pdf, qr_text or attendee.code)) is not None:
+        raise check.BadgeCheckFailed(f"badge of {attendee.code} not printed: {why}")
     if printer.kind == "cups":
         return "CUPS " + (lp_submit(printer, pdf, raw=False, title=label) or "accepted the job")
     if printer.kind == "pdf-folder":
