@@ -3,9 +3,10 @@ zone, and the QR area grown for long and signed codes rather than the modules sh
 
 A template's `qr` box is the size a short code gets. A longer code needs more modules; the plan keeps
 the template's error correction when the grown code still fits the page width, else steps it down
-(Q -> M -> L) before it ever shrinks a module. On a roll (thermal templates, `"roll": true`) the QR
-grows downwards and everything under it moves down with it; on a fixed page (A6, a label) it grows
-around the box's centre and the error correction steps down first.
+(Q -> M -> L) before it ever shrinks a module. On a roll (continuous paper) the QR grows downwards and
+everything under it moves down with it; on a fixed page (a die-cut label, an A6 card) the error
+correction steps down to M first, then the QR grows around the box's centre. L (7 % of the code may
+be lost) only when nothing else fits the page: a blurred print of an L code is what zbar misreads.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def plan_qr(
     than step the level down first (a fixed page).
     """
     levels = LEVELS[: LEVELS.index(level) + 1][::-1]  # the template's level, then the lower ones
+    sturdy = [lvl for lvl in levels if lvl != "L"] or ["L"]
 
     def sized(lvl: str, limit: float) -> QrPlan | None:
         count = qr_runs(data, lvl)[0]
@@ -64,12 +66,12 @@ def plan_qr(
             return None
         return QrPlan(lvl, count, module, side, max(0.0, side - box))
 
-    for lvl in levels:  # the box is enough
+    for lvl in levels if grow_first else sturdy:  # the box is enough
         if (found := sized(lvl, box)) is not None:
             return found
     # Grow within the page width: a roll keeps the highest level that fits it, a fixed page grows
-    # the least (the lowest level).
-    order = levels if grow_first else levels[::-1]
+    # the least (the lowest sturdy level), then L.
+    order = levels if grow_first else [*sturdy[::-1], "L"]
     for lvl in order:
         if (found := sized(lvl, max_side)) is not None:
             return found
