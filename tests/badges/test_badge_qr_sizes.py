@@ -9,10 +9,9 @@ import base64
 import hashlib
 
 import pytest
-import zxingcpp
+import qr_decoders
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image, ImageFilter
-from pyzbar import pyzbar
 
 from badges.badge_helpers import pdf_pages
 from checkin_desk.badges import render_badge, render_badge_pdf
@@ -39,10 +38,7 @@ ROLLS = [  # template, dots, dpi, roll (continuous) or a fixed label
 
 
 def read(image: Image.Image) -> tuple[list[str], list[str]]:
-    grey = image.convert("L")
-    zx = [r.text for r in zxingcpp.read_barcodes(grey) if r.format == zxingcpp.BarcodeFormat.QRCode]
-    zb = [r.data.decode("utf-8") for r in pyzbar.decode(grey) if r.type == "QRCODE"]
-    return zx, zb
+    return qr_decoders.both(image)
 
 
 def variants(image: Image.Image) -> dict[str, Image.Image]:

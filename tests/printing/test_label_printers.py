@@ -9,9 +9,8 @@ import io
 import re
 
 import pytest
-import zxingcpp
+import qr_decoders
 from PIL import Image
-from pyzbar import pyzbar
 
 from checkin_desk.printing import Dispatcher, PrinterConfig, PrintWorker, add_printer, get_job
 from checkin_desk.printing.emulator import PrinterEmulator
@@ -79,10 +78,7 @@ def read_brother(data: bytes, tmp_path) -> list[Image.Image]:
 
 
 def both_decoders(image: Image.Image) -> tuple[list[str], list[str]]:
-    grey = image.convert("L")
-    zx = [r.text for r in zxingcpp.read_barcodes(grey) if r.format == zxingcpp.BarcodeFormat.QRCode]
-    zb = [r.data.decode() for r in pyzbar.decode(grey) if r.type == "QRCODE"]
-    return zx, zb
+    return qr_decoders.both(image)
 
 
 @pytest.mark.parametrize("profile", ["zebra-203-4x6", "zebra-300-4x6", "zebra-203-80mm"])
