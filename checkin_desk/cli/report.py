@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="file to write ('-' or none: JSON to standard output)")
     p.add_argument("--day", help="one event-local day (YYYY-MM-DD); default: the whole event")
     p.add_argument(
+        "--language",
+        choices=("fr", "en", "ar"),
+        default="fr",
+        help="PDF: how numbers are written (fr: 91,7 %% as in the CSV; en: 91.7%%); default fr",
+    )
+    p.add_argument(
         "--target-wait", type=float, default=5.0, help="forecast: target wait in minutes (default 5)"
     )
     p.add_argument("--now", help="dashboard/forecast: as if at this time (ISO 8601, for replays and tests)")
@@ -114,7 +120,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return 0
             path = exports.write_report(fig, fmt, args.out, extra=extra)
         else:
-            path = exports.write_report(fig, fmt, args.out)
+            path = exports.write_report(fig, fmt, args.out, language=args.language)
     except exports.ExportError as exc:
         raise CommandError(str(exc)) from exc
     print(f"wrote {path}")

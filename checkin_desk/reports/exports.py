@@ -72,8 +72,11 @@ def _atomic(path: Path, write) -> Path:
 # -- the report ------------------------------------------------------------------------------------
 
 
-def write_report(fig: Figures, fmt: str, path: str | os.PathLike, *, extra: dict | None = None) -> Path:
-    """Write the report in `fmt` (csv, xlsx, pdf, json). `extra` is merged into the JSON (the forecast)."""
+def write_report(
+    fig: Figures, fmt: str, path: str | os.PathLike, *, extra: dict | None = None, language: str = "fr"
+) -> Path:
+    """Write the report in `fmt` (csv, xlsx, pdf, json). `extra` is merged into the JSON (the forecast);
+    `language` is how the PDF writes numbers (fr as the CSV does, en, ar)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "json":
@@ -87,7 +90,7 @@ def write_report(fig: Figures, fmt: str, path: str | os.PathLike, *, extra: dict
         return _atomic(Path(path), lambda p: _write_xlsx(sections(fig), p))
     from checkin_desk.reports.pdf import write_pdf  # reportlab is only imported when a PDF is asked for
 
-    return _atomic(Path(path), lambda p: write_pdf(fig, p))
+    return _atomic(Path(path), lambda p: write_pdf(fig, p, language=language))
 
 
 def _write_csv(secs: list[Section], path: Path) -> None:

@@ -24,6 +24,7 @@ from reportlab.platypus import (
 
 from checkin_desk.reports import pdf_fonts
 from checkin_desk.reports.figures import Figures
+from checkin_desk.reports.pdf_layout import LANGUAGES, Cell, column_widths, number
 from checkin_desk.reports.tables import PERCENT, Section, sections
 
 DAY_COLOURS = [colors.HexColor(c) for c in ("#1565C0", "#EF6C00", "#2E7D32", "#6A1B9A", "#C62828", "#00838F")]
@@ -46,40 +47,62 @@ def _logo(resources: Path) -> Image | None:
     return None
 
 
-def _cell(value, kind: str, fonts: pdf_fonts.FontSet, style: ParagraphStyle, percent: bool = False):
+def _plain(value, kind: str, language: str, percent: bool = False) -> tuple[str, bool]:
+    """The cell's text, and whether it may wrap between words (numbers and dates do not)."""
     if value is None:
-        return "—"
+        return "—", False
+    if isinstance(value, bool):
+        return str(value), False
     if isinstance(value, float):
-        return f"{value * 100:.1f} %" if (kind == PERCENT or percent) else f"{value:.2f}"
+        if kind == PERCENT or percent:
+            return number(value, language, percent=True), False
+        return number(value, language, decimals=2), False
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f")
+        return number(value, language), False
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
-    return Paragraph(fonts.markup(str(value)), style)
+        return (value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()), False
+    return str(value), True
 
 
-def _table(sec: Section, fonts, styles) -> list:
+def _table(sec: Section, fonts, styles, language: str) -> list:
+    # The heading and its note stay with the table (keepWithNext in their styles).
     flow: list = [Paragraph(fonts.markup(sec.title), styles["h2"])]
     if sec.note:
         flow.append(Paragraph(fonts.markup(sec.note), styles["note"]))
     if not sec.rows:
+        flow[-1].style = styles["note_last"] if sec.note else styles["h2_last"]
         return flow
     pct_rows = sec.extra.get("percent_rows", set())
     rows = sec.rows[:MAX_TABLE_ROWS]
-    data = [[Paragraph(fonts.markup(c.title), styles["th"]) for c in sec.columns]]
+    cells = [[Cell(c.title, bold=True) for c in sec.columns]]
     for row in rows:
-        data.append(
-            [
-                _cell(v, c.kind, fonts, styles["td"], percent=(j == 1 and row[0] in pct_rows))
-                for j, (c, v) in enumerate(zip(sec.columns, row, strict=False))
-            ]
-        )
-    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=[WIDTH / len(sec.columns)] * len(sec.columns))
+        texts = [
+            _plain(v, c.kind, language, percent=(j == 1 and row[0] in pct_rows))
+            for j, (c, v) in enumerate(zip(sec.columns, row, strict=False))
+        ]
+        cells.append([Cell(text, wraps=wraps) for text, wraps in texts])
+    widths, size, breaks = column_widths(cells, fonts, WIDTH)
+    th = ParagraphStyle(
+        "th", parent=styles["th"], fontSize=size, leading=size + 1.5, splitLongWords=int(breaks)
+    )
+    td = ParagraphStyle(
+        "td", parent=styles["td"], fontSize=size, leading=size + 1.5, splitLongWords=int(breaks)
+    )
+    data = [
+        [
+            Paragraph(fonts.markup(cell.text), th if cell.bold else td)
+            if cell.wraps or cell.bold
+            else cell.text
+            for cell in row
+        ]
+        for row in cells
+    ]
+    table = Table(data, repeatRows=1, hAlign="LEFT", colWidths=widths)
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("FONTSIZE", (0, 0), (-1, -1), size),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ECEFF1")),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B0BEC5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -93,7 +116,7 @@ def _table(sec: Section, fonts, styles) -> list:
         flow.append(
             Paragraph(
                 f"… and {len(sec.rows) - MAX_TABLE_ROWS} more rows (all of them are in the XLSX and CSV exports).",
-                styles["note"],
+                styles["note_last"],
             )
         )
     return flow
@@ -181,7 +204,11 @@ def category_chart(fig: Figures, fonts) -> tuple[Drawing, str]:
     return d, ""
 
 
-def write_pdf(fig: Figures, path: Path, resources: Path | None = None) -> None:
+def write_pdf(fig: Figures, path: Path, resources: Path | None = None, language: str = "fr") -> None:
+    """The report as PDF. `language` (fr, en, ar) sets how numbers are written: 91,7 % in French and
+    Arabic as in the CSV export, 91.7% in English."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown report language {language!r} (one of {', '.join(LANGUAGES)})")
     resources = resources or pdf_fonts.RESOURCES
     fonts = pdf_fonts.load(str(resources))
     styles = {
@@ -190,14 +217,21 @@ def write_pdf(fig: Figures, path: Path, resources: Path | None = None) -> None:
             "sub", fontName=fonts.regular, fontSize=9, leading=12, textColor=colors.HexColor("#455A64")
         ),
         "h2": ParagraphStyle(
-            "h2", fontName=fonts.bold, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4
+            "h2", fontName=fonts.bold, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4, keepWithNext=1
         ),
         "note": ParagraphStyle(
-            "note", fontName=fonts.regular, fontSize=8, leading=10, textColor=colors.HexColor("#607D8B")
+            "note",
+            fontName=fonts.regular,
+            fontSize=8,
+            leading=10,
+            textColor=colors.HexColor("#607D8B"),
+            keepWithNext=1,
         ),
         "th": ParagraphStyle("th", fontName=fonts.bold, fontSize=8, leading=9),
         "td": ParagraphStyle("td", fontName=fonts.regular, fontSize=8, leading=9),
     }
+    styles["h2_last"] = ParagraphStyle("h2_last", parent=styles["h2"], keepWithNext=0)
+    styles["note_last"] = ParagraphStyle("note_last", parent=styles["note"], keepWithNext=0)
     period = f"Day {fig.day}" if fig.day else "Whole event (" + ", ".join(fig.event_days) + ")"
     title = [
         Paragraph(fonts.markup(fig.event_name), styles["title"]),
@@ -218,13 +252,13 @@ def write_pdf(fig: Figures, path: Path, resources: Path | None = None) -> None:
     else:
         story.extend(title)
     for note in fig.notes[1:]:
-        story.append(Paragraph(fonts.markup(note), styles["note"]))
+        story.append(Paragraph(fonts.markup(note), styles["note_last"]))
     story.append(Spacer(1, 6))
 
     secs = {s.key: s for s in sections(fig)}
     summary = secs["Summary"]
     summary.note = ""
-    story.extend(_table(summary, fonts, styles))
+    story.extend(_table(summary, fonts, styles, language))
 
     chart, _ = hourly_chart(fig, fonts)
     story.append(KeepTogether([Paragraph("Arrivals per hour", styles["h2"]), chart]))
@@ -240,7 +274,7 @@ def write_pdf(fig: Figures, path: Path, resources: Path | None = None) -> None:
         "Conflicts",
         "Desk clocks",
     ):
-        story.extend(_table(secs[key], fonts, styles))
+        story.extend(_table(secs[key], fonts, styles, language))
 
     def footer(canvas, doc):
         canvas.saveState()

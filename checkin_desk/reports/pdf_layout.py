@@ -1,0 +1,66 @@
+"""Typesetting the PDF report's tables: numbers written as the report's language writes them, and
+column widths that fit their words (cells wrap between words; the font shrinks a step before a word
+would ever be broken)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+LANGUAGES = ("fr", "en", "ar")
+PADDING = 12.0  # reportlab Table: 6 pt left + 6 pt right in every cell
+FONT_STEPS = (8.0, 7.5, 7.0, 6.5, 6.0)
+
+
+def number(value: float | int, language: str, *, decimals: int = 1, percent: bool = False) -> str:
+    """91,7 % and 12 345 in French (and in Moroccan Arabic, which writes the same digits the same
+    way), 91.7% and 12,345 in English. The thousands space is a narrow no-break space."""
+    if percent:
+        value = value * 100
+    text = f"{value:,.{decimals}f}" if isinstance(value, float) or percent else f"{value:,d}"
+    if language == "en":
+        return text + ("%" if percent else "")
+    text = text.replace(",", "\u202f").replace(".", ",")
+    return text + ("\u202f%" if percent else "")
+
+
+@dataclass
+class Cell:
+    text: str
+    bold: bool = False
+    wraps: bool = True  # text in a paragraph (may wrap between words); numbers stay on one line
+
+
+def text_width(text: str, fonts, size: float, bold: bool) -> float:
+    total = 0.0
+    for font, part in fonts.runs(text):
+        name = fonts.bold if bold and font == fonts.regular else font
+        total += stringWidth(part, name, size)
+    return total
+
+
+def column_widths(rows: Sequence[Sequence[Cell]], fonts, available: float) -> tuple[list[float], float, bool]:
+    """(widths, font size, whether a word still has to be broken) for a table `available` wide."""
+    columns = max(len(r) for r in rows)
+    for size in FONT_STEPS:
+        least = [PADDING] * columns  # the longest word (or number) of each column must fit
+        ideal = [PADDING] * columns  # every cell on one line
+        for row in rows:
+            for j, cell in enumerate(row):
+                whole = text_width(cell.text, fonts, size, cell.bold)
+                words = cell.text.split() if cell.wraps else [cell.text]
+                longest = max((text_width(w, fonts, size, cell.bold) for w in words), default=0.0)
+                least[j] = max(least[j], longest + PADDING + 0.5)
+                ideal[j] = max(ideal[j], whole + PADDING + 0.5)
+        if sum(ideal) <= available:
+            spare = (available - sum(ideal)) / columns
+            return [w + spare for w in ideal], size, False
+        if sum(least) <= available:
+            give = available - sum(least)
+            want = [i - m for i, m in zip(ideal, least, strict=True)]
+            total = sum(want) or 1.0
+            return [m + give * w / total for m, w in zip(least, want, strict=True)], size, False
+    scale = available / sum(least)
+    return [w * scale for w in least], FONT_STEPS[-1], True
