@@ -4,9 +4,10 @@ zone, and the QR area grown for long and signed codes rather than the modules sh
 A template's `qr` box is the size a short code gets. A longer code needs more modules; the plan keeps
 the template's error correction when the grown code still fits the page width, else steps it down
 (Q -> M -> L) before it ever shrinks a module. On a roll (continuous paper) the QR grows downwards and
-everything under it moves down with it; on a fixed page (a die-cut label, an A6 card) the error
-correction steps down to M first, then the QR grows around the box's centre. L (7 % of the code may
-be lost) only when nothing else fits the page: a blurred print of an L code is what zbar misreads.
+everything under it moves down with it; on a fixed page (a die-cut label, an A6 card) it grows around
+the box's centre by up to a quarter of the box at the template's level, else steps down to M, then
+grows further. L (7 % of the code may be lost) only when nothing else fits the page: blurred prints
+of L and M codes at the smallest modules are what zbar misreads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from checkin_desk.badges.qr import qr_runs
 
 MIN_MODULE_MM = 0.75
+FIXED_GROWTH = 1.25  # on a fixed page the QR may take this much of its box before the level drops
 LEVELS = "LMQH"
 
 
@@ -67,8 +69,12 @@ def plan_qr(
         return QrPlan(lvl, count, module, side, max(0.0, side - box))
 
     for lvl in levels if grow_first else sturdy:  # the box is enough
-        if (found := sized(lvl, box)) is not None:
+        if (found := sized(lvl, box)) is not None and (grow_first or lvl == levels[0]):
             return found
+    if not grow_first:  # a fixed page: a little larger at the template's level, else a lower one
+        for lvl in sturdy:
+            if (found := sized(lvl, min(max_side, box * FIXED_GROWTH))) is not None:
+                return found
     # Grow within the page width: a roll keeps the highest level that fits it, a fixed page grows
     # the least (the lowest sturdy level), then L.
     order = levels if grow_first else [*sturdy[::-1], "L"]

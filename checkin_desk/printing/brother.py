@@ -19,6 +19,7 @@ from PIL import Image
 from checkin_desk.printing.profiles import Profile
 from checkin_desk.printing.status import PrinterStatus
 
+_INVERT = bytes(255 - i for i in range(256))
 # brother_ql logs a warning for every raster it has to resize; ours never need it.
 logging.getLogger("brother_ql").setLevel(logging.ERROR)
 
@@ -51,7 +52,9 @@ def job(image: Image.Image, profile: Profile) -> bytes:
         profile.label,
         cut=profile.cutter,
         dither=False,
-        compress=qlr.model.compression,
+        # PackBits in brother_ql is pure Python: 33 ms a badge against 5.6 ms for 4x the bytes, which
+        # a network or USB link carries in well under a millisecond.
+        compress=False,
         rotate="0",
         threshold=50,
     )
@@ -92,48 +95,69 @@ def _unpack(data: bytes) -> bytes:
     return bytes(out)
 
 
-def parse_pages(data: bytes, row_bytes: int) -> tuple[list[BrotherPage], bytes]:
-    """Pages printed by a stream of raster commands, and the bytes of an unfinished page."""
-    pages, rows, compressed, i, start = [], [], False, 0, 0
-    while i < len(data):
+class RasterStream:
+    """Raster commands as they arrive, in pieces: each print command ends a page. Incremental, so a
+    page that arrives in many TCP segments is read once."""
+
+    def __init__(self, row_bytes: int):
+        self.row_bytes = row_bytes
+        self.buf = bytearray()
+        self.rows: list[bytes] = []
+        self.compressed = False
+
+    def feed(self, data: bytes) -> list[BrotherPage]:
+        self.buf += data
+        data, pages, i = self.buf, [], 0
+        while i < len(data):
+            used = self._step(data, i, pages)
+            if used == 0:
+                break  # the rest of a command has not arrived yet
+            i += used
+        del self.buf[:i]
+        return pages
+
+    def _step(self, data: bytearray, i: int, pages: list[BrotherPage]) -> int:
         b = data[i]
         if b == 0x00:  # invalidate
-            i += 1
-        elif data.startswith(b"\x1b@", i):
-            rows, i = [], i + 2
-        elif data.startswith(b"\x1biS", i):
-            i += 3
-        elif any(data.startswith(b"\x1bi" + c, i) for c in (b"a", b"M", b"K", b"A")):
-            i += 4
-        elif data.startswith(b"\x1biz", i):
-            i += 13
-        elif data.startswith(b"\x1bid", i):
-            i += 5
-        elif b == ord("M"):
-            if i + 1 >= len(data):
-                break
-            compressed, i = data[i + 1] == 0x02, i + 2
-        elif b in (ord("g"), ord("w")):
+            return 1
+        if b == 0x1B:
             if i + 3 > len(data):
-                break
+                return 0
+            if data[i + 1] == ord("@"):
+                self.rows = []
+                return 2
+            command = bytes(data[i + 2 : i + 3])
+            sizes = {b"S": 3, b"a": 4, b"M": 4, b"K": 4, b"A": 4, b"z": 13, b"d": 5}
+            size = sizes.get(command, 3)
+            return size if i + size <= len(data) else 0
+        if b == ord("M"):
+            if i + 2 > len(data):
+                return 0
+            self.compressed = data[i + 1] == 0x02
+            return 2
+        if b in (ord("g"), ord("w")):
+            if i + 3 > len(data):
+                return 0
             end = i + 3 + data[i + 2]  # g 00 n: n bytes of (PackBits-compressed or plain) line follow
             if end > len(data):
-                break
-            payload = data[i + 3 : end]
-            row = _unpack(payload) if compressed else payload
-            if b == ord("g") or data[i + 1] == 0x01:
-                rows.append(row.ljust(row_bytes, b"\x00")[:row_bytes])
-            i = end
-        elif b == ord("Z"):  # an empty line
-            rows.append(bytes(row_bytes))
-            i += 1
-        elif b in (0x0C, 0x1A):  # print, then feed (and cut at the end)
-            if rows:
-                raw = b"".join(rows)
-                image = Image.frombytes("1", (row_bytes * 8, len(rows)), bytes(255 - v for v in raw))
+                return 0
+            payload = bytes(data[i + 3 : end])
+            row = _unpack(payload) if self.compressed else payload
+            if b == ord("g") or data[i + 1] == 0x01:  # two-colour: keep the black layer
+                self.rows.append(row.ljust(self.row_bytes, b"\x00")[: self.row_bytes])
+            return end - i
+        if b == ord("Z"):  # an empty line
+            self.rows.append(bytes(self.row_bytes))
+            return 1
+        if b in (0x0C, 0x1A):  # print (0x1A: the last page, then feed and cut)
+            if self.rows:
+                raw = b"".join(self.rows)
+                image = Image.frombytes("1", (self.row_bytes * 8, len(self.rows)), raw.translate(_INVERT))
                 pages.append(BrotherPage(image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), b == 0x1A))
-            rows, i = [], i + 1
-            start = i
-        else:
-            i += 1
-    return pages, data[start:]
+            self.rows = []
+            return 1
+        return 1
+
+
+def parse_pages(data: bytes, row_bytes: int) -> list[BrotherPage]:
+    return RasterStream(row_bytes).feed(data)

@@ -377,14 +377,12 @@ class BrotherParser:
     def __init__(self, on_page, model: str):
         from brother_ql.models import ModelsManager
 
+        from checkin_desk.printing.brother import RasterStream
+
         models = {m.identifier: m for m in ModelsManager().iter_elements()}
-        self.row_bytes = models[model].number_bytes_per_row
-        self.buf = b""
+        self.stream = RasterStream(models[model].number_bytes_per_row)
         self.on_page = on_page
 
     def feed(self, data: bytes) -> None:
-        from checkin_desk.printing.brother import parse_pages
-
-        pages, self.buf = parse_pages(self.buf + data, self.row_bytes)
-        for page in pages:
+        for page in self.stream.feed(data):
             self.on_page(page.image)

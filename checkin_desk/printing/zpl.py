@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image
 
@@ -36,6 +37,10 @@ def _count(n: int) -> str:
     return "".join(out)
 
 
+_RUN = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=8192)  # a badge's rows repeat from badge to badge (band, logo, blank paper)
 def compress_row(hex_row: str) -> str:
     stripped = hex_row.rstrip("0")
     if not stripped:
@@ -45,15 +50,7 @@ def compress_row(hex_row: str) -> str:
         ones = hex_row.rstrip("F")
         if len(ones) < len(hex_row) - 1:
             stripped, tail = ones, "!"
-    out, i = [], 0
-    while i < len(stripped):
-        j = i
-        while j < len(stripped) and stripped[j] == stripped[i]:
-            j += 1
-        run = j - i
-        out.append((_count(run) if run > 1 else "") + stripped[i])
-        i = j
-    return "".join(out) + tail
+    return _RUN.sub(lambda m: _count(len(m[0])) + m[1], stripped) + tail
 
 
 def graphic_field(image: Image.Image, compress: bool = True) -> tuple[str, int, int]:
