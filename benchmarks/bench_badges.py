@@ -3,9 +3,10 @@
     python benchmarks/bench_badges.py            # 300 single badges, batch of 1,000
     python benchmarks/bench_badges.py --full     # batch of 10,000 (the issue's figure)
 
-Prints p50/p99 for one badge to PDF (a6) and to a printer-ready raster (thermal-80, 576 dots at 203 dpi),
-batch throughput, and the floors: reportlab drawing one plain string, pypdfium2 rendering an empty page.
-Targets: raster p99 <= 30 ms; batch >= 200 badges/s.
+Prints p50/p99 for one badge to PDF (a6) and to a printer-ready raster (thermal-80, 576 dots at 203 dpi):
+the fast raster (static layers cached, the person's lines and QR drawn per badge) and the reference
+(the whole badge as one PDF rasterised by pdfium); batch throughput; and the floors: reportlab drawing
+one plain string, pypdfium2 rendering an empty page. Targets: raster p50 <= 5 ms; batch >= 200 badges/s.
 """
 
 from __future__ import annotations
@@ -133,6 +134,9 @@ def main() -> int:
         lambda a: render_badge_pdf([a], event=event, categories=CATEGORIES, template="a6"), singles
     )
     raster_ms = timed(lambda a: render_badge_raster(a, event=event, categories=CATEGORIES), singles)
+    whole_ms = timed(
+        lambda a: render_badge_raster(a, event=event, categories=CATEGORIES, engine="pdf"), singles
+    )
     floor_pdf_ms = timed(floor_pdf, range(len(singles)))
     floor_raster_ms = timed(lambda _: render_page(empty, 203 / 72, grey=True), range(len(singles)))
     rows.append(("one badge -> PDF (a6)", pdf_ms, floor_pdf_ms, "reportlab: one plain string"))
@@ -140,6 +144,14 @@ def main() -> int:
         (
             "one badge -> 1-bit raster (thermal-80, 576 dots)",
             raster_ms,
+            floor_raster_ms,
+            "pypdfium2: empty page at 203 dpi",
+        )
+    )
+    rows.append(
+        (
+            "one badge -> 1-bit raster, whole PDF through pdfium (the reference)",
+            whole_ms,
             floor_raster_ms,
             "pypdfium2: empty page at 203 dpi",
         )
@@ -152,11 +164,11 @@ def main() -> int:
         print(f"  {label}")
         print(f"    wall {p50:6.2f} / {p99:6.2f}   cpu {c50:6.2f} / {c99:6.2f}")
         print(f"    floor, {floor_label}: {f50:5.2f} / {f99:5.2f}   ratio p50 x{p50 / f50:.0f}")
-    _, raster_p99 = percentiles(raster_ms)
-    _, raster_cpu99 = percentiles(CPU[id(raster_ms)])
+    raster_p50, _ = percentiles(raster_ms)
+    raster_cpu50, _ = percentiles(CPU[id(raster_ms)])
     print(
-        f"  target raster p99 <= 30 ms: wall {'met' if raster_p99 <= 30 else 'MISSED'}, "
-        f"cpu {'met' if raster_cpu99 <= 30 else 'MISSED'} (load average {os.getloadavg()[0]:.1f})"
+        f"  target raster p50 <= 5 ms: wall {'met' if raster_p50 <= 5 else 'MISSED'}, "
+        f"cpu {'met' if raster_cpu50 <= 5 else 'MISSED'} (load average {os.getloadavg()[0]:.1f})"
     )
 
     print(f"\nbatch of {batch:,} badges in one PDF:")
