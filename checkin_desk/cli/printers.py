@@ -294,7 +294,7 @@ def _job_line(job) -> str:
 def cmd_work(args: argparse.Namespace) -> int:
     import signal
 
-    from checkin_desk.printing import PrintWorker, counts
+    from checkin_desk.printing import PrintWorker, counts, pool
     from checkin_desk.printing.worker_lock import WorkerBusy
 
     with _store(args) as store:
@@ -308,6 +308,13 @@ def cmd_work(args: argparse.Namespace) -> int:
         raise CommandError(f"{exc}; stop it first, or let it print") from None
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"print worker for desk {desk} running (Ctrl+C to stop)", flush=True)
+    with _store(args) as store:
+        if not pool(store, desk):
+            print(
+                f"no printer is configured for desk {desk} yet: badges wait in the queue until one is "
+                "added (`checkin-desk printers add`)",
+                flush=True,
+            )
     try:
         with _store(args) as store:
             while not stop.wait(0.5):

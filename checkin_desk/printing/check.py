@@ -47,6 +47,8 @@ def problem(raster: Raster, expected: str) -> str | None:
     start = time.perf_counter()
     try:
         image = raster.image
+        if not raster.qr_text:
+            return _name_problem(raster)  # a template without a QR code: nothing to scan
         left, top, right, bottom = raster.qr_box
         pad = round((right - left) * QUIET_MARGIN)
         crop = (
@@ -59,12 +61,16 @@ def problem(raster: Raster, expected: str) -> str | None:
         if found != [expected]:
             seen = f"it reads as {found[0]!r}" if found else "no decoder could read it"
             return f"the QR code on the badge does not scan as {expected!r} ({seen})"
-        for box in raster.name_boxes:
-            if image.crop(box).histogram()[0] == 0:
-                return "the name line on the badge came out empty"
-        return None
+        return _name_problem(raster)
     finally:
         TIMES.samples.append(time.perf_counter() - start)
+
+
+def _name_problem(raster: Raster) -> str | None:
+    for box in raster.name_boxes:
+        if raster.image.crop(box).histogram()[0] == 0:
+            return "the name line on the badge came out empty"
+    return None
 
 
 def pdf_problem(pdf: bytes, expected: str, dpi: int = 150) -> str | None:

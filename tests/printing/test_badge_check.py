@@ -101,3 +101,14 @@ def test_a_pdf_printer_gets_only_a_badge_that_scans(store, desk, clock, tmp_path
     assert job.state == "printed"
     (path,) = folder.iterdir()
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_a_template_without_a_qr_code_prints_once_its_name_is_there(store, desk, emulator, clock, tmp_path):
+    def no_qr(raw):
+        raw["elements"] = [el for el in raw["elements"] if el["type"] != "qr"]
+
+    template = _template_file(tmp_path, "noqr", no_qr)
+    add_printer(store, PrinterConfig("thermal", "escpos-network", emulator.address, "TM-T20II", template))
+    job = _print(store, clock, desk.scan("SCE-1").print_job_id)
+    assert job.state == "printed", job.last_error
+    assert emulator.wait_for_badges(1) and decode_qr(emulator.badges[0].path) == []
