@@ -41,7 +41,20 @@ from checkin_desk.badges.raster import THRESHOLD, page_scale, render_page
 from checkin_desk.badges.template import Element, Template
 from checkin_desk.domain.models import Attendee, EventInfo
 
-PERSON_FIELDS = frozenset({"full_name", "first_name", "last_name", "company", "job_title", "country", "code"})
+# What is the same on every badge of a category at an event; any other field (a name, a company, a
+# field a template adds later) is drawn per badge.
+SHARED_FIELDS = frozenset(
+    {
+        "event_name",
+        "event_dates",
+        "venue",
+        "category",
+        "category_label",
+        "category_label_fr",
+        "category_label_en",
+        "category_label_ar",
+    }
+)
 NAME_FIELDS = frozenset({"full_name", "first_name", "last_name"})
 _TABLE = [0 if v < THRESHOLD else 255 for v in range(256)]
 _FILES = {name: filename for chain in CHAINS.values() for name, filename in chain}
@@ -68,7 +81,7 @@ def is_personal(el: Element) -> bool:
         return True
     if el.kind != "text":
         return False
-    return any(_fields_of(source) & PERSON_FIELDS for source in (el.text, *el.fallback))
+    return any(_fields_of(source) - SHARED_FIELDS for source in (el.text, *el.fallback))
 
 
 def _overlap(a: Element, b: Element) -> bool:

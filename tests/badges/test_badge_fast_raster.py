@@ -46,3 +46,35 @@ def test_the_raster_says_where_its_qr_code_and_name_are(event, categories):
     assert right - left == bottom - top == raster.qr_plan.side
     (name,) = raster.name_boxes
     assert raster.image.crop(name).histogram()[0] > 500  # the name's ink is in its box
+
+
+def test_only_what_every_badge_of_a_category_shares_is_cached(event, categories):
+    from checkin_desk.badges.fastraster import is_personal
+    from checkin_desk.badges.template import parse_template
+
+    tpl = parse_template(
+        {
+            "name": "fields",
+            "width": 72,
+            "height": 40,
+            "mode": "mono",
+            "elements": [
+                {"id": "a", "type": "text", "x": 0, "y": 0, "w": 72, "h": 8, "text": "{category_label}"},
+                {"id": "b", "type": "text", "x": 0, "y": 8, "w": 72, "h": 8, "text": "{event_name} {venue}"},
+                {"id": "c", "type": "text", "x": 0, "y": 16, "w": 72, "h": 8, "text": "{country}"},
+                {
+                    "id": "d",
+                    "type": "text",
+                    "x": 0,
+                    "y": 24,
+                    "w": 72,
+                    "h": 8,
+                    "text": "x",
+                    "fallback": ["{code}"],
+                },
+                {"id": "e", "type": "rect", "x": 0, "y": 32, "w": 72, "h": 8},
+            ],
+        },
+        "fields",
+    )
+    assert [is_personal(el) for el in tpl.elements] == [False, False, True, True, False]
