@@ -99,10 +99,10 @@ def test_the_terminal_desk_says_which_badges_are_left(live_db, emulator):
     add_network_printer(live_db, emulator)
     emulator.set_mode("paper-out")
     # The wait must outlast one attempt (fonts load first); the badges never come out within it.
-    done = cli(live_db, "desk", "--print-wait", "5", stdin=b"SCE-1\nSCE-3\n")
+    done = cli(live_db, "desk", "--print-wait", "8", stdin=b"SCE-1\nSCE-3\n")
     err = done.stderr.decode()
     assert done.returncode == 1
-    assert "waiting up to 5 s for 2 badges to print" in err
+    assert "waiting up to 8 s for 2 badges to print" in err
     assert "job 1 (SCE-1) still queued: printer thermal-1: out of paper; the badge was not sent" in err
     assert "job 2 (SCE-3) still queued" in err
     assert emulator.badges == []
