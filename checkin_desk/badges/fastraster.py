@@ -81,7 +81,14 @@ def is_personal(el: Element) -> bool:
         return True
     if el.kind != "text":
         return False
+    if {el.when, el.unless} - {""} - SHARED_FIELDS:  # drawn or not depending on the person
+        return True
     return any(_fields_of(source) - SHARED_FIELDS for source in (el.text, *el.fallback))
+
+
+def _shown(el: Element, values: dict[str, str]) -> bool:
+    """A text's `when` / `unless` condition, as the PDF renderer applies it."""
+    return not ((el.when and not values.get(el.when)) or (el.unless and values.get(el.unless)))
 
 
 def _overlap(a: Element, b: Element) -> bool:
@@ -289,6 +296,8 @@ def render_raster(
         )
         if el.kind == "qr":
             qr_box = px_box if whole else _draw_qr(canvas, data, plan, px_box, roll, width_dots)
+            continue
+        if not _shown(el, values):
             continue
         colour = resolve_colour(el.colour, el.mono_colour, values["_colour"], True)
         if shows_name(el):

@@ -111,7 +111,9 @@ def run_desk(args: argparse.Namespace) -> int:
             if not raw.strip() and not interactive:
                 continue
             outcome = desk.scan(raw)
-            shown = json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome, labels)
+            shown = (
+                json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome, labels)
+            )
             print(shown, flush=True)
             if outcome.print_job_id:
                 queued.append(outcome.print_job_id)
