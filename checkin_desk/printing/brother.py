@@ -19,9 +19,24 @@ from PIL import Image
 from checkin_desk.printing.profiles import Profile
 from checkin_desk.printing.status import PrinterStatus
 
+INSTALL_HINT = (
+    "Brother QL printers need the optional Brother QL support (brother_ql_next, licensed GPL-3.0): "
+    "pip install 'checkin-desk[brother]'"
+)
 _INVERT = bytes(255 - i for i in range(256))
 # brother_ql logs a warning for every raster it has to resize; ours never need it.
 logging.getLogger("brother_ql").setLevel(logging.ERROR)
+
+
+class BrotherSupportMissing(ValueError):
+    """brother_ql is not installed: it is an optional part, kept apart for its GPL licence."""
+
+
+def require_library() -> None:
+    try:
+        import brother_ql  # noqa: F401
+    except ImportError as exc:
+        raise BrotherSupportMissing(INSTALL_HINT) from exc
 
 
 def fit_label(image: Image.Image, profile: Profile) -> Image.Image:
@@ -41,6 +56,7 @@ def fit_label(image: Image.Image, profile: Profile) -> Image.Image:
 
 def job(image: Image.Image, profile: Profile) -> bytes:
     """The raster instructions for one badge (invalidate, initialise, media, raster lines, print)."""
+    require_library()
     from brother_ql.conversion import convert
     from brother_ql.raster import BrotherQLRaster
 

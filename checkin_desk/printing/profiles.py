@@ -51,6 +51,12 @@ class Profile:
 
 def brother_profile(model: str, label: str) -> Profile:
     """The profile of a Brother QL model with a label, from brother_ql's tables (ValueError if unknown)."""
+    from checkin_desk.printing.brother import BrotherSupportMissing, require_library
+
+    try:
+        require_library()
+    except BrotherSupportMissing as exc:
+        raise UnknownProfile(f"{model}/{label}", str(exc)) from exc
     from brother_ql.labels import FormFactor, LabelsManager
     from brother_ql.models import ModelsManager
 
@@ -133,13 +139,16 @@ _BROTHER = (
 
 
 def _all() -> dict[str, Profile]:
+    from checkin_desk.printing.brother import BrotherSupportMissing, require_library
+
     profiles = {p.name: p for p in _FIXED}
     try:
-        for model, label in _BROTHER:
-            p = brother_profile(model, label)
-            profiles[p.name] = p
-    except ImportError:  # brother_ql is a dependency; a broken install still prints ESC/POS and ZPL
-        pass
+        require_library()
+    except BrotherSupportMissing:  # without the optional Brother QL support: ESC/POS and ZPL only
+        return profiles
+    for model, label in _BROTHER:
+        p = brother_profile(model, label)
+        profiles[p.name] = p
     return profiles
 
 
@@ -149,8 +158,7 @@ DEFAULTS = {ESCPOS: "TM-T20II", ZPL: "zebra-203-4x6", BROTHER_QL: "QL-820NWB/62"
 
 
 def get_profile(name: str | None, language: str | None = None) -> Profile:
-    if not name:
-        return PROFILES[DEFAULTS.get(language or ESCPOS, DEFAULT_PROFILE)]
+    name = name or DEFAULTS.get(language or ESCPOS, DEFAULT_PROFILE)
     for key, profile in PROFILES.items():
         if key.lower() == name.strip().lower():
             return profile

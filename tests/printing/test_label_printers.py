@@ -212,3 +212,32 @@ def cli_run(db_path, capsys):
         return code, out, err
 
     return run
+
+
+def test_without_the_optional_brother_support_the_desk_says_how_to_add_it(tmp_path):
+    """brother_ql is an optional extra (GPL-3.0): without it ESC/POS and ZPL work, and Brother QL says why not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys; sys.modules['brother_ql'] = None\n"  # as if the extra were not installed
+        "from checkin_desk.cli import main\n"
+        "db = sys.argv[1]\n"
+        "assert main(['--db', db, 'event', 'create', '--name', 'E', '--days', '2027-04-18']) == 0\n"
+        "assert main(['--db', db, 'printers', 'add', 'z', '--zpl-network', '192.0.2.7']) == 0\n"
+        "sys.exit(main(['--db', db, 'printers', 'add', 'b', '--brother-ql-network', '192.0.2.8']))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root), "CHECKIN_DESK_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "e.sqlite")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode in (1, 2), proc.stderr
+    assert "pip install 'checkin-desk[brother]'" in proc.stderr and "Traceback" not in proc.stderr
