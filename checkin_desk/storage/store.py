@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -22,15 +22,11 @@ import sqlite_utils
 from checkin_desk.domain import codes
 from checkin_desk.domain.models import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
 from checkin_desk.domain.rules import Policy
-from checkin_desk.storage import audit, schema, search_index
+from checkin_desk.storage import audit, faults, schema, search_index
+from checkin_desk.storage.errors import StoreError
 from checkin_desk.storage.search_index import search_values
 from checkin_desk.util.clock import utc_now_iso
 from checkin_desk.util.textnorm import fold
-
-
-class StoreError(Exception):
-    """Expected trouble with the database file: the message is meant for the user."""
-
 
 # The event setting that connects this desk to a hub (checkin_desk.sync); kept here, with the other
 # settings, so that reading it does not import the hub client.
@@ -170,6 +166,9 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.path = path
         self._lock = threading.RLock()
+        # The side file scans wait in while another program holds the database (storage.recording),
+        # opened the first time it is needed.
+        self.waiting: Any = None
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -179,7 +178,10 @@ class Store:
         path = str(path)
         exists = os.path.exists(path) and os.path.getsize(path) > 0
         if not exists and not create:
-            raise StoreError(f"no event database at {path} (create one with `checkin-desk demo` or `import`)")
+            raise StoreError(
+                f"no event database at {path} (create one with `checkin-desk demo` or `import`, "
+                "or join a hub's event with `checkin-desk hub connect DSN`)"
+            )
         if not exists:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             # Attendee data is personal: the file is readable by its owner only.
@@ -200,9 +202,9 @@ class Store:
             search_index.reindex_if_unicode_changed(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if (problem := faults.fault(exc, path)) is not None and problem.kind != "corrupt":
+                raise problem from exc  # busy, disk full, read-only: in words, with what to do
             message = str(exc)
-            if "locked" in message or "busy" in message:
-                raise StoreError(f"{path} is locked by another program; close it and try again") from exc
             raise StoreError(
                 f"{path} is not a readable event database ({message}); it was not changed"
             ) from exc
@@ -230,6 +232,9 @@ class Store:
             )
 
     def close(self) -> None:
+        if self.waiting is not None:
+            self.waiting.close()
+            self.waiting = None
         self.conn.close()
 
     @contextmanager
@@ -239,13 +244,32 @@ class Store:
             if self.conn.in_transaction:
                 yield self.conn  # nested: part of the caller's transaction
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                self._raise_fault(exc)
+                raise
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                self.rollback_quietly()
+                self._raise_fault(exc)
                 raise
-            self.conn.execute("COMMIT")
+
+    def rollback_quietly(self) -> None:
+        """Roll back if a transaction is still open. SQLite ends one by itself on some errors (a full
+        disk): a ROLLBACK then fails with "no transaction is active" and would hide the real cause."""
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def _raise_fault(self, exc: BaseException) -> None:
+        """Raise the error in words when it is trouble with the file (busy, full, read-only)."""
+        if isinstance(exc, sqlite3.OperationalError) and not isinstance(exc, faults.StorageFault):
+            problem = faults.fault(exc, self.path)
+            if problem is not None:
+                raise problem from exc
 
     # -- settings ----------------------------------------------------------------------------------
 
