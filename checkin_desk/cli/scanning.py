@@ -1,14 +1,33 @@
-"""Scanning from the command line: one code (`scan`) or the terminal desk (`desk`, one scan per line)."""
+"""Scanning from the command line: one code (`scan`) or the terminal desk (`desk`, one scan per line).
+
+The terminal desk reads standard input as bytes (a misread scanner can send anything); CR, LF,
+CRLF and Tab each end a scan (`split_scans`). A scan that cannot be recorded — database locked for
+too long, disk full, read-only file or folder — is answered with what is wrong, kept, and tried
+again before the next scan and whenever the input is idle (`TerminalDesk`): the desk never stops
+on such trouble.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
+import os
+import select
 import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
 
 from checkin_desk.cli._common import open_desk
 from checkin_desk.cli._printing import DEFAULT_WAIT, finish_printing, say, start_printing
 from checkin_desk.domain.models import Outcome, Status
+from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage import recording
+from checkin_desk.storage.faults import StorageFault, user_message
+from checkin_desk.storage.store import StoreError
+
+log = logging.getLogger(__name__)
 
 VERDICT = {
     Status.OK: "ADMIT",
@@ -21,6 +40,11 @@ VERDICT = {
     Status.MALFORMED: "REFUSE: not a badge code",
     Status.UNPAID: "REFUSE: not yet paid",
 }
+SEPARATORS = b"\r\n\t"
+MAX_SCAN_BYTES = 64 * 1024  # no code is this long: the rest of such a "scan" is dropped
+IDLE_S = 1.0  # with no input for this long, kept scans are tried again and waiting ones moved in
+END_WAIT_S = 30.0  # at the end of the input, how long kept scans are still tried
+REOPEN_ON = ("readonly", "readonly_folder", "cantopen", "io")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +68,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     _print_wait_option(p)
+    p.add_argument(
+        "--retry-for",
+        type=float,
+        default=END_WAIT_S,
+        metavar="SECONDS",
+        help=f"at the end of the input, keep trying scans not recorded yet this long (default {END_WAIT_S:.0f})",
+    )
     p.set_defaults(handler=run_desk)
 
 
@@ -72,10 +103,17 @@ def describe(outcome: Outcome, labels: dict[str, str] | None = None) -> str:
         parts.append(f"first entry {outcome.first_entry.at} at {outcome.first_entry.desk}")
     if outcome.print_job_id:
         parts.append(f"badge queued (job {outcome.print_job_id})")
+    elif outcome.print_badge:
+        parts.append("badge queued (prints once the database is free)")
     if outcome.duplicate_read:
         parts.append("(same scan read twice: counted once)")
     if outcome.message:
         parts.append(f"({outcome.message})")
+    if outcome.extra.get("waiting"):
+        held_by = outcome.extra.get("held_by") or "another program"
+        parts.append(
+            f"(the event database is held by {held_by}: recorded beside it, moved in when it is free)"
+        )
     return "  |  ".join(parts)
 
 
@@ -95,35 +133,220 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return finish_printing(printing, desk, [outcome.print_job_id], args.print_wait)
 
 
-def run_desk(args: argparse.Namespace) -> int:
-    desk = open_desk(args)
-    as_json = getattr(args, "json", False)
-    interactive = sys.stdin.isatty()
-    labels = _labels(desk)
-    if interactive:
-        print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
-    printing = start_printing(desk)  # None when the desk has no printer
-    queued: list[int] = []
-    try:
-        # Read bytes: a misread scanner can send anything, and it must give an outcome, not a crash.
-        for line in sys.stdin.buffer:
-            raw = line.rstrip(b"\r\n")
-            if not raw.strip() and not interactive:
+# -- reading scans -------------------------------------------------------------------------------------
+
+
+def split_scans(chunks: Iterable[bytes], limit: int = MAX_SCAN_BYTES) -> Iterator[bytes]:
+    """The scans in a byte stream: CR, LF, CRLF and Tab each end one (scanners are configured with
+    any of them); empty ones are dropped. A scan longer than `limit` is cut there."""
+    current = bytearray()
+    overflow = False
+    for chunk in chunks:
+        start = 0
+        for i, byte in enumerate(chunk):
+            if byte in SEPARATORS:
+                if not overflow:
+                    current += chunk[start:i]
+                if current:
+                    yield bytes(current[:limit])
+                current.clear()
+                overflow = False
+                start = i + 1
+        if not overflow:
+            current += chunk[start:]
+            if len(current) > limit:
+                del current[limit:]
+                overflow = True
+    if current:
+        yield bytes(current)
+
+
+def read_chunks(fd: int, on_idle: Callable[[], None] | None, idle_s: float = IDLE_S) -> Iterator[bytes]:
+    """What arrives on `fd`, as it arrives; `on_idle()` whenever nothing did for `idle_s` seconds."""
+    while True:
+        if on_idle is not None and os.name != "nt":
+            ready, _, _ = select.select([fd], [], [], idle_s)
+            if not ready:
+                on_idle()
                 continue
-            outcome = desk.scan(raw)
-            shown = (
-                json.dumps(outcome.to_dict(), ensure_ascii=False) if as_json else describe(outcome, labels)
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        yield chunk
+
+
+# -- the terminal desk ---------------------------------------------------------------------------------
+
+
+class TerminalDesk:
+    """One scan per call; scans that could not be recorded are kept and tried again, in order."""
+
+    def __init__(
+        self,
+        open_desk: Callable[[], Desk],
+        emit: Callable[[str], None],
+        as_json: bool = False,
+        on_recorded: Callable[[Desk, Outcome], None] | None = None,
+    ):
+        self._open = open_desk
+        self.emit = emit
+        self.as_json = as_json
+        self.on_recorded = on_recorded  # e.g. hand the badge it queued to the print worker
+        self.desk: Desk | None = None
+        self.kept: list[bytes] = []
+        self.problem = ""
+        self.labels: dict[str, str] = {}  # category key -> label shown (the event's)
+        self._reopen = False
+
+    def start(self, *, quiet: bool = False) -> Desk | None:
+        """Open the desk; a database that cannot be written now (busy, read-only...) is not fatal."""
+        try:
+            self.desk = self._open()
+            self.labels = _labels(self.desk)
+        except StorageFault as exc:
+            self.problem = str(exc)
+            if not quiet:
+                self.emit_problem(f"cannot use the event database now: {exc}; scans are kept until it can be")
+        return self.desk
+
+    def scan(self, raw: bytes) -> None:
+        self.retry()
+        if self.kept:  # still failing: keep the order, answer for this one too
+            self.kept.append(raw)
+            self._not_recorded(raw, self.problem)
+            return
+        self._record(raw, retried=False)
+
+    def idle(self) -> None:
+        self.retry()
+        if self.desk is not None and not self.kept:
+            try:
+                recording.drain(self.desk.store)
+            except (StoreError, OSError) as exc:
+                log.warning("waiting scans not moved yet: %s", exc)
+
+    def retry(self) -> None:
+        while self.kept:
+            if not self._record(self.kept[0], retried=True, keep=False):
+                return
+            self.kept.pop(0)
+
+    def finish(self, wait_s: float = END_WAIT_S, clock: Callable[[], float] = time.monotonic) -> int:
+        """At the end of the input: keep trying the kept scans for `wait_s`, then name those lost."""
+        deadline = clock() + wait_s
+        while self.kept and clock() < deadline:
+            self.retry()
+            if self.kept:
+                time.sleep(0.5)
+        if self.desk is not None and not self.kept:
+            with contextlib.suppress(StoreError, OSError):
+                recording.drain(self.desk.store, wait_s=2.0)
+        if self.kept:
+            shown = ", ".join(r.decode("utf-8", "replace")[:40] for r in self.kept[:10])
+            self.emit_problem(f"{len(self.kept)} scan(s) were NOT recorded ({self.problem}): {shown}")
+            return 1
+        return 0
+
+    # -- inside ------------------------------------------------------------------------------------
+
+    def _record(self, raw: bytes, *, retried: bool, keep: bool = True) -> bool:
+        try:
+            if self.desk is None and self.start(quiet=True) is None:
+                raise StorageFault(self.problem, "cantopen")
+            if self._reopen:
+                self.desk.store.reopen()
+                self._reopen = False
+            outcome = self.desk.scan(raw)
+        except (StoreError, DeskError, OSError) as exc:
+            self._failed(raw, user_message(exc, self.desk.store.path if self.desk else ""), keep, retried)
+            if getattr(exc, "kind", "") in REOPEN_ON:
+                self._reopen = True  # SQLite keeps a file it opened read-only so: open it again
+            return False
+        except Exception as exc:  # a bug: logged with its traceback; the desk goes on
+            log.exception("scan failed")
+            self._failed(raw, f"internal error ({exc.__class__.__name__}: {exc}); see the log", keep, retried)
+            return False
+        self.problem = ""
+        if self.on_recorded is not None:
+            self.on_recorded(self.desk, outcome)
+        if self.as_json:
+            self.emit(
+                json.dumps(
+                    {**outcome.to_dict(), **({"retried": True} if retried else {})}, ensure_ascii=False
+                )
             )
-            print(shown, flush=True)
-            if outcome.print_job_id:
-                queued.append(outcome.print_job_id)
-                if printing is not None:
-                    printing.queued(outcome.print_job_id)
+        else:
+            self.emit(describe(outcome, self.labels) + ("  |  (recorded on a retry)" if retried else ""))
+        return True
+
+    def _failed(self, raw: bytes, why: str, keep: bool, retried: bool) -> None:
+        changed = why != self.problem
+        self.problem = why
+        if keep:
+            self.kept.append(raw)
+            self._not_recorded(raw, why)
+        elif changed:  # a retry failing for a new reason: say so once
+            self.emit_problem(f"still not recorded: {why}")
+
+    def _not_recorded(self, raw: bytes, why: str) -> None:
+        text = raw.decode("utf-8", "replace")[:256]
+        waiting = len(self.kept)
+        if self.as_json:
+            self.emit(
+                json.dumps(
+                    {
+                        "status": "not_recorded",
+                        "admitted": False,
+                        "code": text,
+                        "error": why,
+                        "kept": waiting,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            self.emit(
+                f"{'not_recorded':<18} NOT RECORDED: {why}  |  {text}  |  "
+                f"kept, tried again automatically ({waiting} waiting)"
+            )
+
+    def emit_problem(self, text: str) -> None:
+        print(f"checkin-desk: {text}", file=sys.stderr, flush=True)
+
+
+def run_desk(args: argparse.Namespace) -> int:
+    as_json = getattr(args, "json", False)
+    queued: list[int] = []
+    printing: list = []  # the desk's print worker once the desk is open (none without a printer)
+
+    def recorded(desk: Desk, outcome: Outcome) -> None:
+        if not printing:
+            printing.append(start_printing(desk))
+        if outcome.print_job_id:
+            queued.append(outcome.print_job_id)
+            if printing[0] is not None:
+                printing[0].queued(outcome.print_job_id)
+
+    session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, recorded)
+    desk = session.start()
+    if desk is not None:
+        printing.append(start_printing(desk))
+        if sys.stdin.isatty():
+            print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
+    try:
+        # Bytes: a misread scanner can send anything, and it must give an outcome, not a crash.
+        for raw in split_scans(read_chunks(sys.stdin.fileno(), session.idle)):
+            session.scan(raw)
+        status = session.finish(max(0.0, getattr(args, "retry_for", END_WAIT_S)))
     except BaseException:
-        if printing is not None:
-            printing.stop(timeout=2.0)  # the queue is persistent: what is left prints next time
+        if printing and printing[0] is not None:
+            printing[0].stop(timeout=2.0)  # the queue is persistent: what is left prints next time
         raise
-    return finish_printing(printing, desk, queued, getattr(args, "print_wait", DEFAULT_WAIT))
+    if session.desk is None:
+        return status
+    wait = getattr(args, "print_wait", DEFAULT_WAIT)
+    printed = finish_printing(printing[0] if printing else None, session.desk, queued, wait)
+    return status or printed
 
 
 def _labels(desk) -> dict[str, str]:

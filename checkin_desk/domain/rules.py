@@ -16,6 +16,9 @@ class Policy:
     auto_badge: bool = True
     # Days of the event (event-local ISO dates). A scan outside them is wrong_day for everyone.
     event_days: tuple[str, ...] = ()
+    # A pass issued as a signed code (or re-issued) is refused when its plain code is scanned: the
+    # plain code is inside every signed one and printed beside the QR.
+    refuse_plain_when_signed: bool = True
 
     @classmethod
     def from_settings(cls, settings: dict) -> Policy:
@@ -23,6 +26,7 @@ class Policy:
             readmit_same_day=bool(settings.get("readmit_same_day", True)),
             auto_badge=bool(settings.get("auto_badge", True)),
             event_days=tuple(settings.get("event_days", ())),
+            refuse_plain_when_signed=bool(settings.get("refuse_plain_when_signed", True)),
         )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from checkin_desk.domain import codes, rules
 from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from checkin_desk.storage import recording
 from checkin_desk.storage.store import ATTENDEE_FIELDS, Store, attendee_values
 from checkin_desk.trust import roles, signing
 from checkin_desk.trust.roles import Staff
@@ -26,6 +27,8 @@ from checkin_desk.util.textnorm import clean_text
 log = logging.getLogger(__name__)
 
 DOUBLE_READ_SECONDS = 1.0
+ONLINE_DEADLINE_S = 0.3  # past this, the desk decides on its own copy
+VOID_REASON = "decided at the desk instead (the hub's answer came too late or did not fit)"
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 
@@ -39,6 +42,10 @@ class OnlineDecider(Protocol):
     attendee as a third item, which replaces the desk's."""
 
     def decide(self, scan: dict[str, Any], deadline_s: float) -> tuple[Any, ...] | None: ...
+
+
+def _maybe(_scan_uuid: str) -> bool:
+    return True  # a decider that cannot tell whether the hub kept a scan: assume it might have
 
 
 def new_code(prefix: str = "W") -> str:
@@ -92,57 +99,83 @@ class Desk:
         self._last_read = (parsed.code, now_mono, outcome) if parsed.ok else None
         return outcome
 
-    def _decide_and_record(self, parsed: codes.ParsedCode, raw: str | bytes, kind: ScanKind) -> Outcome:
+    def _decide_and_record(
+        self, parsed: codes.ParsedCode, raw: str | bytes, kind: ScanKind, *, ask_hub: bool = True
+    ) -> Outcome:
         moment = self.clock()
         at, day = iso(moment), local_day(moment, self.event.timezone)
         scan_uuid = str(uuid.uuid4())
-        offline = True
-        online_result = None
-        # Issue 8: a signed code is checked offline here; from now on `parsed` holds the code inside it.
-        check = signing.check_scan(self.store, parsed)
+        # A signed code is checked offline here; from now on `parsed` holds the code inside it.
+        check = signing.check_scan(self.store, parsed, refuse_plain=self.policy.refuse_plain_when_signed)
         parsed = check.parsed
         if parsed.ok and (stored := self.store.stored_code(parsed.code)) != parsed.code:
             # A code typed in lower case whose list is stored in upper case (codes.lookup_forms):
             # the hub, the scan row and the badge all use the code as stored.
             parsed = replace(parsed, code=stored)
             check = replace(check, parsed=parsed)
-        if parsed.ok and self.online is not None and not (check.bad_signature or check.revoked):
-            online_result = self.online.decide(
-                {
-                    "uuid": scan_uuid,
-                    "code": parsed.code,
-                    "at": at,
-                    "day": day,
-                    "desk": self.desk_name,
-                    "operator": self.operator,
-                    "kind": str(kind),
-                    # A signed code's issue: the hub refuses one that a re-issued pass revoked.
-                    **({"issue": check.issue} if check.issue is not None else {}),
-                },
-                deadline_s=0.3,
-            )
-        hub_at = None
-        with self.store.transaction() as conn:
-            attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
-            if attendee is None and check.payload is not None and not check.revoked:
-                attendee = signing.provisional_attendee(self.store, check.payload)  # never synced: admit
-            hub_attendee = online_result[2] if online_result is not None and len(online_result) > 2 else None
-            if online_result is not None and hub_attendee is None and attendee is not None:
-                # Known here, not (yet) on the hub: e.g. a walk-in not pushed yet. Decide here; the
-                # desk's record replaces the hub's when pushed, and the hub reconciles it.
-                online_result = None
+        online_result = None
+        asked = (
+            ask_hub and parsed.ok and self.online is not None and not (check.bad_signature or check.revoked)
+        )
+        try:
+            # This desk's write is reserved before the hub is asked: the hub never records a scan
+            # that the desk then cannot (a busy database goes to the waiting file, see recording).
+            with recording.record(self.store) as rec:
+                if asked:
+                    online_result = self.online.decide(
+                        {
+                            "uuid": scan_uuid,
+                            "code": parsed.code,
+                            "at": at,
+                            "day": day,
+                            "desk": self.desk_name,
+                            "operator": self.operator,
+                            "kind": str(kind),
+                            # A signed code's issue: the hub refuses one that a re-issued pass revoked.
+                            **({"issue": check.issue} if check.issue is not None else {}),
+                        },
+                        deadline_s=ONLINE_DEADLINE_S,
+                    )
+                return self._decide_in(rec, check, raw, kind, at, day, scan_uuid, asked, online_result)
+        except BaseException as exc:
             if online_result is not None:
-                decision, hub_at = online_result[0], online_result[1]
-                if hub_attendee is not None and hub_attendee != attendee:
-                    self.store.upsert_attendees([hub_attendee], origin="hub")
-                    attendee = hub_attendee
-                offline = False
-            else:
-                entries = self.store.admitted_entries(parsed.code) if attendee else ()
-                decision = self._decide_here(check, attendee, entries, day)
-            job_id = self._record(
-                conn, scan_uuid, check, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
-            )
+                self._void_on_hub(scan_uuid, exc)
+            raise
+
+    def _decide_in(self, rec, check, raw, kind, at, day, scan_uuid, asked, online_result) -> Outcome:
+        parsed = check.parsed
+        attendee = rec.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
+        if attendee is None and check.payload is not None and not check.revoked:
+            attendee = signing.provisional(check.payload)  # never synced: admit on the signature
+            rec.upsert_attendees([attendee], origin="signed")
+        hub_attendee = online_result[2] if online_result is not None and len(online_result) > 2 else None
+        hub_recorded = online_result is not None
+        if online_result is not None and hub_attendee is None and attendee is not None:
+            # Known here, not (yet) on the hub: e.g. a walk-in not pushed yet. Decide here.
+            online_result = None
+        hub_at = None
+        offline = online_result is None
+        if online_result is not None:
+            decision, hub_at = online_result[0], online_result[1]
+            if hub_attendee is not None and hub_attendee != attendee:
+                rec.upsert_attendees([hub_attendee], origin="hub")
+                attendee = hub_attendee
+        else:
+            entries = rec.admitted_entries(parsed.code) if attendee else ()
+            decision = self._decide_here(check, attendee, entries, day)
+            if hub_recorded or (asked and getattr(self.online, "may_have_recorded", _maybe)(scan_uuid)):
+                # The hub may hold a decision this desk did not follow (its answer came too late, or
+                # it did not know the attendee): it is cancelled there, before this desk's own record
+                # arrives under a uuid of its own, so the hub never counts both.
+                rec.enqueue_outbox(
+                    "scan_cancel",
+                    scan_uuid,
+                    {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": VOID_REASON, "void": True},
+                )
+                scan_uuid = str(uuid.uuid4())
+        job_id = self._record(
+            rec, scan_uuid, check, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
+        )
         return Outcome(
             status=decision.status,
             admitted=decision.admitted,
@@ -157,7 +190,19 @@ class Desk:
             reentry=decision.reentry,
             print_job_id=job_id,
             message=parsed.error or check.message,
+            extra={"waiting": True, "held_by": rec.held_by} if rec.waiting else {},
         )
+
+    def _void_on_hub(self, scan_uuid: str, exc: BaseException) -> None:
+        """The hub decided this scan but this desk could not record it: cancel it on the hub, so that
+        the scan done again gets what it should (a first entry, a first badge)."""
+        void = getattr(self.online, "void", None)
+        if void is None:
+            return
+        try:
+            void(scan_uuid, f"not recorded at desk {self.desk_name}: {exc}"[:300])
+        except Exception:
+            log.exception("could not cancel scan %s on the hub", scan_uuid)
 
     def _decide_here(self, check: signing.ScanCheck, attendee, entries, day: str) -> Decision:
         """This desk's decision (no hub asked): the rules, given what the code turned out to be."""
@@ -173,7 +218,7 @@ class Desk:
 
     def _record(
         self,
-        conn,
+        rec: recording.Recorder,
         scan_uuid,
         check: signing.ScanCheck,
         raw,
@@ -210,11 +255,10 @@ class Desk:
         }
         if hub_at is not None:
             scan["hub_at"] = hub_at
-        self.store.insert_scan(conn, scan)
-        self.store.enqueue_outbox(conn, "scan", scan_uuid, scan)
+        rec.insert_scan(scan)
+        rec.enqueue_outbox("scan", scan_uuid, scan)
         if decision.print_badge and attendee is not None:
-            return self.store.insert_print_job(
-                conn,
+            return rec.insert_print_job(
                 {
                     "uuid": str(uuid.uuid4()),
                     "attendee_code": attendee.code,
@@ -274,7 +318,10 @@ class Desk:
                 details={"category": category},
             )
             self._last_read = None
-            outcome = self._decide_and_record(codes.parse(attendee.code), attendee.code, ScanKind.ENTRY)
+            # Checked in by the code the badge will carry: a signed pass's plain code is refused.
+            # Not asked of the hub: it cannot know a pass made here a moment ago.
+            shown = signed_code or attendee.code
+            outcome = self._decide_and_record(codes.parse(shown), shown, ScanKind.ENTRY, ask_hub=False)
             return (
                 replace(outcome, extra={**outcome.extra, "signed_code": signed_code})
                 if signed_code
@@ -366,7 +413,7 @@ class Desk:
             decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
             scan_uuid = str(uuid.uuid4())
             job_id = self._record(
-                conn,
+                recording.DatabaseRecorder(self.store),
                 scan_uuid,
                 check,
                 code,

@@ -231,6 +231,17 @@ class Store:
                 f"{schema.SCHEMA_VERSION}); update the app"
             )
 
+    def reopen(self) -> None:
+        """A new connection to the same file, for this same Store (its users keep their reference).
+        SQLite keeps using a file it once opened read-only as read-only, even after it was fixed."""
+        fresh = Store.open(self.path)
+        with self._lock:
+            old, self.conn, self.db = self.conn, fresh.conn, fresh.db
+            if self.waiting is not None:
+                self.waiting.close()
+                self.waiting = None
+        old.close()
+
     def close(self) -> None:
         if self.waiting is not None:
             self.waiting.close()

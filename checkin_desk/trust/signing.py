@@ -179,12 +179,19 @@ def qr_text(store: Store, code: str) -> str:
 
 
 def issue(store: Store, attendee: Attendee, key: Ed25519PrivateKey) -> str:
-    """Sign `attendee`'s current pass (its current issue number) and remember the signed code."""
+    """Sign `attendee`'s current pass (its current issue number) and remember the signed code.
+
+    The pass is also marked signed for every desk: a revocation row with bound 0 (nothing revoked
+    yet), which the hub spreads like any revocation. Desks then refuse the pass's plain code.
+    """
     payload = codes.SignedPayload(
         attendee.code, attendee.category, attendee.days, revocation(store, attendee.code) or 0
     )
     token = codes.sign_code(key, payload)
-    _record_issued(store, attendee.code, payload.issue, token)
+    with store.transaction():
+        if revocation(store, attendee.code) is None:
+            revoke(store, attendee.code, below_issue=0, reason="signed pass issued")
+        _record_issued(store, attendee.code, payload.issue, token)
     return token
 
 
@@ -229,9 +236,29 @@ class ScanCheck:
         return self.payload.issue if self.payload is not None else None
 
 
-def check_scan(store: Store, parsed: codes.ParsedCode) -> ScanCheck:
-    """Verify a signed scan offline against the event's public key. Plain codes pass through."""
-    if not parsed.ok or not parsed.signed:
+def is_signed_pass(store: Store, code: str) -> bool:
+    """Whether this attendee's pass was issued as a signed code (here, or anywhere: by sync)."""
+    return revocation(store, code) is not None or issued_code(store, code) is not None
+
+
+def check_scan(store: Store, parsed: codes.ParsedCode, *, refuse_plain: bool = True) -> ScanCheck:
+    """Verify a signed scan offline against the event's public key.
+
+    A plain code passes through, unless it is the plain code of a signed pass and `refuse_plain`
+    (policy `refuse_plain_when_signed`, on by default): the plain code is printed beside the QR and
+    inside every signed code, so a re-issued or signed pass must not be admitted by it.
+    """
+    if not parsed.ok:
+        return ScanCheck(parsed)
+    if not parsed.signed:
+        if refuse_plain and is_signed_pass(store, parsed.code):
+            bound = revocation(store, parsed.code) or 0
+            message = (
+                "this pass was re-issued: only its newest badge is accepted"
+                if bound > 0
+                else "this pass has a signed badge: scan the badge's QR code, not the printed code"
+            )
+            return ScanCheck(parsed, revoked=True, message=message)
         return ScanCheck(parsed)
     public = public_key(store)
     if public is None:
@@ -248,12 +275,15 @@ def check_scan(store: Store, parsed: codes.ParsedCode) -> ScanCheck:
     return ScanCheck(inner, payload)
 
 
-def provisional_attendee(store: Store, payload: codes.SignedPayload) -> Attendee:
-    """An attendee this desk never synced, known only from a valid signed code (origin 'signed').
+def provisional(payload: codes.SignedPayload) -> Attendee:
+    """An attendee this desk never synced, known only from a valid signed code: what to store with
+    origin 'signed'. Import or sync fills in the rest later: both update the row by its code."""
+    return Attendee(code=payload.code, category=payload.category, days=payload.days)
 
-    Import or sync fills in the rest later: both update the row by its code.
-    """
-    attendee = Attendee(code=payload.code, category=payload.category, days=payload.days)
+
+def provisional_attendee(store: Store, payload: codes.SignedPayload) -> Attendee:
+    """`provisional(payload)`, stored."""
+    attendee = provisional(payload)
     store.upsert_attendees([attendee], origin="signed")
     return attendee
 

@@ -1,0 +1,313 @@
+"""The terminal desk under the faults of a real desk: scanners ending scans with CR or Tab, another
+program holding the database (a 300,000-row import), a full disk, a read-only file or folder.
+Every scan gets an answer; none is lost; the desk never stops."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from desk_faults import ROOT, DeskProcess, LockHolder, fill, small_disk, unprivileged
+
+from checkin_desk.cli.scanning import split_scans
+from checkin_desk.storage import faults, recording
+from checkin_desk.storage.store import Store
+
+
+def make_event(path: Path, attendees: int = 60) -> list[str]:
+    """A demo event at `path`; returns codes of attendees valid today on every day."""
+    subprocess.run(
+        [sys.executable, "-m", "checkin_desk", "--db", str(path), "demo", "--attendees", str(attendees)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    store = Store.open(path)
+    try:
+        return [a.code for a in store.attendees("status = 'valid' AND days = ''")]
+    finally:
+        store.close()
+
+
+def rows(path: Path, query: str) -> list[tuple]:
+    store = Store.open(path)
+    try:
+        return store.conn.execute(query).fetchall()
+    finally:
+        store.close()
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting after {timeout} s: {what}")
+        time.sleep(0.05)
+
+
+# -- scans end at CR, LF, CRLF or Tab ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chunks", "scans"),
+    [
+        ([b"A\rB\rC\r"], [b"A", b"B", b"C"]),
+        ([b"A\r\nB\r\nC\r\n"], [b"A", b"B", b"C"]),
+        ([b"A\tB\tC"], [b"A", b"B", b"C"]),
+        ([b"A\nB\r", b"\nC\t\t\r\n\nD"], [b"A", b"B", b"C", b"D"]),  # CRLF split across two reads
+        ([b"SC", b"E-1", b"\r"], [b"SCE-1"]),
+        ([b"\r\n\r\n\t"], []),
+    ],
+)
+def test_cr_lf_crlf_and_tab_each_end_a_scan(chunks, scans):
+    assert list(split_scans(chunks)) == scans
+
+
+def test_a_scan_longer_than_any_code_is_cut_and_the_next_one_is_whole():
+    assert list(split_scans([b"x" * 5000, b"y" * 5000 + b"\nSCE-2\n"], limit=4096)) == [b"x" * 4096, b"SCE-2"]
+
+
+def test_a_cr_only_stream_gives_one_answer_per_scan(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db)
+    stream = f"{codes[0]}\r{codes[1]}\r{codes[2]}\r{codes[3]}\t{codes[4]}\r\n".encode()
+    done = subprocess.run(
+        [sys.executable, "-m", "checkin_desk", "--db", str(db), "desk", "--json"],
+        input=stream,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    import json
+
+    answers = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert done.returncode == 0, done.stderr
+    assert [(a["code"], a["status"]) for a in answers] == [(c, "ok") for c in codes[:5]]
+
+
+# -- another program holds the database -------------------------------------------------------------
+
+
+def test_the_message_for_a_locked_database_names_the_program_holding_it(tmp_path):
+    db = tmp_path / "event.sqlite"
+    make_event(db, 10)
+    holder = LockHolder(db)
+    try:
+        assert faults.lock_holders(db) == [holder.proc.pid]
+        import sqlite3
+
+        conn = sqlite3.connect(db, timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError) as info:
+            conn.execute("BEGIN IMMEDIATE")
+        conn.close()
+        problem = faults.fault(info.value, db)
+        assert problem.kind == "busy" and str(holder.proc.pid) in str(problem)
+        assert LockHolder.NAME in str(problem)
+    finally:
+        holder.release()
+    assert faults.lock_holders(db) == []
+
+
+def test_scans_while_another_program_holds_the_database_are_answered_and_none_is_lost(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db)
+    desk = DeskProcess(db)
+    try:
+        first = desk.scan(codes[0])
+        assert first["status"] == "ok" and not first.get("waiting")
+        holder = LockHolder(db)
+        answers = [desk.scan(code) for code in codes[1:6]]
+        again = desk.scan(codes[1])  # the same person again: the waiting scans count
+        assert [a["status"] for a in answers] == ["ok"] * 5 and all(a["waiting"] for a in answers)
+        assert all(LockHolder.NAME in a["held_by"] for a in answers)
+        assert again["status"] == "already_checked_in" and again["first_entry"]["desk"] == "desk-t"
+        assert rows(db, "SELECT count(*) FROM scans") == [(1,)]  # the database itself is untouched
+        holder.release()
+        # The desk moves them in by itself when its input is idle.
+        wait_for(lambda: rows(db, "SELECT count(*) FROM scans") == [(7,)], what="waiting scans moved in")
+        assert desk.finish() == 0
+    finally:
+        desk.kill()
+    uuids = {a["scan_uuid"] for a in [first, *answers, again]}
+    assert {r[0] for r in rows(db, "SELECT uuid FROM scans")} == uuids
+    assert {r[0] for r in rows(db, "SELECT scan_uuid FROM print_jobs")} == {
+        a["scan_uuid"] for a in [first, *answers]
+    }
+    assert {r[0] for r in rows(db, "SELECT ref FROM outbox WHERE kind = 'scan'")} == uuids
+    store = Store.open(db)
+    try:
+        assert recording.waiting_count(store) == 0
+        assert oct(os.stat(recording.waiting_path(str(db))).st_mode & 0o777) == "0o600"
+    finally:
+        store.close()
+
+
+def test_moving_waiting_scans_twice_changes_nothing(tmp_path):
+    """A crash between the event database's commit and the waiting file's: moved again, not doubled."""
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 10)
+    from checkin_desk.services.desk import Desk
+
+    store = Store.open(db)
+    holder = LockHolder(db)
+    try:
+        outcome = Desk(store, "d").scan(codes[0])
+    finally:
+        holder.release()
+    assert outcome.extra["waiting"]
+    items = store.waiting.rows()
+    assert recording.drain(store) == 1
+    store.waiting.conn.execute(
+        "INSERT INTO waiting (uuid, attendee_code, at, day, desk, entry, badge, record) VALUES (?, ?, ?, ?, ?, 1, 1, ?)",
+        (
+            outcome.scan_uuid,
+            codes[0],
+            outcome.at,
+            items[0][1]["scan"]["day"],
+            "d",
+            __import__("json").dumps(items[0][1]),
+        ),
+    )
+    assert recording.drain(store) == 1
+    assert store.conn.execute("SELECT count(*) FROM scans").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM print_jobs").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM outbox WHERE kind = 'scan'").fetchone()[0] == 1
+    store.close()
+
+
+@pytest.mark.slow
+def test_scanning_during_a_300k_row_import_into_the_same_database(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 40)
+    import csv
+
+    listing = tmp_path / "list.csv"
+    with listing.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "first_name", "last_name", "company", "email"])
+        for i in range(300_000):
+            writer.writerow([f"IMP{i:06d}", f"Prénom{i}", f"Nom{i}", f"Société {i % 400}", f"p{i}@x.ma"])
+    desk = DeskProcess(db)
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "checkin_desk", "--db", str(db), "import", str(listing)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    try:
+        wait_for(
+            lambda: faults.lock_holders(db) or importer.poll() is not None, 60, "the import takes the lock"
+        )
+        during = []  # as fast as the desk answers, until the import is done: first entries, then re-entries
+        while importer.poll() is None and len(during) < 5000:
+            during.append(desk.scan(codes[len(during) % len(codes)]))
+        out, err = importer.communicate(timeout=300)
+        assert importer.returncode == 0, err
+        assert b"300000 new" in out
+        assert len(during) >= 10, "the import ended before the desk could scan during it"
+        first = len(set(codes[: len(during)]))
+        expected = ["ok"] * first + ["already_checked_in"] * (len(during) - first)
+        assert [a["status"] for a in during] == expected  # every scan answered, and decided right
+        assert any(a.get("waiting") for a in during)
+        after = desk.scan(codes[0])
+        assert after["status"] == "already_checked_in"
+        wait_for(lambda: rows(db, "SELECT count(*) FROM scans") == [(len(during) + 1,)], what="all scans in")
+        assert rows(db, "SELECT count(*) FROM print_jobs") == [(first,)]
+        assert desk.finish() == 0
+    finally:
+        desk.kill()
+        if importer.poll() is None:
+            importer.kill()
+            importer.communicate()
+    assert rows(db, "SELECT count(*) FROM attendees WHERE code LIKE 'IMP%'") == [(300_000,)]
+
+
+# -- read-only file, read-only folder, full disk ----------------------------------------------------
+
+
+def test_a_read_only_event_file_is_said_in_words_and_the_scan_is_kept_until_it_is_writable(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 10)
+    os.chmod(db, 0o400)
+    desk = DeskProcess(db, prefix=unprivileged())
+    try:
+        answer = desk.scan(codes[0])
+        assert answer["status"] == "not_recorded" and not answer["admitted"] and answer["kept"] == 1
+        assert f"the file {db} is read-only" in answer["error"]
+        assert "internal error" not in answer["error"]
+        # SQLite made its -shm file as read-only as the database: the operator fixes both.
+        for path in tmp_path.glob("event.sqlite*"):
+            os.chmod(path, 0o600)
+        retried = desk.answer()  # tried again while the input is idle
+        assert retried["status"] == "ok" and retried["retried"] and retried["code"] == codes[0]
+        assert desk.scan(codes[1])["status"] == "ok"
+        assert desk.finish() == 0
+    finally:
+        for path in tmp_path.glob("event.sqlite*"):
+            os.chmod(path, 0o600)
+        desk.kill()
+    assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
+
+
+def test_a_read_only_folder_is_said_in_words_and_the_desk_waits_for_it(tmp_path):
+    folder = tmp_path / "events"
+    folder.mkdir()
+    db = folder / "event.sqlite"
+    codes = make_event(db, 10)
+    os.chmod(folder, 0o500)
+    desk = DeskProcess(db, prefix=unprivileged())
+    try:
+        answers = [desk.scan(codes[0]), desk.scan(codes[1])]
+        assert [(a["status"], a["kept"]) for a in answers] == [("not_recorded", 1), ("not_recorded", 2)]
+        assert f"the folder {folder} is read-only" in answers[0]["error"]
+        os.chmod(folder, 0o700)
+        retried = [desk.answer(), desk.answer()]
+        assert [(a["code"], a["status"], a["retried"]) for a in retried] == [
+            (codes[0], "ok", True),
+            (codes[1], "ok", True),
+        ]
+        assert desk.finish() == 0
+    finally:
+        os.chmod(folder, 0o700)
+        desk.kill()
+    assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
+
+
+def test_scans_never_recorded_are_named_at_the_end(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 10)
+    os.chmod(db, 0o400)
+    try:
+        desk = DeskProcess(db, "--retry-for", "0", prefix=unprivileged())
+        assert desk.scan(codes[0])["status"] == "not_recorded"
+        assert desk.finish() == 1
+        assert "1 scan(s) were NOT recorded" in "".join(desk.errors) and codes[0] in "".join(desk.errors)
+    finally:
+        for path in tmp_path.glob("event.sqlite*"):
+            os.chmod(path, 0o600)
+    assert rows(db, "SELECT count(*) FROM scans") == [(0,)]
+
+
+def test_a_full_disk_is_said_in_words_and_the_scan_recorded_once_there_is_room(tmp_path):
+    with small_disk(tmp_path / "disk", "6m") as disk:
+        db = disk / "event.sqlite"
+        codes = make_event(db, 30)
+        desk = DeskProcess(db)
+        try:
+            assert desk.scan(codes[0])["status"] == "ok"
+            filler = fill(disk)
+            answer = desk.scan(codes[1])
+            assert answer["status"] == "not_recorded" and answer["kept"] == 1
+            assert f"the disk holding {disk} is full" in answer["error"]
+            assert "cannot rollback" not in answer["error"] and "internal error" not in answer["error"]
+            filler.unlink()
+            retried = desk.answer()
+            assert (retried["code"], retried["status"], retried["retried"]) == (codes[1], "ok", True)
+            assert desk.finish() == 0
+        finally:
+            desk.kill()
+        assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
