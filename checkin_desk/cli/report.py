@@ -11,6 +11,7 @@ from pathlib import Path
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import desk_name, open_store
 from checkin_desk.reports import dashboard_snapshot, exports, figures, simulate
+from checkin_desk.reports.dashboard import check_now
 from checkin_desk.reports.source import LocalSource
 
 WHAT = ("figures", "attendees", "dashboard", "simulate")
@@ -71,7 +72,10 @@ def _now(args: argparse.Namespace) -> datetime | None:
         raise UsageError(f"--now {args.now!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         raise UsageError("--now needs a UTC offset, e.g. 2027-04-18T10:30:00+01:00")
-    return moment
+    try:
+        return check_now(moment)
+    except ValueError as exc:
+        raise UsageError(f"--now {exc}") from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -20,6 +20,25 @@ from checkin_desk.storage.store import Store
 from checkin_desk.util.clock import iso, utc_now, zone
 
 QUARTER = 15
+# The instants a snapshot can be taken at: the day before, time zones and the quarter-hours around
+# it must all exist as datetimes (year 1 to 9999), with room to spare.
+EARLIEST_NOW = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_NOW = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def check_now(now: datetime) -> datetime:
+    """`now` as given when a snapshot can be taken at it; ValueError saying which times work otherwise."""
+    if now.tzinfo is None:
+        raise ValueError(f"{now.isoformat()} has no UTC offset, e.g. 2027-04-18T10:30:00+01:00")
+    try:
+        inside = EARLIEST_NOW <= now <= LATEST_NOW
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError(
+            f"{now.isoformat()} is out of range: give a time between {EARLIEST_NOW.date()} and {LATEST_NOW.date()}"
+        )
+    return now
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,8 @@ def dashboard_snapshot(
     service_window_min: int = 30,
 ) -> DashboardSnapshot:
     started = time.perf_counter()
+    if now is not None:
+        check_now(now)
     src = as_source(store)
     event = src.event()
     tz = zone(event.timezone)
