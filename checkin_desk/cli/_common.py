@@ -34,11 +34,11 @@ def open_desk(args: argparse.Namespace) -> Desk:
     store = open_store(args)
     name = desk_name(args, store)
     online = None
-    if dsn := store.get_setting(HUB_DSN_SETTING):
+    if store.get_setting(HUB_DSN_SETTING):
         # Connected to a hub: decide online first (checkin_desk.sync), locally when it does not answer.
-        from checkin_desk.sync import HubDecider
+        from checkin_desk.sync import HubDecider, credentials
 
-        online = HubDecider(dsn, name)
+        online = HubDecider(credentials.hub_dsn(store), name, event_id=store.get_setting("event_id"))
     return Desk(store, name, operator_name(args), online=online)
 
 

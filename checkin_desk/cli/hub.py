@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfoNotFoundError
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import db_path, desk_name, map_options, open_store
 from checkin_desk.imports import readers as importers
-from checkin_desk.storage.store import HUB_DSN_SETTING, attendee_from_row
+from checkin_desk.storage.store import Store, attendee_from_row
 from checkin_desk.trust import keys, signing
+from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.clock import parse_iso, zone
-from checkin_desk.util.config import MachineConfig
+from checkin_desk.util.config import MachineConfig, data_dir
 
 if TYPE_CHECKING:
     from checkin_desk.sync.loop import SyncState
@@ -80,9 +81,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_conflicts)
 
-    q = hub_sub.add_parser("connect", help="make this desk use a hub (stored in the event database)")
+    q = hub_sub.add_parser(
+        "connect",
+        help="make this desk use a hub; with no event database yet, make one for the hub's event",
+    )
     q.add_argument("dsn")
     q.add_argument("--no-check", action="store_true", help="store it even if the hub cannot be reached now")
+    q.add_argument(
+        "--adopt",
+        action="store_true",
+        help="this event database, which never joined a hub, is the hub's event: join it anyway",
+    )
     q.set_defaults(handler=cmd_connect)
 
     q = hub_sub.add_parser("disconnect", help="this desk stops using its hub (check-ins stay local)")
@@ -116,7 +125,9 @@ def _from_this_desk(args: argparse.Namespace, read):
 def _admin_dsn(args: argparse.Namespace) -> str:
     dsn = getattr(args, "dsn", None) or os.environ.get("CHECKIN_DESK_HUB")
     if not dsn:
-        dsn = _from_this_desk(args, lambda store: store.get_setting(HUB_DSN_SETTING))
+        from checkin_desk.sync import credentials
+
+        dsn = _from_this_desk(args, credentials.hub_dsn)
     if not dsn:
         raise UsageError(
             "which hub? give --dsn DSN, set $CHECKIN_DESK_HUB, or `checkin-desk hub connect DSN`"
@@ -298,7 +309,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, ensure_ascii=False, default=str))
         return 0
-    tz = str(info["settings"].get("timezone") or "UTC")
+    tz = hub.timezone_of(info["settings"])
     conflicts = f"{info['conflicts']}" + (" (see `checkin-desk hub conflicts`)" if info["conflicts"] else "")
     print(f"hub {connection.describe(dsn)}, schema {info['schema_version']}; times in {tz}")
     for label, value in (
@@ -370,34 +381,73 @@ def _local(text: str | None, tz: str) -> str:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
-    from checkin_desk.sync import connection
+    """Connect this desk to a hub. On a desk with no event database yet, the hub's event is made
+    here (name, days, time zone, identity) and becomes the current event; the first sync fills it."""
+    from checkin_desk.sync import connection, credentials, identity
 
     dsn = args.dsn
     try:
         connection.parse(dsn)
     except connection.HubError as exc:
         raise UsageError(str(exc)) from None
-    store = open_store(args)
+    event = None
     if not args.no_check:
         conn = _connect(dsn, connect_timeout=5)
-        conn.close()
-    with store.transaction():
-        store.set_setting(HUB_DSN_SETTING, dsn)
-        # A new uid per connection: a database file copied to another desk never shares one.
-        store.delete_setting("sync_desk_uid")
-    print(f"this desk now uses the hub {connection.describe(dsn)} (stored as {connection.mask(dsn)})")
+        with conn, _hub_errors(dsn):
+            event = identity.hub_event(conn)
+    path = db_path(args)
+    created = False
+    if not (path.exists() and path.stat().st_size):
+        if event is None:
+            raise CommandError(
+                f"no event database at {path}: connect without --no-check, so that it is made from "
+                "the hub's event"
+            )
+        if not args.db:  # not over the default demo file: a file named after the hub's event
+            path = data_dir() / "events" / identity.file_name(event)
+        created = not (path.exists() and path.stat().st_size)
+        store = identity.create_from_hub(path, event) if created else Store.open(path)
+    else:
+        store = open_store(args)
+    try:
+        if store.get_setting(PURGED_SETTING):
+            raise CommandError(
+                f"{path}: this event's attendee data was purged; a purged event never syncs again"
+            )
+        if event is not None:
+            try:
+                identity.bind(store, event, where=connection.describe(dsn), adopt=args.adopt)
+            except identity.IdentityError as exc:
+                raise CommandError(str(exc)) from None
+        credentials.connect_store(store, dsn)
+    finally:
+        store.close()
+    if created:
+        config = MachineConfig.load()
+        config.current_event = str(path)
+        config.save()
+        print(
+            f"made {path} for the hub's event «{event.name}» ({', '.join(event.days) or 'no days yet'}, "
+            f"{event.timezone}); it is now this machine's current event"
+        )
+    print(f"this desk now uses the hub {connection.describe(dsn)} (given as {connection.mask(dsn)})")
+    if connection.password_of(dsn):
+        print(
+            f"its password is kept apart from the event database, in {credentials.passfile_path()} (owner-only)"
+        )
+    if created:
+        print("next: `checkin-desk sync --once` fills it from the hub")
     return 0
 
 
 def cmd_disconnect(args: argparse.Namespace) -> int:
-    from checkin_desk.sync import connection
+    from checkin_desk.sync import connection, credentials
 
     store = open_store(args)
-    dsn = store.get_setting(HUB_DSN_SETTING)
+    dsn = credentials.disconnect(store)
     if not dsn:
         print("this desk has no hub")
         return 0
-    store.delete_setting(HUB_DSN_SETTING)
     pending = store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
     print(
         f"disconnected from {connection.describe(dsn)}"

@@ -401,4 +401,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
         f"purged {report.attendees} attendees; {report.scans} scans kept without personal data; "
         f"{report.print_jobs} print jobs and {report.outbox} unsent changes removed"
     )
+    if report.disconnected_from:
+        print(
+            f"disconnected from the hub {report.disconnected_from} and forgot its password: "
+            "a purged event never syncs again"
+        )
     return 0

@@ -57,14 +57,16 @@ class HubLink(QObject):
         return describe(self.dsn)
 
     def start(self) -> None:
-        dsn = self.desk.store.get_setting(HUB_DSN_SETTING) or ""
-        if not dsn or self._thread is not None:
+        if not self.desk.store.get_setting(HUB_DSN_SETTING) or self._thread is not None:
             return
         # Only a desk with a hub pays for importing the hub client (psycopg): start-up stays fast.
-        from checkin_desk.sync import HubDecider, HubError, SyncLoop
+        from checkin_desk.sync import HubDecider, HubError, SyncLoop, credentials
 
+        dsn = credentials.hub_dsn(self.desk.store) or ""  # a password still in the file moves out
         try:
-            self.decider = HubDecider(dsn, self.desk.desk_name, on_state=self.hub_state.emit)
+            self.decider = HubDecider(
+                dsn, self.desk.desk_name, on_state=self.hub_state.emit, event_id=self._event_id()
+            )
             self._store = Store.open(self.desk.store.path)
             self.loop = SyncLoop(
                 self._store, self.desk.desk_name, dsn, on_state=self.sync_state.emit, clock=self.desk.clock
@@ -82,6 +84,9 @@ class HubLink(QObject):
         )
         self._thread.start()
         self.state_changed.emit()
+
+    def _event_id(self) -> str | None:
+        return self.desk.store.get_setting("event_id")  # sync.identity.EVENT_ID_SETTING
 
     def wake(self) -> None:
         """Push now (a scan was just recorded) rather than at the next interval."""
@@ -132,6 +137,8 @@ class HubLink(QObject):
         if not self.dsn:
             return
         self.online, self.message, self.pending = state.online, state.message, state.pending
+        if self.decider is not None:
+            self.decider.event_id = self._event_id()  # joined the hub's event at its first sync
         if state.settings_changed:
             self.desk.reload_settings()  # event days, policy... pulled from the hub
         self.state_changed.emit()

@@ -63,15 +63,14 @@ def printer_rows(store: Store) -> list[dict]:
 def set_hub(store: Store, dsn: str) -> None:
     """Like `checkin-desk hub connect DSN` / `hub disconnect` (without the connection check: the
     window shows whether the hub answers). Raises HubError for an address that cannot be read."""
+    from checkin_desk.sync import credentials  # the password goes to its own file, not the event's
+
     dsn = dsn.strip()
     if not dsn:
-        store.delete_setting(HUB_SETTING)
+        credentials.disconnect(store)
         return
     _hub_connection().parse(dsn)
-    with store.transaction():
-        store.set_setting(HUB_SETTING, dsn)
-        # A new uid per connection: a database file copied to another desk never shares one.
-        store.delete_setting("sync_desk_uid")
+    credentials.connect_store(store, dsn)
 
 
 def apply_settings(desk: Desk, values: dict, by: Authority) -> None:

@@ -13,6 +13,7 @@ import psycopg
 from psycopg import conninfo
 
 from checkin_desk.sync import hub_schema
+from checkin_desk.sync.credentials import passfile_path
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,11 @@ def connect(
     """A connection to the hub with short network timeouts; raises HubError with a clear message."""
     params = parse(dsn)
     extra = {k: v for k, v in _NETWORK_DEFAULTS.items() if k not in params}
+    if "password" not in params and "passfile" not in params:
+        # The desk's hub password is kept apart from the event database (see credentials).
+        passfile = passfile_path()
+        if passfile.exists():
+            extra["passfile"] = str(passfile)
     extra["connect_timeout"] = str(max(1, round(connect_timeout)))
     extra.setdefault("application_name", application_name[:60])
     # A desk that vanished mid-transaction must not hold the pull horizon (and row locks) for long.

@@ -9,6 +9,7 @@ the hub received them (never a desk's clock).
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ import psycopg
 from checkin_desk.domain import codes, rules
 from checkin_desk.domain.models import Attendee, Decision, Entry, Status
 from checkin_desk.storage.store import ATTENDEE_FIELDS, HUB_DSN_SETTING, attendee_from_row, attendee_values
-from checkin_desk.util.clock import iso, local_day
+from checkin_desk.util.clock import iso, local_day, parse_iso
 
 _ACOLS = ", ".join(ATTENDEE_FIELDS)
 SCAN_FIELDS = (
@@ -43,7 +44,8 @@ SCAN_FIELDS = (
 _BOOL_FIELDS = ("admitted", "reentry", "badge", "offline")
 REVOKE_ALL = 2**31 - 1  # as signing.REVOKE_ALL: the hub's column is an integer
 # Settings that belong to one desk and never come from the hub.
-LOCAL_ONLY_SETTINGS = frozenset({HUB_DSN_SETTING, "desk_name"})
+# The event's identity is set when a desk joins the hub's event (identity.bind), never by a pull.
+LOCAL_ONLY_SETTINGS = frozenset({HUB_DSN_SETTING, "desk_name", "event_id"})
 LOCAL_ONLY_PREFIXES = ("sync_",)
 
 
@@ -57,9 +59,17 @@ def settings(conn: psycopg.Connection) -> dict[str, Any]:
     return dict(conn.execute("SELECT key, value FROM hub_settings").fetchall())
 
 
+DEFAULT_TIMEZONE = "Africa/Casablanca"  # as EventInfo's: a hub whose settings do not say is in it
+
+
+def timezone_of(values: dict[str, Any]) -> str:
+    """The event's time zone from the hub's settings: what every hub command shows times in."""
+    return str(values.get("timezone") or DEFAULT_TIMEZONE)
+
+
 def policy(conn: psycopg.Connection) -> HubPolicy:
     values = settings(conn)
-    return HubPolicy(rules.Policy.from_settings(values), str(values.get("timezone", "Africa/Casablanca")))
+    return HubPolicy(rules.Policy.from_settings(values), timezone_of(values))
 
 
 def set_settings(conn: psycopg.Connection, values: dict[str, Any]) -> None:
@@ -77,19 +87,38 @@ def set_settings(conn: psycopg.Connection, values: dict[str, Any]) -> None:
 
 def lock_attendee(conn: psycopg.Connection, code: str) -> Attendee | None:
     """The hub's copy of an attendee, locked until the transaction ends: one decision per pass at a time."""
-    row = conn.execute(f"SELECT {_ACOLS} FROM attendees WHERE code = %s FOR UPDATE", (code,)).fetchone()
-    return attendee_from_row(row) if row else None
+    return lock_attendees(conn, [code]).get(code)
 
 
 def lock_attendees(conn: psycopg.Connection, codes: Iterable[str]) -> dict[str, Attendee]:
-    """Lock many in one sorted statement (sorted: two desks pushing at once cannot deadlock)."""
+    """Lock many in one sorted statement (sorted: two desks pushing at once cannot deadlock).
+
+    Through a SECURITY DEFINER function: a row lock needs UPDATE rights, which desks do not have.
+    """
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    rows = conn.execute(
-        f"SELECT {_ACOLS} FROM attendees WHERE code = ANY(%s) ORDER BY code FOR UPDATE", (wanted,)
-    ).fetchall()
+    rows = conn.execute(f"SELECT {_ACOLS} FROM checkin_lock_attendees(%s)", (wanted,)).fetchall()
     return {row[0]: attendee_from_row(row) for row in rows}
+
+
+def signed_pass_plain(conn: psycopg.Connection, code: str, issue: int | None, hub_policy: HubPolicy) -> bool:
+    """A plain code (no issue number) of a pass issued as a signed code, refused by policy."""
+    return (
+        issue is None
+        and hub_policy.policy.refuse_plain_when_signed
+        and revocation_bound(conn, code) is not None
+    )
+
+
+def cancel_scan(conn: psycopg.Connection, scan_uuid: str, desk: str, at: str | datetime, reason: str) -> int:
+    """Cancel a scan on the hub (a supervisor's cancelled check-in, or a decision the desk could not
+    record or did not follow). Kept in scan_cancels with the desk and reason. Returns 1 when done."""
+    return int(
+        conn.execute(
+            "SELECT checkin_cancel_scan(%s::uuid, %s, %s::timestamptz, %s)", (scan_uuid, desk, at, reason)
+        ).fetchone()[0]
+    )
 
 
 def entries(
@@ -152,7 +181,9 @@ def decide_online(
     # A signed code carries its issue number: one a re-issued pass replaced is refused here, on
     # the hub, even by a desk that has not pulled the revocation yet.
     issue = _issue(scan.get("issue"))
-    revoked = issue is not None and is_revoked(conn, code, issue)
+    revoked = (issue is not None and is_revoked(conn, code, issue)) or signed_pass_plain(
+        conn, code, issue, hub_policy
+    )
     decision = rules.decide(attendee, earlier, day, hub_policy.policy, revoked=revoked)
     row = {
         **{k: scan.get(k) for k in SCAN_FIELDS},
@@ -203,6 +234,17 @@ def _scan_values(payload: dict[str, Any]) -> tuple:
     return tuple(values)
 
 
+def _cancel_values(payload: dict[str, Any]) -> tuple[str, datetime, str] | None:
+    """(uuid, when, reason) of a desk's cancellation, or None when it cannot be one: checked here,
+    since a bad value would abort the whole batch's transaction on the hub."""
+    try:
+        scan_uuid = str(uuid.UUID(str(payload.get("uuid"))))
+        at = parse_iso(str(payload.get("cancelled_at")))
+    except (ValueError, TypeError):
+        return None
+    return scan_uuid, at, str(payload.get("cancel_reason") or "")[:500]
+
+
 def _issue(value: Any) -> int | None:
     """A signed code's issue number from a desk, or None (plain code, older desk, or junk: a bad
     value must not block the desk's outbox, and without it the scan is simply not checked)."""
@@ -239,11 +281,8 @@ def receive(
         elif kind == "attendee":
             _receive_attendee(conn, key, desk, payload, result)
         elif kind == "scan_cancel":
-            cur = conn.execute(
-                "UPDATE scans SET cancelled_at = %s, cancel_reason = %s WHERE uuid = %s AND cancelled_at IS NULL",
-                (payload["cancelled_at"], payload.get("cancel_reason"), payload["uuid"]),
-            )
-            result.cancels += cur.rowcount
+            if (cancel := _cancel_values(payload)) is not None:  # a malformed one must not block the outbox
+                result.cancels += cancel_scan(conn, cancel[0], desk, cancel[1], cancel[2])
         elif kind == "revocation":
             result.revocations += receive_revocation(conn, desk, payload)
         else:  # audit, print_job, and kinds a newer desk may add: kept, not interpreted
@@ -257,47 +296,73 @@ def receive(
 
 
 def _receive_scan(conn, payload: dict[str, Any], hub_policy: HubPolicy, result: PushResult) -> None:
-    cols = ", ".join(SCAN_FIELDS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in SCAN_FIELDS[1:])
-    # A scan the hub decided online but whose answer never reached the desk (deadline passed): the
-    # desk decided it itself, and what the desk did is what happened. Its record replaces the hub's.
+    """A desk's scan, inserted once (by uuid); a scan pushed again changes nothing.
+
+    An offline scan is judged before it is inserted, as the hub would have decided it at that
+    moment: every entry of the pass the hub holds came before it (the batch holds the pass's row
+    lock, so none can slip in between).
+    """
+    if conn.execute("SELECT 1 FROM scans WHERE uuid = %s::uuid", (payload.get("uuid"),)).fetchone():
+        result.scans_known += 1
+        return
+    judged = judge(conn, payload, hub_policy) if payload.get("offline") else None
     row = conn.execute(
-        f"INSERT INTO scans ({cols}) VALUES ({', '.join(['%s'] * len(SCAN_FIELDS))}) "
-        f"ON CONFLICT (uuid) DO UPDATE SET {updates} "
-        "WHERE NOT scans.offline AND excluded.offline "
-        "AND (scans.status, scans.admitted, scans.badge) IS DISTINCT FROM "
-        "(excluded.status, excluded.admitted, excluded.badge) "
-        "RETURNING hub_at",
-        _scan_values(payload),
+        f"INSERT INTO scans ({', '.join(SCAN_FIELDS)}, hub_status) "
+        f"VALUES ({', '.join(['%s'] * (len(SCAN_FIELDS) + 1))}) ON CONFLICT (uuid) DO NOTHING RETURNING hub_at",
+        (*_scan_values(payload), judged.hub_status if judged else None),
     ).fetchone()
     if row is None:
         result.scans_known += 1
         return
     result.scans_new += 1
-    if payload.get("offline"):
-        result.conflicts += reconcile(conn, payload, row[0], hub_policy)
+    if judged is not None and judged.reason:
+        cur = conn.execute(
+            "INSERT INTO conflicts (scan_uuid, attendee_code, day, desk, desk_status, hub_status, reason, "
+            "earlier_scan, earlier_desk) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (scan_uuid) DO NOTHING",
+            (
+                payload["uuid"],
+                payload.get("attendee_code"),
+                payload["day"],
+                payload["desk"],
+                str(payload["status"]),
+                judged.hub_status,
+                judged.reason,
+                judged.earlier_scan,
+                judged.earlier_desk,
+            ),
+        )
+        result.conflicts += cur.rowcount
 
 
-def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolicy) -> int:
-    """Judge an offline scan as the hub would have when it arrived; record a conflict if it did more.
+@dataclass(frozen=True)
+class Judgement:
+    hub_status: str | None  # what the hub's rules say; None when there is nothing to judge
+    reason: str = ""  # why the scan is a conflict; '' when it is not
+    earlier_scan: str | None = None
+    earlier_desk: str | None = None
+
+
+def judge(conn, scan: dict[str, Any], hub_policy: HubPolicy) -> Judgement:
+    """Judge an offline scan as the hub would have when it arrived; a conflict if the desk did more.
 
     Both entries stay (both happened). Only over-admission is a conflict: admitted where the hub
     would refuse, a first entry where the hub had one already, a first badge that was a second one.
-    A supervisor's override is a decision, not a conflict. Returns 1 when a conflict was recorded.
+    A supervisor's override is a decision, not a conflict.
     """
     code = scan.get("attendee_code")
     if not code or scan.get("kind") != "entry" or scan.get("override_reason"):
-        return 0
+        return Judgement(None)
     attendee = conn.execute(f"SELECT {_ACOLS} FROM attendees WHERE code = %s", (code,)).fetchone()
     hub_attendee = attendee_from_row(attendee) if attendee else None
-    earlier = entries(conn, code, before=hub_at, exclude=scan["uuid"])
+    earlier = entries(conn, code, exclude=scan["uuid"])
     # A signed code a re-issued pass replaced, read by a desk that had not pulled the revocation.
     issue, bound = _issue(scan.get("issue")), revocation_bound(conn, code)
     revoked = issue is not None and bound is not None and issue < bound
+    plain = signed_pass_plain(conn, code, issue, hub_policy)
     decision = rules.decide(
-        hub_attendee, [e for e, _ in earlier], scan["day"], hub_policy.policy, revoked=revoked
+        hub_attendee, [e for e, _ in earlier], scan["day"], hub_policy.policy, revoked=revoked or plain
     )
-    conn.execute("UPDATE scans SET hub_status = %s WHERE uuid = %s", (str(decision.status), scan["uuid"]))
     desk_status = Status(scan["status"])
     reason = ""
     if scan.get("admitted") and revoked:
@@ -308,6 +373,8 @@ def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolic
                 f"revoked badge used offline: issue {issue}, replaced by a re-issued pass "
                 f"(issue {bound} or later is valid)"
             )
+    elif scan.get("admitted") and plain:
+        reason = "plain code of a signed pass admitted offline (the desk did not know it was signed)"
     elif scan.get("admitted") and not decision.admitted:
         reason = f"admitted offline; the hub would have refused it ({decision.status})"
     elif scan.get("admitted") and desk_status == Status.OK and decision.status != Status.OK:
@@ -315,25 +382,11 @@ def reconcile(conn, scan: dict[str, Any], hub_at: datetime, hub_policy: HubPolic
     elif scan.get("badge") and not decision.print_badge:
         reason = "a second first badge: one had already been printed"
     if not reason:
-        return 0
+        return Judgement(str(decision.status))
     first = next(((e, uid) for e, uid in earlier if e.day == scan["day"]), earlier[0] if earlier else None)
-    cur = conn.execute(
-        "INSERT INTO conflicts (scan_uuid, attendee_code, day, desk, desk_status, hub_status, reason, "
-        "earlier_scan, earlier_desk) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (scan_uuid) DO NOTHING",
-        (
-            scan["uuid"],
-            code,
-            scan["day"],
-            scan["desk"],
-            str(desk_status),
-            str(decision.status),
-            reason,
-            first[1] if first else None,
-            first[0].desk if first else None,
-        ),
+    return Judgement(
+        str(decision.status), reason, first[1] if first else None, first[0].desk if first else None
     )
-    return cur.rowcount
 
 
 def receive_revocation(conn: psycopg.Connection, desk: str, payload: dict[str, Any]) -> int:
@@ -348,11 +401,8 @@ def receive_revocation(conn: psycopg.Connection, desk: str, payload: dict[str, A
         return 0
     if not code or not codes.is_valid_code(code) or below < 0:
         return 0
-    cur = conn.execute(
-        "INSERT INTO revocations AS r (code, below_issue, revoked_at, reason, desk) VALUES (%s, %s, %s, %s, %s) "
-        "ON CONFLICT (code) DO UPDATE SET below_issue = excluded.below_issue, revoked_at = excluded.revoked_at, "
-        "reason = excluded.reason, desk = excluded.desk, hub_at = clock_timestamp() "
-        "WHERE excluded.below_issue > r.below_issue",
+    row = conn.execute(
+        "SELECT checkin_raise_revocation(%s, %s, %s, %s, %s)",
         (
             code,
             below,
@@ -360,8 +410,8 @@ def receive_revocation(conn: psycopg.Connection, desk: str, payload: dict[str, A
             str(payload.get("reason") or "")[:500],
             desk,
         ),
-    )
-    return cur.rowcount
+    ).fetchone()
+    return int(row[0])
 
 
 def revocation_bound(conn: psycopg.Connection, code: str) -> int | None:
@@ -376,26 +426,14 @@ def is_revoked(conn: psycopg.Connection, code: str, issue: int) -> bool:
 
 
 def _receive_attendee(conn, key: str, desk: str, payload: dict[str, Any], result: PushResult) -> None:
+    """A walk-in or an edit: kept in attendee_changes, applied to the hub's attendee (the function
+    does both, as the hub's owner: desks cannot UPDATE attendees)."""
     kind = "walk_in" if payload.get("origin") == "walk_in" else "edit"
-    new = conn.execute(
-        "INSERT INTO attendee_changes (change_key, code, kind, desk, payload) VALUES (%s, %s, %s, %s, %s::jsonb) "
-        "ON CONFLICT (change_key) DO NOTHING RETURNING 1",
-        (key, payload["code"], kind, desk, json.dumps(payload, ensure_ascii=False)),
+    row = conn.execute(
+        "SELECT checkin_receive_attendee(%s, %s, %s, %s::jsonb)",
+        (key, desk, kind, json.dumps(payload, ensure_ascii=False)),
     ).fetchone()
-    if new is None:
-        return
-    cols = [*ATTENDEE_FIELDS, "origin"]
-    values = [payload.get(c, "") or "" for c in ATTENDEE_FIELDS]
-    values[ATTENDEE_FIELDS.index("status")] = payload.get("status") or "valid"
-    values[ATTENDEE_FIELDS.index("category")] = payload.get("category") or "visitor"
-    sets = ", ".join(f"{c} = excluded.{c}" for c in ATTENDEE_FIELDS[1:])
-    # Edits arrive whole (every field); the last one the hub receives wins.
-    conn.execute(
-        f"INSERT INTO attendees ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
-        f"ON CONFLICT (code) DO UPDATE SET {sets}, updated_at = clock_timestamp()",
-        (*values, kind),
-    )
-    result.attendees += 1
+    result.attendees += int(row[0])
 
 
 def touch_desk(
@@ -403,14 +441,8 @@ def touch_desk(
 ) -> float:
     """Record a desk's contact; returns its clock skew (desk minus hub, seconds)."""
     row = conn.execute(
-        "INSERT INTO desks AS d (name, uid, last_contact, last_push, pushed, clock_skew_s, pending, app_version) "
-        "VALUES (%(name)s, %(uid)s, clock_timestamp(), CASE WHEN %(pushed)s > 0 THEN clock_timestamp() END, "
-        "%(pushed)s, extract(epoch FROM (%(now)s::timestamptz - clock_timestamp())), %(pending)s, %(version)s) "
-        "ON CONFLICT (name) DO UPDATE SET uid = excluded.uid, last_contact = excluded.last_contact, "
-        "last_push = coalesce(excluded.last_push, d.last_push), pushed = d.pushed + excluded.pushed, "
-        "clock_skew_s = excluded.clock_skew_s, pending = excluded.pending, app_version = excluded.app_version "
-        "RETURNING clock_skew_s",
-        {"name": desk, "uid": uid, "now": desk_now, "pushed": pushed, "pending": pending, "version": version},
+        "SELECT checkin_touch_desk(%s, %s, %s::timestamptz, %s, %s, %s)",
+        (desk, uid, desk_now, pushed, pending, version),
     ).fetchone()
     return float(row[0])
 
@@ -517,7 +549,7 @@ def status(conn: psycopg.Connection) -> dict[str, Any]:
         "(SELECT count(*) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
         "(SELECT count(DISTINCT attendee_code) FROM scans WHERE admitted AND kind = 'entry' AND cancelled_at IS NULL), "
         "(SELECT count(*) FROM scans WHERE offline), (SELECT count(*) FROM conflicts), "
-        "(SELECT count(*) FROM revocations), "
+        "(SELECT count(*) FROM revocations WHERE below_issue > 0), "
         "(SELECT value FROM hub_meta WHERE key = 'schema_version')"
     ).fetchone()
     cur = conn.execute(

@@ -6,8 +6,9 @@ transaction is older than the oldest still running in the hub's database (see `h
 a row written by a slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
-walk-ins, attendee edits and revocations (raise a revocation's bound), cancel a check-in, lock an
-attendee row for an online decision. No DELETE, no DDL, nothing else.
+audit events and conflicts; walk-ins, attendee edits, cancelled check-ins, revocations and the row
+lock of an online decision go through SECURITY DEFINER functions that do only that (schema 5).
+No UPDATE, no DELETE, no DDL: a stolen desk credential can add to the history, not rewrite it.
 """
 
 from __future__ import annotations
@@ -202,22 +203,167 @@ ALTER TABLE attendees ADD COLUMN first_name_latin text NOT NULL DEFAULT '';
 ALTER TABLE attendees ADD COLUMN last_name_latin text NOT NULL DEFAULT '';
 """
 
-# Each entry is applied once, in order; never edit a released one, add a new one.
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Version 5: desks can add to the hub's history, never rewrite it. A desk role keeps SELECT and
+# INSERT (scans without their hub-side columns, audit events, conflicts) and loses every UPDATE:
+# what a desk may change goes through the functions below, which run as the hub's owner (SECURITY
+# DEFINER) and only do that one thing — lock attendee rows for a decision, cancel a scan (kept, with
+# who and why, in scan_cancels), apply a walk-in or an edit (kept in attendee_changes), raise a
+# revocation's bound, record a desk's contact. The event gets its identity: a desk refuses to sync
+# with the hub of another event.
+V5 = """
+INSERT INTO hub_settings (key, value) VALUES ('event_id', to_jsonb(gen_random_uuid()::text))
+    ON CONFLICT (key) DO NOTHING;
+
+CREATE TABLE scan_cancels (
+    id bigserial PRIMARY KEY,
+    scan_uuid uuid NOT NULL,
+    desk text NOT NULL,
+    cancelled_at timestamptz NOT NULL,               -- the desk's clock: shown, never used to order
+    reason text NOT NULL DEFAULT '',
+    hub_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE FUNCTION checkin_lock_attendees(p_codes text[])
+RETURNS TABLE (code text, first_name text, last_name text, company text, job_title text, country text,
+               email text, phone text, category text, days text, status text, notes text,
+               first_name_latin text, last_name_latin text)
+LANGUAGE sql SECURITY DEFINER AS $$
+    SELECT a.code, a.first_name, a.last_name, a.company, a.job_title, a.country, a.email, a.phone,
+           a.category, a.days, a.status, a.notes, a.first_name_latin, a.last_name_latin
+    FROM attendees a WHERE a.code = ANY(p_codes) ORDER BY a.code FOR UPDATE
+$$;
+
+CREATE FUNCTION checkin_cancel_scan(p_uuid uuid, p_desk text, p_at timestamptz, p_reason text)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE changed integer;
+BEGIN
+    UPDATE scans SET cancelled_at = p_at, cancel_reason = left(coalesce(p_reason, ''), 500)
+        WHERE uuid = p_uuid AND cancelled_at IS NULL;
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    IF changed > 0 THEN
+        INSERT INTO scan_cancels (scan_uuid, desk, cancelled_at, reason)
+            VALUES (p_uuid, left(coalesce(p_desk, ''), 200), p_at, left(coalesce(p_reason, ''), 500));
+    END IF;
+    RETURN changed;
+END $$;
+
+CREATE FUNCTION checkin_receive_attendee(p_key text, p_desk text, p_kind text, p_payload jsonb)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+    v_code text := p_payload->>'code';
+    v_status text := coalesce(nullif(p_payload->>'status', ''), 'valid');
+BEGIN
+    IF coalesce(v_code, '') = '' OR p_kind NOT IN ('walk_in', 'edit') THEN
+        RETURN 0;
+    END IF;
+    IF v_status NOT IN ('valid', 'cancelled', 'blocked', 'unpaid') THEN
+        v_status := 'valid';
+    END IF;
+    INSERT INTO attendee_changes (change_key, code, kind, desk, payload)
+        VALUES (p_key, v_code, p_kind, left(coalesce(p_desk, ''), 200), p_payload)
+        ON CONFLICT (change_key) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    -- Edits arrive whole (every field); the last one the hub receives wins.
+    INSERT INTO attendees (code, first_name, last_name, company, job_title, country, email, phone,
+                           category, days, status, notes, first_name_latin, last_name_latin, origin)
+    VALUES (v_code, coalesce(p_payload->>'first_name', ''), coalesce(p_payload->>'last_name', ''),
+            coalesce(p_payload->>'company', ''), coalesce(p_payload->>'job_title', ''),
+            coalesce(p_payload->>'country', ''), coalesce(p_payload->>'email', ''),
+            coalesce(p_payload->>'phone', ''), coalesce(nullif(p_payload->>'category', ''), 'visitor'),
+            coalesce(p_payload->>'days', ''), v_status, coalesce(p_payload->>'notes', ''),
+            coalesce(p_payload->>'first_name_latin', ''), coalesce(p_payload->>'last_name_latin', ''), p_kind)
+    ON CONFLICT (code) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name,
+        company = excluded.company, job_title = excluded.job_title, country = excluded.country,
+        email = excluded.email, phone = excluded.phone, category = excluded.category,
+        days = excluded.days, status = excluded.status, notes = excluded.notes,
+        first_name_latin = excluded.first_name_latin, last_name_latin = excluded.last_name_latin,
+        updated_at = clock_timestamp();
+    RETURN 1;
+END $$;
+
+CREATE FUNCTION checkin_raise_revocation(p_code text, p_below integer, p_revoked_at text, p_reason text,
+                                         p_desk text)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE changed integer;
+BEGIN
+    IF coalesce(p_code, '') = '' OR p_below IS NULL OR p_below < 0 THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO revocations AS r (code, below_issue, revoked_at, reason, desk)
+    VALUES (p_code, p_below, left(coalesce(p_revoked_at, ''), 64), left(coalesce(p_reason, ''), 500),
+            left(coalesce(p_desk, ''), 200))
+    ON CONFLICT (code) DO UPDATE SET below_issue = excluded.below_issue, revoked_at = excluded.revoked_at,
+        reason = excluded.reason, desk = excluded.desk, hub_at = clock_timestamp()
+        WHERE excluded.below_issue > r.below_issue;
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed;
+END $$;
+
+CREATE FUNCTION checkin_touch_desk(p_name text, p_uid text, p_now timestamptz, p_pushed bigint,
+                                   p_pending bigint, p_version text)
+RETURNS double precision LANGUAGE sql SECURITY DEFINER AS $$
+    INSERT INTO desks AS d (name, uid, last_contact, last_push, pushed, clock_skew_s, pending, app_version)
+    VALUES (left(p_name, 200), left(p_uid, 200), clock_timestamp(),
+            CASE WHEN p_pushed > 0 THEN clock_timestamp() END, greatest(p_pushed, 0),
+            extract(epoch FROM (p_now - clock_timestamp())), greatest(p_pending, 0), left(p_version, 50))
+    ON CONFLICT (name) DO UPDATE SET uid = excluded.uid, last_contact = excluded.last_contact,
+        last_push = coalesce(excluded.last_push, d.last_push), pushed = d.pushed + excluded.pushed,
+        clock_skew_s = excluded.clock_skew_s, pending = excluded.pending, app_version = excluded.app_version
+    RETURNING clock_skew_s
+$$;
+"""
+
+DESK_FUNCTIONS = (
+    "checkin_lock_attendees(text[])",
+    "checkin_cancel_scan(uuid, text, timestamptz, text)",
+    "checkin_receive_attendee(text, text, text, jsonb)",
+    "checkin_raise_revocation(text, integer, text, text, text)",
+    "checkin_touch_desk(text, text, timestamptz, bigint, bigint, text)",
+)
+
+
+def v5_desks_add_never_rewrite(conn: psycopg.Connection) -> None:
+    conn.execute(V5)
+    # A SECURITY DEFINER function runs as the hub's owner: it must not find a desk's temporary
+    # table or function before the real ones (pg_temp last), and only desk roles may call it.
+    path = conn.execute("SHOW search_path").fetchone()[0]
+    for function in DESK_FUNCTIONS:
+        conn.execute(sql.SQL(f"ALTER FUNCTION {function} SET search_path TO {path}, pg_temp"))
+        conn.execute(sql.SQL(f"REVOKE EXECUTE ON FUNCTION {function} FROM PUBLIC"))
+    for role in desk_roles(conn):  # desk roles made by an older `hub init` lose their UPDATEs now
+        grant_desk(conn, role)
+
+
+# Each entry is applied once, in order; never edit a released one, add a new one. An entry is an
+# SQL script, or a function of the connection (inside the migration's transaction).
+MIGRATIONS: list = [V1, V2, V3, V4, v5_desks_add_never_rewrite]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
-# What a desk role may do, table by table.
+# What a desk role may do, table by table: read what it pulls, add rows. Never UPDATE, DELETE or
+# TRUNCATE: changes go through DESK_FUNCTIONS. Scans are inserted without the columns the hub
+# sets (its receive time, cancellations, the change cursor).
+DESK_SCAN_COLUMNS = (
+    "uuid, code, raw, attendee_code, at, day, desk, operator, kind, status, admitted, reentry, badge, "
+    "offline, override_reason, issue, hub_status"
+)
 DESK_GRANTS: tuple[tuple[str, str], ...] = (
     ("hub_meta", "SELECT"),
     ("hub_settings", "SELECT"),
-    ("attendees", "SELECT, INSERT, UPDATE"),  # walk-ins, edits, and the row lock of an online decision
-    ("scans", "SELECT, INSERT, UPDATE"),  # UPDATE: cancelling a check-in, an offline record superseding
-    ("attendee_changes", "SELECT, INSERT"),
-    ("desk_events", "SELECT, INSERT"),
-    ("desks", "SELECT, INSERT, UPDATE"),
-    ("conflicts", "SELECT, INSERT"),
+    ("attendees", "SELECT"),
+    ("scans", f"SELECT, INSERT ({DESK_SCAN_COLUMNS})"),
+    ("attendee_changes", "SELECT"),
+    ("desk_events", "SELECT, INSERT (change_key, desk, kind, ref, payload)"),
+    ("desks", "SELECT"),
+    (
+        "conflicts",
+        "SELECT, INSERT (scan_uuid, attendee_code, day, desk, desk_status, hub_status, reason, "
+        "earlier_scan, earlier_desk)",
+    ),
     ("walk_ins", "SELECT"),
-    ("revocations", "SELECT, INSERT, UPDATE"),  # UPDATE: only ever to a higher bound (hub.receive)
+    ("revocations", "SELECT"),
+    ("scan_cancels", "SELECT"),
 )
 DESK_SEQUENCES = ("change_seq", "conflicts_id_seq")
 
@@ -267,7 +413,10 @@ def migrate(conn: psycopg.Connection) -> tuple[int, int]:
                 f"({HUB_SCHEMA_VERSION}); nothing was changed"
             )
         for number, script in enumerate(MIGRATIONS[before:], start=before + 1):
-            conn.execute(script)
+            if callable(script):
+                script(conn)
+            else:
+                conn.execute(script)
             conn.execute(
                 "INSERT INTO hub_meta (key, value) VALUES ('schema_version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -302,9 +451,28 @@ def ensure_desk_role(conn: psycopg.Connection, role: str, password: str | None) 
             conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(ident, sql.Literal(hashed)))
         dbname = conn.info.dbname
         conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(dbname), ident))
-        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
-        for table, privileges in DESK_GRANTS:
-            conn.execute(sql.SQL(f"GRANT {privileges} ON {{}} TO {{}}").format(sql.Identifier(table), ident))
-        for sequence in DESK_SEQUENCES:
-            conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.Identifier(sequence), ident))
+        grant_desk(conn, role)
     return not exists
+
+
+def desk_roles(conn: psycopg.Connection) -> list[str]:
+    """Roles that `hub init` made desk roles (they may add audit events), other than the owner's."""
+    rows = conn.execute(
+        "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+        "WHERE table_name = 'desk_events' AND privilege_type = 'INSERT' AND grantee <> current_user"
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def grant_desk(conn: psycopg.Connection, role: str) -> None:
+    """Exactly the desk privileges on this hub: everything else a role had here is taken back."""
+    ident = sql.Identifier(role)
+    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
+    conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(ident))
+    conn.execute(sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(ident))
+    for table, privileges in DESK_GRANTS:
+        conn.execute(sql.SQL(f"GRANT {privileges} ON {{}} TO {{}}").format(sql.Identifier(table), ident))
+    for sequence in DESK_SEQUENCES:
+        conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.Identifier(sequence), ident))
+    for function in DESK_FUNCTIONS:
+        conn.execute(sql.SQL(f"GRANT EXECUTE ON FUNCTION {function} TO {{}}").format(ident))

@@ -27,15 +27,17 @@ from typing import Any
 import psycopg
 
 from checkin_desk import __version__
-from checkin_desk.storage.store import HUB_DSN_SETTING, Store
-from checkin_desk.sync import connection, hub
+from checkin_desk.storage import recording
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store, StoreError
+from checkin_desk.sync import connection, credentials, hub, identity
 from checkin_desk.trust import keys, signing
+from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.clock import iso, utc_now, utc_now_iso
 
 log = logging.getLogger(__name__)
 
 DESK_UID_SETTING = "sync_desk_uid"
-HUB_ID_SETTING = "sync_hub_id"
+HUB_ID_SETTING = identity.HUB_ID_SETTING
 CURSOR_SETTING = "sync_cursor_{}"
 CLOCK_SKEW_WARNING_S = 120.0
 PULLS = ("settings", "revocations", "attendees", "scans")  # in this order, each with its own cursor
@@ -89,7 +91,10 @@ class SyncLoop:
     ):
         self.store = store
         self.desk_name = desk_name
-        dsn = dsn or store.get_setting(HUB_DSN_SETTING)
+        # Given no address, the loop follows the event database's: disconnecting it (or a purge)
+        # stops the loop at its next round.
+        self._follows_store = dsn is None
+        dsn = dsn or credentials.hub_dsn(store)
         if not dsn:
             raise connection.HubError(
                 "this desk has no hub (connect one with `checkin-desk hub connect DSN`)"
@@ -114,6 +119,8 @@ class SyncLoop:
         """Push, then pull until caught up. Raises HubError (after reporting the state) when offline."""
         report = SyncReport()
         try:
+            self._check_still_connected()
+            self._move_waiting_scans()
             conn = self._connection()
             reused = conn is self._last_conn
             self._last_conn = conn
@@ -199,6 +206,21 @@ class SyncLoop:
 
     # -- connection --------------------------------------------------------------------------------
 
+    def _check_still_connected(self) -> None:
+        if self.store.get_setting(PURGED_SETTING):
+            raise connection.HubError(
+                "this event's attendee data was purged on this desk: it no longer syncs with a hub"
+            )
+        if self._follows_store and not self.store.get_setting(HUB_DSN_SETTING):
+            raise connection.HubError("this desk was disconnected from its hub")
+
+    def _move_waiting_scans(self) -> None:
+        """Scans recorded beside a busy database join the outbox first, so this round pushes them."""
+        try:
+            recording.drain(self.store)
+        except StoreError as exc:
+            log.warning("waiting scans not moved yet: %s", exc)
+
     def _connection(self) -> psycopg.Connection:
         if self._conn is not None and not self._conn.closed and not self._conn.broken:
             return self._conn
@@ -209,8 +231,14 @@ class SyncLoop:
             application_name=f"checkin-desk sync {self.desk_name}",
             statement_timeout_ms=60_000,
         )
-        hub_id = conn.execute("SELECT value FROM hub_meta WHERE key = 'hub_id'").fetchone()
-        hub_id = hub_id[0] if hub_id else ""
+        try:
+            # The hub must hold this desk's event (joined now if this database never joined one).
+            event = identity.hub_event(conn)
+            identity.bind(self.store, event, where=connection.describe(self.dsn))
+        except BaseException:
+            conn.close()
+            raise
+        hub_id = event.hub_id
         if self.store.get_setting(HUB_ID_SETTING) != hub_id:
             # Another hub than last time: start its pulls from the beginning.
             with self.store.transaction():

@@ -6,7 +6,12 @@ locally, marks the scan offline and queues it. Nothing here ever blocks a scan f
 deadline: the hub work runs on one worker thread, and a stuck connection is cut, not waited for.
 
 A transaction whose answer came too late is rolled back if it has not committed yet; if it did
-commit, the desk's own (offline) record replaces the hub's when it is pushed (see hub.receive).
+commit, it is cancelled on the hub at once. The desk records its own decision under a new uuid and,
+when `may_have_recorded` says the hub's fate of the old one is unknown (a connection cut mid-commit),
+queues that cancellation in its outbox too. `void` cancels a scan the hub decided but the desk could
+not record (its disk full), so that the same scan again gets its first entry and badge.
+
+The hub must hold the event this desk joined (`event_id`, see identity): checked at each connection.
 """
 
 from __future__ import annotations
@@ -25,9 +30,13 @@ from typing import Any, NamedTuple
 import psycopg
 
 from checkin_desk.domain.models import Attendee, Decision
-from checkin_desk.sync import connection, hub
+from checkin_desk.sync import connection, hub, identity
+from checkin_desk.util.clock import utc_now_iso
 
 log = logging.getLogger(__name__)
+
+
+LATE_REASON = "the hub's answer reached the desk too late: the desk decided this scan itself"
 
 
 class OnlineResult(NamedTuple):
@@ -59,10 +68,12 @@ class HubDecider:
         retry_after: float = 2.0,
         policy_ttl: float = 5.0,
         on_state: Callable[[bool, str], None] | None = None,
+        event_id: str | None = None,
     ):
         connection.parse(dsn)  # a malformed DSN is a mistake to report now, not an offline desk
         self.dsn = dsn
         self.desk_name = desk_name
+        self._event_id = event_id  # the hub event this desk joined; None: not joined yet, decide here
         self.connect_timeout = connect_timeout
         self.retry_after = retry_after
         self.policy_ttl = policy_ttl
@@ -77,6 +88,9 @@ class HubDecider:
         self._closed = False
         self._wake = threading.Condition(self._lock)
         self._queue: list[_Job] = []
+        # Scans sent to the hub whose fate is unknown (answer abandoned, connection cut at commit).
+        self._unsure: dict[str, None] = {}
+        self._voids: list[tuple[str, str]] = []  # cancellations still to make on the hub
         self._thread = threading.Thread(target=self._work, name="hub-decider", daemon=True)
         self._thread.start()
 
@@ -93,15 +107,57 @@ class HubDecider:
             job = _Job(scan, deadline)
             self._busy = True
             self._queue.append(job)
+            self._unsure[str(scan.get("uuid"))] = None
+            while len(self._unsure) > 1000:
+                self._unsure.pop(next(iter(self._unsure)))
             self._wake.notify()
         try:
-            return job.future.result(timeout=max(0.0, deadline - time.monotonic()))
+            result = job.future.result(timeout=max(0.0, deadline - time.monotonic()))
+            if result is not None:
+                self._settled(scan)
+            return result
         except FutureTimeout:
             self._abandon(job)
             return None
         except Exception as exc:  # the worker already reported it; this scan goes offline
             log.debug("online decision failed: %s", connection.scrub(str(exc), self.dsn))
             return None
+
+    @property
+    def event_id(self) -> str | None:
+        return self._event_id
+
+    @event_id.setter
+    def event_id(self, value: str | None) -> None:
+        """The desk joined the hub's event (its first sync): try the hub again at once."""
+        if value != self._event_id:
+            self._event_id = value
+            self._next_attempt = 0.0
+
+    def may_have_recorded(self, scan_uuid: str) -> bool:
+        """Whether the hub may hold this scan although `decide` gave no answer for it."""
+        with self._lock:
+            return scan_uuid in self._unsure
+
+    def void(self, scan_uuid: str, reason: str) -> bool:
+        """Cancel on the hub a scan it decided that this desk could not record. Tried now on a
+        connection of its own (the worker may be busy); if the hub does not answer, before the next
+        decision. Returns True when done now."""
+        try:
+            with connection.connect(
+                self.dsn, connect_timeout=2, application_name=f"checkin-desk void {self.desk_name}"
+            ) as conn:
+                hub.cancel_scan(conn, scan_uuid, self.desk_name, utc_now_iso(), reason)
+            return True
+        except (connection.HubError, psycopg.Error) as exc:
+            log.warning("scan %s stays to be cancelled on the hub: %s", scan_uuid, exc)
+            with self._lock:
+                self._voids.append((scan_uuid, reason))
+            return False
+
+    def _settled(self, scan: dict[str, Any]) -> None:
+        with self._lock:
+            self._unsure.pop(str(scan.get("uuid")), None)
 
     def close(self) -> None:
         with self._lock:
@@ -135,11 +191,14 @@ class HubDecider:
                     self._busy = False
 
     def _decide(self, job: _Job) -> OnlineResult | None:
+        committing = False
         try:
             conn = self._connection()
+            self._cancel_voids(conn)
             hub_policy = self._hub_policy(conn)
             remaining_ms = int((job.deadline - time.monotonic()) * 1000)
             if remaining_ms <= 0:
+                self._settled(job.scan)
                 return None
             with conn.transaction() as tx:
                 # The server gives up too: a lock held by a stuck desk cannot hold this one.
@@ -149,27 +208,53 @@ class HubDecider:
                 if time.monotonic() > job.deadline:
                     # Too late: the desk has decided on its own. Leave no trace on the hub.
                     raise psycopg.Rollback(tx)
+                committing = True
+            committing = False
             if time.monotonic() > job.deadline:
+                # Committed, but the desk stopped waiting meanwhile and decides on its own.
+                hub.cancel_scan(conn, job.scan["uuid"], self.desk_name, utc_now_iso(), LATE_REASON)
+                self._settled(job.scan)
                 return None
             self._set_state(True, "")
             return OnlineResult(decision, hub_at, attendee)
         except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
+            self._settled(job.scan)  # rolled back
             return None  # the hub is slow right now, not gone
         except connection.HubError as exc:
+            self._settled(job.scan)  # never reached the hub's tables
             self._drop(str(exc))
             raise
         except psycopg.Error as exc:
+            if not committing:
+                self._settled(job.scan)
             self._drop(connection.explain(exc, self.dsn))
             raise
+
+    def _cancel_voids(self, conn: psycopg.Connection) -> None:
+        with self._lock:
+            voids, self._voids = self._voids, []
+        for number, (scan_uuid, reason) in enumerate(voids):
+            try:
+                hub.cancel_scan(conn, scan_uuid, self.desk_name, utc_now_iso(), reason)
+            except psycopg.Error:
+                with self._lock:
+                    self._voids[:0] = voids[number:]
+                raise
 
     def _connection(self) -> psycopg.Connection:
         if self._conn is not None and not self._conn.closed:
             return self._conn
-        self._conn = connection.connect(
+        conn = connection.connect(
             self.dsn,
             connect_timeout=self.connect_timeout,
             application_name=f"checkin-desk online {self.desk_name}",
         )
+        try:
+            identity.check_decider(conn, self.event_id, connection.describe(self.dsn))
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
         self._policy = None
         return self._conn
 

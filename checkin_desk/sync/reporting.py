@@ -14,8 +14,8 @@ import logging
 
 from checkin_desk.reports.source import HubConflict, LocalSource, ReportSource, SyncedSource
 from checkin_desk.storage.store import Store
-from checkin_desk.sync import connection, hub
-from checkin_desk.sync.loop import HUB_DSN_SETTING, SyncLoop
+from checkin_desk.sync import connection, credentials, hub
+from checkin_desk.sync.loop import SyncLoop
 from checkin_desk.util.clock import utc_now_iso
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def report_source(store: Store, desk_name: str, dsn: str | None = None) -> ReportSource:
     """SyncedSource after a fresh sync when the desk has a hub and it answers, else LocalSource."""
-    dsn = dsn or store.get_setting(HUB_DSN_SETTING)
+    dsn = dsn or credentials.hub_dsn(store)
     if not dsn:
         return LocalSource(store, desk_name)
     try:

@@ -13,13 +13,15 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from checkin_desk.storage import search_index
-from checkin_desk.storage.store import ATTENDEE_FIELDS, Store
+from checkin_desk.storage import recording, search_index
+from checkin_desk.storage.store import ATTENDEE_FIELDS, HUB_DSN_SETTING, Store
 from checkin_desk.trust import roles
 from checkin_desk.trust.roles import Staff
+from checkin_desk.util.clock import utc_now_iso
 from checkin_desk.util.csvsafe import SafeWriter
 from checkin_desk.util.privacy import open_private
 
+PURGED_SETTING = "purged_at"  # when this event's personal data was purged: it never syncs again
 EXPORT_FIELDS = ATTENDEE_FIELDS
 PERSONAL_FIELDS = ("first_name", "last_name", "company", "job_title", "country", "email", "phone", "notes")
 
@@ -67,6 +69,7 @@ class PurgeReport:
     scans: int
     print_jobs: int
     outbox: int
+    disconnected_from: str = ""  # the hub this desk was connected to ('' when none)
 
 
 def pending_outbox(store: Store) -> int:
@@ -86,15 +89,26 @@ def purge_event(
     Refuses while the outbox holds changes the hub has not received, unless `force`.
     """
     who = roles.require(store, "purge", authorized_by, claimed)
+    # Scans recorded beside a busy database hold attendee codes: into the database first.
+    recording.drain(store, wait_s=2.0)
+    if (beside := recording.waiting_count(store)) and not force:
+        raise PurgeRefused(
+            f"{beside} scans still wait beside the event database (another program holds it); "
+            "close that program and purge again"
+        )
     waiting = pending_outbox(store)
     if waiting and not force:
         raise PurgeRefused(
             f"{waiting} changes have not been sent to the hub yet; sync first, or purge with --force "
             "to lose them"
         )
+    hub_address = store.get_setting(HUB_DSN_SETTING) or ""
     conn = store.conn
     conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not just unlinked
     with store.transaction():
+        # A purged desk leaves its hub: syncing again would pull every name back.
+        store.delete_setting(HUB_DSN_SETTING)
+        store.set_setting(PURGED_SETTING, utc_now_iso())
         conn.execute("CREATE TEMP TABLE purge_map (old TEXT PRIMARY KEY, new TEXT NOT NULL UNIQUE)")
         try:
             olds = [row[0] for row in conn.execute("SELECT code FROM attendees")]
@@ -136,4 +150,24 @@ def purge_event(
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     # Scratch search indexes that killed imports left behind hold words of the names: whatever their age.
     search_index.sweep_scratch_files(store.path, older_than=0)
-    return PurgeReport(attendees, scans, jobs, outbox)
+    if beside:  # --force: what still waited beside the database goes too
+        _remove_waiting_file(store)
+    return PurgeReport(attendees, scans, jobs, outbox, _forget_hub(hub_address))
+
+
+def _forget_hub(address: str) -> str:
+    """The hub's password leaves this desk with the purge; returns the hub's name for the report."""
+    if not address:
+        return ""
+    from checkin_desk.sync import connection, credentials  # psycopg only when there was a hub
+
+    credentials.forget(address)
+    return connection.describe(address)
+
+
+def _remove_waiting_file(store: Store) -> None:
+    if store.waiting is not None:
+        store.waiting.close()
+        store.waiting = None
+    for suffix in ("", "-wal", "-shm"):
+        Path(recording.waiting_path(store.path) + suffix).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from checkin_desk.gui.app import build
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
+from checkin_desk.sync import credentials
 from checkin_desk.trust import roles
 from gui.conftest import give_pin, scan
 
@@ -216,7 +217,9 @@ def test_settings_changes_are_audited_with_the_admin_and_never_the_hub_password(
     settings.kiosk.setChecked(True)
     settings.hub.setText("host=127.0.0.1 port=9 user=desk password=desk-secret dbname=expo")
     settings.buttons.accepted.emit()
-    assert people.get_setting("gui_kiosk") is True and "desk-secret" in people.get_setting("hub_dsn")
+    assert people.get_setting("gui_kiosk") is True and "127.0.0.1" in people.get_setting("hub_dsn")
+    assert "desk-secret" not in people.get_setting("hub_dsn")  # the password has a file of its own
+    assert "desk-secret" in credentials.passfile_path().read_text()
     entries = audit(people, "settings")
     assert [(o, s, d["role"]) for o, s, d in entries] == [
         ("Nadia", "gui_kiosk", "admin"),

@@ -19,7 +19,7 @@ from psycopg import conninfo, sql
 
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
-from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
+from checkin_desk.sync import HubDecider, SyncLoop, connection, hub_schema, identity
 from checkin_desk.sync import hub as hubsql
 from tests.conftest import EVENT, PEOPLE, FakeClock
 
@@ -127,10 +127,46 @@ def hub_dsn(hub_admin_dsn):
         admin.close()
 
 
+# What a desk role could do on a hub made before schema 4 (every release until then granted this).
+OLD_DESK_GRANTS: tuple[tuple[str, str], ...] = (
+    ("hub_meta", "SELECT"),
+    ("hub_settings", "SELECT"),
+    ("attendees", "SELECT, INSERT, UPDATE"),
+    ("scans", "SELECT, INSERT, UPDATE"),
+    ("attendee_changes", "SELECT, INSERT"),
+    ("desk_events", "SELECT, INSERT"),
+    ("desks", "SELECT, INSERT, UPDATE"),
+    ("conflicts", "SELECT, INSERT"),
+    ("walk_ins", "SELECT"),
+    ("revocations", "SELECT, INSERT, UPDATE"),
+)
+
+
+def as_released(monkeypatch, version: int) -> None:
+    """hub_schema as the release that made hub schema `version` (< 4): its migrations, its grants."""
+    monkeypatch.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:version])
+    monkeypatch.setattr(hub_schema, "HUB_SCHEMA_VERSION", version)
+    grants = OLD_DESK_GRANTS if version >= 2 else tuple(g for g in OLD_DESK_GRANTS if g[0] != "revocations")
+    monkeypatch.setattr(hub_schema, "DESK_GRANTS", grants)
+    monkeypatch.setattr(hub_schema, "DESK_FUNCTIONS", ())
+
+
 def admin_query(admin_dsn: str, query: str, params=None) -> list[tuple]:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         cur = conn.execute(query, params)
         return cur.fetchall() if cur.description else []
+
+
+def join_hub_event(store: Store, dsn: str) -> str | None:
+    """What `checkin-desk hub connect` does to a desk's event database: join the hub's event
+    (None when the hub cannot be used: the desk then decides on its own, as a real one would)."""
+    try:
+        with connection.connect(dsn) as conn:
+            event = identity.hub_event(conn)
+    except connection.HubError:
+        return None
+    identity.bind(store, event)
+    return event.id
 
 
 class DeskRig:
@@ -143,7 +179,8 @@ class DeskRig:
         self.clock = clock or FakeClock(HUB_NOW)
         self.name = name
         self.dsn = dsn
-        self.decider = HubDecider(dsn, name, retry_after=0.0) if dsn else None
+        event_id = join_hub_event(self.store, dsn) if dsn else None
+        self.decider = HubDecider(dsn, name, retry_after=0.0, event_id=event_id) if dsn else None
         self.desk = Desk(
             self.store, name, "op", clock=self.clock, monotonic=self.clock.monotonic, online=self.decider
         )

@@ -10,6 +10,7 @@ import pytest
 from checkin_desk import cli, reports
 from checkin_desk.domain.models import Status
 from checkin_desk.sync.loop import HUB_DSN_SETTING
+from sync.conftest import admin_query
 from tests.conftest import PEOPLE
 
 pytestmark = pytest.mark.hub
@@ -82,24 +83,39 @@ def test_report_without_a_hub_is_this_desk_only(capsys, make_desk):
     assert report["totals"]["entries"] == 1
 
 
-def test_a_pulled_scan_the_hub_superseded_later_is_updated_at_other_desks(hub_dsn, make_desk):
-    """The hub decided online but its answer came too late; the desk's own record replaced it. A desk
-    that had already pulled the hub's version takes the new one, so its figures follow the hub."""
-    from checkin_desk.sync import hub as hubsql
-
+def test_a_hub_decision_the_desk_did_not_follow_is_cancelled_there_and_at_other_desks(
+    hub_dsn, hub_admin_dsn, make_desk
+):
+    """A walk-in registered at desk A is scanned there again before A pushed it: the hub, asked,
+    records "unknown"; A decides on its own copy (a re-entry). A's record goes up under a uuid of its
+    own, after the cancellation of the hub's, so the hub and a desk that had pulled the hub's version
+    count one person, two entries, no conflict."""
     a, b = make_desk("desk-a", hub_dsn), make_desk("desk-b", hub_dsn)
-    outcome = a.desk.scan("SCE-1")
-    assert outcome.admitted and not outcome.offline
-    b.sync()
-    assert reports.totals(b.store).entries == 1
-    (payload,) = [
-        json.loads(p) for (p,) in a.store.conn.execute("SELECT payload FROM outbox WHERE kind = 'scan'")
+    walk_in = a.desk.register_walk_in(first_name="Hind", last_name="Tazi")
+    a.clock.advance(5)
+    again = a.desk.scan(walk_in.code)
+    assert again.admitted and again.status is Status.ALREADY_CHECKED_IN and again.offline
+    (hub_uuid,) = [r[0] for r in admin_query(hub_admin_dsn, "SELECT uuid::text FROM scans")]
+    assert hub_uuid not in (walk_in.scan_uuid, again.scan_uuid)
+    b.sync()  # B pulls the hub's "unknown" before A pushes
+    assert b.store.conn.execute("SELECT status FROM scans").fetchall() == [("unknown",)]
+    a.sync()
+    assert admin_query(
+        hub_admin_dsn, "SELECT uuid::text, status, cancelled_at IS NOT NULL FROM scans ORDER BY hub_at"
+    ) == [
+        (hub_uuid, "unknown", True),
+        (walk_in.scan_uuid, "ok", False),
+        (again.scan_uuid, "already_checked_in", False),
     ]
-    superseding = {**payload, "offline": 1, "status": "unknown", "admitted": 0, "badge": 0}
-    with psycopg.connect(hub_dsn) as conn, conn.transaction():
-        hubsql.receive(
-            conn, "desk-a", "uid:desk-a", [(1, "scan", payload["uuid"], superseding)], hubsql.policy(conn)
-        )
+    assert admin_query(hub_admin_dsn, "SELECT count(*) FROM conflicts") == [(0,)]
+    assert admin_query(hub_admin_dsn, "SELECT scan_uuid::text, desk FROM scan_cancels") == [
+        (hub_uuid, "desk-a")
+    ]
     b.sync()
-    assert reports.totals(b.store).entries == 0
-    assert b.store.conn.execute("SELECT status, offline FROM scans").fetchall() == [("unknown", 1)]
+    totals = reports.totals(b.store)
+    assert (totals.unique_attendees, totals.entries) == (1, 2)
+    assert sorted(b.store.conn.execute("SELECT status, cancelled_at IS NOT NULL FROM scans")) == [
+        ("already_checked_in", 0),
+        ("ok", 0),
+        ("unknown", 1),
+    ]

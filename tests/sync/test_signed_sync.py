@@ -14,7 +14,7 @@ from checkin_desk.sync import hub as hubsql
 from checkin_desk.sync import hub_schema
 from checkin_desk.sync.loop import HUB_DSN_SETTING
 from checkin_desk.trust import keys, signing
-from sync.conftest import HUB_EVENT, admin_query
+from sync.conftest import HUB_EVENT, admin_query, as_released
 
 pytestmark = pytest.mark.hub
 
@@ -125,11 +125,7 @@ def test_a_version_1_hub_is_migrated_by_hub_init_and_keeps_its_revocations(
     role = "desk_v1_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
     # A hub as the previous release made it: schema 1 and a desk role with schema 1's grants.
     with monkeypatch.context() as m:
-        m.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:1])
-        m.setattr(hub_schema, "HUB_SCHEMA_VERSION", 1)
-        m.setattr(
-            hub_schema, "DESK_GRANTS", tuple(g for g in hub_schema.DESK_GRANTS if g[0] != "revocations")
-        )
+        as_released(m, 1)
         with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
             assert hub_schema.migrate(conn) == (0, 1)
             hub_schema.ensure_desk_role(conn, role, "v1-secret")
@@ -321,8 +317,7 @@ def test_a_version_2_hub_is_migrated_and_its_scans_kept_without_an_issue(hub_adm
     role = "desk_v2_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
     day = HUB_EVENT.days[0]
     with monkeypatch.context() as m:  # the hub as the previous release made it
-        m.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:2])
-        m.setattr(hub_schema, "HUB_SCHEMA_VERSION", 2)
+        as_released(m, 2)
         with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
             assert hub_schema.migrate(conn) == (0, 2)
             hub_schema.ensure_desk_role(conn, role, "v2-secret")
