@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from desk_faults import ROOT, DeskProcess, LockHolder, fill, small_disk, unprivileged
 
 from checkin_desk.cli.scanning import split_scans
 from checkin_desk.storage import faults, recording
 from checkin_desk.storage.store import Store
+from tests.desk_faults import ROOT, DeskProcess, LockHolder, fill, small_disk, unprivileged
 
 
 def make_event(path: Path, attendees: int = 60) -> list[str]:

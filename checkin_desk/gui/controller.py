@@ -7,6 +7,7 @@ Panels never call the desk directly: they ask the controller and listen to its s
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,12 +19,15 @@ from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.workers import TaskRunner
 from checkin_desk.services import desk_ops
 from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage.faults import user_message
 from checkin_desk.storage.store import StoreError
 from checkin_desk.util.clock import local_day
 
 log = logging.getLogger(__name__)
 
-KNOWN = (DeskError, StoreError, OSError, ValueError)
+# Expected trouble, said in the status bar: a busy, full or read-only database included (in words,
+# storage.faults), never the crash dialog.
+KNOWN = (DeskError, StoreError, OSError, ValueError, sqlite3.OperationalError)
 STATE_EVERY_MS = 3000
 JOB_POLL_MS = 400
 
@@ -62,6 +66,8 @@ class DeskController(QObject):
         self._soon.timeout.connect(self.refresh_state)
         self.print_worker = None
         self._stopped = False
+        self.kept: list[str] = []  # scans that could not be recorded, in order
+        self._last_problem = ""
 
     def start(self, *, print_worker: bool = True) -> None:
         self._state_timer.start(STATE_EVERY_MS)
@@ -93,7 +99,20 @@ class DeskController(QObject):
     # -- scanning ----------------------------------------------------------------------------------
 
     def scan(self, raw: str) -> Outcome | None:
-        return self._run(lambda: self.desk.scan(raw))
+        # A scan that could not be recorded (disk full, read-only file) is kept and tried again first.
+        while self.kept and self._run(lambda kept=self.kept[0]: self.desk.scan(kept), keep=False):
+            self.kept.pop(0)
+        if self.kept:
+            self.kept.append(raw)
+            self.problem.emit(
+                f"{self._last_problem} — {len(self.kept)} scan(s) kept, tried again at the next scan"
+            )
+            return None
+        result = self._run(lambda: self.desk.scan(raw), keep=False)
+        if result is None and self._last_problem:
+            self.kept.append(raw)
+            self.problem.emit(f"{self._last_problem} — the scan is kept and tried again at the next scan")
+        return result
 
     def walk_in(self, values: dict) -> Outcome | None:
         return self._run(lambda: self.desk.register_walk_in(**values))
@@ -101,11 +120,14 @@ class DeskController(QObject):
     def override(self, code: str, reason: str, by: Authority) -> Outcome | None:
         return self._run(lambda: self.desk.admit_override(code, reason=reason, **by.kwargs()))
 
-    def _run(self, action: Callable[[], Outcome]) -> Outcome | None:
+    def _run(self, action: Callable[[], Outcome], *, keep: bool = True) -> Outcome | None:
+        self._last_problem = ""
         try:
             result = action()
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self._last_problem = user_message(exc, self.desk.store.path)
+            if keep:
+                self.problem.emit(self._last_problem)
             return None
         self.last = result
         if result.attendee is not None:
@@ -128,7 +150,7 @@ class DeskController(QObject):
         try:
             job = self.desk.reprint(code, reason=reason, **by.kwargs("allowed_by"))
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(user_message(exc, self.desk.store.path))
             return None
         self._queued(job)
         return job
@@ -143,7 +165,7 @@ class DeskController(QObject):
         try:
             token, job = desk_ops.reissue_and_print(self.desk, code, reason=reason, **by.kwargs())
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(user_message(exc, self.desk.store.path))
             return None
         attendee = self.desk.store.lookup(code)
         if attendee is not None:
@@ -165,7 +187,7 @@ class DeskController(QObject):
         try:
             desk_ops.leave_kiosk(self.desk, **by.kwargs())
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(user_message(exc, self.desk.store.path))
             return False
         return True
 
@@ -173,7 +195,7 @@ class DeskController(QObject):
         try:
             self.desk.cancel_checkin(scan_uuid, reason=reason, **by.kwargs())
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(user_message(exc, self.desk.store.path))
             return False
         self.refresh_state()
         return True
@@ -182,7 +204,7 @@ class DeskController(QObject):
         try:
             updated = self.desk.edit_attendee(code, changes, **by.kwargs())
         except KNOWN as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(user_message(exc, self.desk.store.path))
             return None
         if self.current is not None and self.current.code == updated.code:
             self.current = updated
@@ -242,4 +264,4 @@ class DeskController(QObject):
     def _on_state_failed(self, exc: BaseException) -> None:
         self._reading = False
         log.warning("status figures: %s", exc)
-        self.problem.emit(str(exc))
+        self.problem.emit(user_message(exc, self.desk.store.path))

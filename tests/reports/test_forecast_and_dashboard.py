@@ -106,3 +106,25 @@ def test_dashboard_on_the_first_morning_of_an_empty_event(store):
     assert snap.previous_day is None and snap.arrivals == []
     assert "no previous day" in snap.arrivals_caption and snap.by_category_caption
     assert snap.tiles == type(snap.tiles)(0, 0, 0, 0) and snap.forecast.state == "idle"
+
+
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00", "9998-12-31T23:00:00-12:00"]
+)
+def test_a_now_out_of_range_is_a_usage_error_not_a_crash(store, capsys, isolated_home, moment):
+    from checkin_desk import cli
+
+    for argv in (["report", "dashboard", "--now", moment], ["report", "--now", moment, "--local"]):
+        assert cli.main(["--db", store.path, *argv]) == 2
+        err = capsys.readouterr().err
+        assert "out of range" in err and "internal error" not in err
+    assert not (isolated_home / "logs" / "crash.log").exists()
+    with pytest.raises(ValueError, match="out of range"):
+        dashboard_snapshot(store, datetime.fromisoformat(moment))
+
+
+def test_the_dashboard_works_at_the_edges_of_its_range(store):
+    from checkin_desk.reports.dashboard import EARLIEST_NOW, LATEST_NOW
+
+    for moment in (EARLIEST_NOW, LATEST_NOW):
+        assert dashboard_snapshot(store, moment).generated_at.astimezone(UTC) == moment

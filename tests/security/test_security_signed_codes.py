@@ -182,6 +182,39 @@ def test_reissued_pass_revokes_the_old_code(desk, event_key, clock):
     assert "revocation" in kinds
 
 
+def test_a_reissued_pass_is_refused_in_every_old_form_including_its_plain_code(desk, event_key, clock):
+    old = signing.issue(desk.store, desk.store.lookup("SCE-1"), event_key)
+    new = desk.reissue_pass("SCE-1", reason="badge lost", supervisor="youssef")
+    for form in ("SCE-1", "sce-1", " SCE-1\r", old, old.lower()):
+        clock.advance(5)
+        refused = desk.scan(form)
+        assert (refused.status, refused.admitted, refused.print_badge) == (Status.CANCELLED, False, False), (
+            form
+        )
+    assert "re-issued" in desk.scan("SCE-1").message
+    assert desk.store.conn.execute("SELECT count(*) FROM print_jobs").fetchone()[0] == 0
+    clock.advance(5)
+    assert desk.scan(new).status is Status.OK  # only the newest badge
+
+
+def test_a_plain_code_of_a_signed_pass_is_refused_unless_the_policy_allows_it(desk, event_key, clock):
+    token = signing.issue(desk.store, desk.store.lookup("SCE-2"), event_key)
+    refused = desk.scan("SCE-2")
+    assert refused.status is Status.CANCELLED and "signed badge" in refused.message
+    assert desk.scan("SCE-1").status is Status.OK  # a pass never signed keeps its plain code
+    desk.change_setting("refuse_plain_when_signed", False, admin="nadia")
+    clock.advance(5)
+    assert desk.scan("SCE-2").status is Status.OK
+    desk.change_setting("refuse_plain_when_signed", True, admin="nadia")
+    clock.advance(5)
+    assert desk.scan(token).status is Status.ALREADY_CHECKED_IN
+    # The mark travels to the other desks like a revocation that revokes nothing yet.
+    (payload,) = [
+        row[0] for row in desk.store.conn.execute("SELECT payload FROM outbox WHERE kind = 'revocation'")
+    ]
+    assert '"below_issue": 0' in payload
+
+
 def test_replayed_code_after_a_revocation_synced_from_the_hub_is_refused(people, event_key, clock):
     """Desk B never saw the re-issue; the revocation reaches it by sync and the old code stops working."""
     token = sign(event_key, "REG-9", "visitor")

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from psycopg import conninfo, sql
 
+from checkin_desk.domain.models import Attendee
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
 from checkin_desk.sync import HubDecider, SyncLoop, connection, hub_schema, identity
@@ -149,6 +150,25 @@ def as_released(monkeypatch, version: int) -> None:
     grants = OLD_DESK_GRANTS if version >= 2 else tuple(g for g in OLD_DESK_GRANTS if g[0] != "revocations")
     monkeypatch.setattr(hub_schema, "DESK_GRANTS", grants)
     monkeypatch.setattr(hub_schema, "DESK_FUNCTIONS", ())
+
+
+@pytest.fixture
+def other_hub(hub_admin_dsn):
+    """The hub of another event on the same server (an administrator's DSN): «Other Expo», other
+    days, other attendees."""
+    admin = _admin()
+    name = f"checkin_test_{secrets.token_hex(6)}"
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    dsn = conninfo.make_conninfo(ADMIN_DSN, dbname=name)
+    try:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            hub_schema.migrate(conn)
+            hubsql.set_settings(conn, {"event_name": "Other Expo", "event_days": ["2027-06-01"]})
+            hubsql.import_attendees(conn, [Attendee("OTH-1", "Other", "Person")])
+        yield dsn
+    finally:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.close()
 
 
 def admin_query(admin_dsn: str, query: str, params=None) -> list[tuple]:

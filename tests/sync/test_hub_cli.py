@@ -147,3 +147,27 @@ def test_sync_loop_reports_state_to_its_callback(hub_dsn, make_desk, proxy):
     loop.close()
     assert [s.online for s in states] == [True, False]
     assert states[1].pending == 1 and "hub" in states[1].message
+
+
+def test_hub_status_and_hub_conflicts_show_times_in_the_same_zone(
+    hub_dsn, hub_admin_dsn, make_desk, proxy, capsys
+):
+    on, off = make_desk("desk-on", hub_dsn), make_desk("desk-off", proxy.dsn(hub_dsn))
+    off.sync()
+    proxy.cut()
+    assert off.desk.scan("SCE-1").offline
+    assert not on.desk.scan("SCE-1").offline
+    proxy.restore()
+    off.sync()
+    admin_query(hub_admin_dsn, "DELETE FROM hub_settings WHERE key = 'timezone'")  # a hub that never said
+    code, status, _ = run(capsys, "hub", "status", "--dsn", hub_admin_dsn)
+    assert code == 0
+    code, conflicts, _ = run(capsys, "hub", "conflicts", "--dsn", hub_admin_dsn)
+    assert code == 0
+    assert "times in Africa/Casablanca" in status and "Times in Africa/Casablanca" in conflicts
+    # 09:00 UTC on the hub's clock is 10:00 in Casablanca: both print the hub's times that way.
+    (contact,) = admin_query(hub_admin_dsn, "SELECT last_contact FROM desks WHERE name = 'desk-off'")[0]
+    local = contact.astimezone(__import__("zoneinfo").ZoneInfo("Africa/Casablanca")).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert local in status and local.startswith("2027-04-19 10:")

@@ -362,3 +362,32 @@ def test_a_version_2_hub_is_migrated_and_its_scans_kept_without_an_issue(hub_adm
     finally:
         admin_query(hub_admin_dsn, f"DROP OWNED BY {role}")
         admin_query(hub_admin_dsn, f"DROP ROLE IF EXISTS {role}")
+
+
+def test_the_plain_code_of_a_signed_or_reissued_pass_is_refused_everywhere(
+    hub_dsn, hub_admin_dsn, make_desk, proxy, event_key
+):
+    key, public = event_key
+    offline = make_desk("desk-c", proxy.dsn(hub_dsn))
+    offline.sync()
+    proxy.cut()
+    a, _, new = _reissue_at_a(make_desk, hub_dsn, event_key)
+    signing.issue(a.store, a.store.lookup("SCE-2"), key)  # signed, never re-issued
+    a.sync()
+    b = make_desk("desk-b", hub_dsn)  # has pulled nothing: the hub refuses on its own
+    signing.set_public_key(b.store, public)
+    for code in ("SCE-1", "SCE-2"):
+        refused = b.desk.scan(code)
+        assert (refused.status, refused.admitted, refused.offline) == (Status.CANCELLED, False, False), code
+        b.clock.advance(5)
+    assert b.desk.scan(new).status is Status.OK
+    # A desk cut off since before the re-issue admits the plain code; the hub flags it when it arrives.
+    assert offline.desk.scan("SCE-1").admitted
+    proxy.restore()
+    offline.sync()
+    (reason,) = admin_query(hub_admin_dsn, "SELECT reason FROM conflicts WHERE desk = 'desk-c'")[0]
+    assert "plain code of a signed pass" in reason
+    # Once it has pulled, it refuses the plain code by itself.
+    offline.clock.advance(60)
+    proxy.cut()
+    assert offline.desk.scan("SCE-2").status is Status.CANCELLED
