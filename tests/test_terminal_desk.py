@@ -311,3 +311,34 @@ def test_a_full_disk_is_said_in_words_and_the_scan_recorded_once_there_is_room(t
         finally:
             desk.kill()
         assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
+
+
+@pytest.mark.slow
+def test_kill_9_while_scans_wait_beside_a_busy_database_loses_no_acknowledged_scan(tmp_path):
+    """Ten times: another program holds the database, the desk answers three scans from the waiting
+    file, a fourth is sent and the desk is killed (-9) before or while answering it. Every scan the
+    desk acknowledged is in the database once the next desk has moved them in; none twice."""
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 80)
+    acknowledged: list[str] = []
+    for round_number in range(10):
+        holder = LockHolder(db)
+        desk = DeskProcess(db, desk=f"desk-{round_number}")
+        try:
+            for i in range(3):
+                answer = desk.scan(codes[(round_number * 4 + i) % len(codes)])
+                assert answer["status"] == "ok" and answer["waiting"]
+                acknowledged.append(answer["scan_uuid"])
+            desk.send(codes[(round_number * 4 + 3) % len(codes)].encode() + b"\n")
+        finally:
+            desk.kill()
+            holder.release()
+    store = Store.open(db)
+    try:
+        recording.drain(store)
+        recorded = [r[0] for r in store.conn.execute("SELECT uuid FROM scans")]
+        assert recording.waiting_count(store) == 0
+    finally:
+        store.close()
+    assert set(acknowledged) <= set(recorded) and len(recorded) == len(set(recorded))
+    assert len(recorded) - len(acknowledged) <= 10  # at most the one unanswered scan per round

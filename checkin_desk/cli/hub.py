@@ -299,7 +299,7 @@ def cmd_publish_key(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from checkin_desk.sync import connection, hub
+    from checkin_desk.sync import connection, hub, identity
     from checkin_desk.sync.loop import duration_text
 
     dsn = _admin_dsn(args)
@@ -312,6 +312,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     tz = hub.timezone_of(info["settings"])
     conflicts = f"{info['conflicts']}" + (" (see `checkin-desk hub conflicts`)" if info["conflicts"] else "")
     print(f"hub {connection.describe(dsn)}, schema {info['schema_version']}; times in {tz}")
+    event_id = str(info["settings"].get("event_id") or "")
+    print(
+        f"  {'event':<15} «{info['settings'].get('event_name') or '(no name)'}» ({identity.short(event_id)})"
+    )
     for label, value in (
         ("attendees", f"{info['attendees']}"),
         ("scans", f"{info['scans']}, {info['offline_scans']} of them decided offline"),

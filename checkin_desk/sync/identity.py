@@ -95,7 +95,7 @@ def bind(store: Store, event: HubEvent, *, where: str = "", adopt: bool = False)
     if local:
         raise IdentityError(
             f"the hub{at} holds the event {event.label}, not this desk's «{mine.name}» ({short(local)}): "
-            "nothing was synced. Join the hub's event in another event database "
+            "nothing was changed. Join the hub's event in another event database "
             "(`checkin-desk --db NEW.sqlite hub connect DSN`)"
         )
     synced_before = bool(event.hub_id) and store.get_setting(HUB_ID_SETTING) == event.hub_id
@@ -106,7 +106,7 @@ def bind(store: Store, event: HubEvent, *, where: str = "", adopt: bool = False)
     scans = store.conn.execute("SELECT count(*) FROM scans").fetchone()[0]
     raise IdentityError(
         f"this desk's event «{mine.name}» ({attendees} attendees, {scans} scans) never joined a hub, and "
-        f"the hub{at} holds the event {event.label}: nothing was synced. Join the hub's event in a new "
+        f"the hub{at} holds the event {event.label}: nothing was changed. Join the hub's event in a new "
         "event database (`checkin-desk --db NEW.sqlite hub connect DSN`), or, if this database really "
         "is that event, `checkin-desk hub connect --adopt DSN`"
     )

@@ -37,7 +37,7 @@ def test_a_desk_refuses_the_hub_of_another_event_and_names_both(hub_dsn, other_h
     before = (rig.store.event(), rig.store.attendee_count())
     code, _, err = run(capsys, "--db", str(rig.path), "hub", "connect", other_hub)
     assert (
-        code == 1 and "«Other Expo»" in err and f"«{HUB_EVENT.name}»" in err and "nothing was synced" in err
+        code == 1 and "«Other Expo»" in err and f"«{HUB_EVENT.name}»" in err and "nothing was changed" in err
     )
     assert rig.store.get_setting(HUB_DSN_SETTING) == credentials.split(hub_dsn)[0]  # left as it was
 
