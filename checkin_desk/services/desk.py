@@ -105,6 +105,9 @@ class Desk:
         moment = self.clock()
         at, day = iso(moment), local_day(moment, self.event.timezone)
         scan_uuid = str(uuid.uuid4())
+        if parsed.ok and not parsed.signed:
+            # As stored before the checks: "sce-1" is the plain code of signed pass SCE-1 too.
+            parsed = replace(parsed, code=self.store.stored_code(parsed.code))
         # A signed code is checked offline here; from now on `parsed` holds the code inside it.
         check = signing.check_scan(self.store, parsed, refuse_plain=self.policy.refuse_plain_when_signed)
         parsed = check.parsed

@@ -1,6 +1,6 @@
 """Which event a hub holds, and whether this desk's event database is that event.
 
-The hub's event has an identity: a UUID made when its schema is created (`hub init`, hub schema 4),
+The hub's event has an identity: a UUID made when its schema is created (`hub init`, hub schema 5),
 in the hub's settings as `event_id`. A desk's event database keeps the identity of the hub event
 it joined (its own setting `event_id`, never taken from a pull). A desk never syncs with, nor asks
 decisions of, the hub of another event: pulling would replace its name and days and mix in the

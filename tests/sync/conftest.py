@@ -128,7 +128,7 @@ def hub_dsn(hub_admin_dsn):
         admin.close()
 
 
-# What a desk role could do on a hub made before schema 4 (every release until then granted this).
+# What a desk role could do on a hub made before schema 5 (every release until then granted this).
 OLD_DESK_GRANTS: tuple[tuple[str, str], ...] = (
     ("hub_meta", "SELECT"),
     ("hub_settings", "SELECT"),
@@ -144,7 +144,7 @@ OLD_DESK_GRANTS: tuple[tuple[str, str], ...] = (
 
 
 def as_released(monkeypatch, version: int) -> None:
-    """hub_schema as the release that made hub schema `version` (< 4): its migrations, its grants."""
+    """hub_schema as the release that made hub schema `version` (< 5): its migrations, its grants."""
     monkeypatch.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:version])
     monkeypatch.setattr(hub_schema, "HUB_SCHEMA_VERSION", version)
     grants = OLD_DESK_GRANTS if version >= 2 else tuple(g for g in OLD_DESK_GRANTS if g[0] != "revocations")

@@ -132,13 +132,13 @@ def test_only_desk_roles_may_call_the_hub_functions(hub_dsn, hub_admin_dsn):
 
 
 def test_a_desk_role_of_an_older_hub_loses_its_updates_when_the_hub_is_migrated(hub_admin_dsn, monkeypatch):
-    role = "desk_v3_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
+    role = "desk_v4_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
     with monkeypatch.context() as m:
-        as_released(m, 3)
+        as_released(m, 4)
         with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
             hub_schema.migrate(conn)
-            hub_schema.ensure_desk_role(conn, role, "v3-secret")
-    desk_dsn = psycopg.conninfo.make_conninfo(hub_admin_dsn, user=role, password="v3-secret")
+            hub_schema.ensure_desk_role(conn, role, "v4-secret")
+    desk_dsn = psycopg.conninfo.make_conninfo(hub_admin_dsn, user=role, password="v4-secret")
     try:
         with psycopg.connect(desk_dsn, autocommit=True) as conn:
             conn.execute("UPDATE scans SET status = 'ok'")  # what every desk could do before
