@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,29 @@ def test_kill_9_while_scans_wait_beside_a_busy_database_loses_no_acknowledged_sc
         store.close()
     assert set(acknowledged) <= set(recorded) and len(recorded) == len(set(recorded))
     assert len(recorded) - len(acknowledged) <= 10  # at most the one unanswered scan per round
+
+
+def test_after_a_long_hold_each_scan_moves_a_few_waiting_scans_in_and_still_sees_them_all(tmp_path, clock):
+    """Thousands of scans may wait after a long import: no single scan moves them all in (it would
+    wait seconds), and those still waiting count for its decision."""
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 80)
+    from checkin_desk.services.desk import Desk
+
+    store = Store.open(db)
+    clock.now = datetime.now(UTC)  # the demo event is built around today
+    desk = Desk(store, "d", clock=clock, monotonic=clock.monotonic)
+    count = recording.MOVED_PER_SCAN + 10
+    holder = LockHolder(db)
+    try:
+        waited = [desk.scan(code) for code in codes[:count]]
+    finally:
+        holder.release()
+    assert all(o.extra.get("waiting") for o in waited) and recording.waiting_count(store) == count
+    clock.advance(30)
+    last = desk.scan(codes[count - 1])  # still in the waiting file when this scan is decided
+    assert last.status.value == "already_checked_in" and not last.extra
+    assert recording.waiting_count(store) == 10
+    assert recording.drain(store) == 10
+    assert store.conn.execute("SELECT count(*) FROM scans").fetchone()[0] == count + 1
+    store.close()

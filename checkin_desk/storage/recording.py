@@ -39,6 +39,10 @@ WAIT_S = 0.25  # how long a scan waits for the event database before it goes to 
 # After a scan went to the waiting file, the next ones only try the database without waiting, for
 # this long: an import holds it for seconds, and each scan would otherwise wait WAIT_S in vain.
 STILL_HELD_S = 2.0
+# After a long import thousands of scans may wait: each scan moves a few in with its own (so that no
+# one scan pays for all of them), the idle terminal desk and the sync loop the rest, in batches.
+MOVED_PER_SCAN = 20
+MOVED_PER_DRAIN = 500
 WAITING_BUSY_S = 2.0  # the waiting file is only ever held for a moment, by another desk process
 BUSY_TIMEOUT_MS = 5000  # the event database's usual busy timeout (Store.open)
 SUFFIX = "-waiting"
@@ -55,7 +59,8 @@ CREATE TABLE IF NOT EXISTS waiting (
     entry INTEGER NOT NULL,             -- an admitted entry: the next decision must see it
     badge INTEGER NOT NULL,
     record TEXT NOT NULL                -- JSON: scan, outbox rows, print jobs, attendees
-)
+);
+CREATE INDEX IF NOT EXISTS waiting_entries ON waiting (attendee_code) WHERE entry = 1;
 """
 
 
@@ -83,7 +88,9 @@ class WaitingFile:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             if self.conn.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
-                self.conn.execute(_SCHEMA)
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         except sqlite3.Error as exc:
             self.conn.close()
@@ -119,10 +126,9 @@ class WaitingFile:
         )
         return [(uid, Entry(at, day, desk, bool(badge))) for uid, at, day, desk, badge in rows]
 
-    def rows(self) -> list[tuple[int, dict[str, Any]]]:
-        return [
-            (i, json.loads(r)) for i, r in self.conn.execute("SELECT id, record FROM waiting ORDER BY id")
-        ]
+    def rows(self, limit: int = -1) -> list[tuple[int, dict[str, Any]]]:
+        cur = self.conn.execute("SELECT id, record FROM waiting ORDER BY id LIMIT ?", (limit,))
+        return [(i, json.loads(r)) for i, r in cur]
 
     def add(self, conn: sqlite3.Connection, record: dict[str, Any]) -> None:
         scan = record["scan"]
@@ -185,7 +191,8 @@ class DatabaseRecorder:
         return self.store.lookup(code)
 
     def admitted_entries(self, code: str) -> list[Entry]:
-        return self.store.admitted_entries(code)
+        # Scans still waiting (a few are moved in per scan) count for the decision too.
+        return _with_waiting(self.store, code)
 
     def upsert_attendees(self, attendees: list[Attendee], origin: str) -> None:
         self.store.upsert_attendees(attendees, origin=origin)
@@ -216,15 +223,7 @@ class WaitingRecorder:
         return self.store.lookup(code)
 
     def admitted_entries(self, code: str) -> list[Entry]:
-        known = self.store.admitted_entries(code)
-        waiting = [
-            entry
-            for uid, entry in self.file.entries(code)
-            if not self.store.conn.execute(
-                "SELECT 1 FROM scans WHERE uuid = ? AND origin = 'local'", (uid,)
-            ).fetchone()
-        ]
-        return sorted([*known, *waiting], key=lambda e: e.at) if waiting else known
+        return _with_waiting(self.store, code)
 
     def upsert_attendees(self, attendees: list[Attendee], origin: str) -> None:
         from checkin_desk.storage.store import attendee_values
@@ -252,6 +251,21 @@ class WaitingRecorder:
 Recorder = DatabaseRecorder | WaitingRecorder
 
 
+def _with_waiting(store: Store, code: str) -> list[Entry]:
+    """The pass's admitted entries in the event database and in the waiting file (not yet moved)."""
+    known = store.admitted_entries(code)
+    if store.waiting is None:
+        return known
+    waiting = [
+        entry
+        for uid, entry in store.waiting.entries(code)
+        if not store.conn.execute(
+            "SELECT 1 FROM scans WHERE uuid = ? AND origin = 'local'", (uid,)
+        ).fetchone()
+    ]
+    return sorted([*known, *waiting], key=lambda e: e.at) if waiting else known
+
+
 @contextmanager
 def record(store: Store, wait_s: float = WAIT_S) -> Iterator[Recorder]:
     """Reserve the write of one scan, then commit it on leaving: into the event database when it
@@ -264,7 +278,7 @@ def record(store: Store, wait_s: float = WAIT_S) -> Iterator[Recorder]:
             wait_s = 0.0
         if _begin(store, wait_s):
             try:
-                moved = _move_waiting(store)
+                moved = _move_waiting(store, MOVED_PER_SCAN)
                 yield DatabaseRecorder(store)
                 store.conn.execute("COMMIT")
             except BaseException as exc:
@@ -282,22 +296,26 @@ def record(store: Store, wait_s: float = WAIT_S) -> Iterator[Recorder]:
 
 
 def drain(store: Store, wait_s: float = WAIT_S) -> int:
-    """Move waiting scans into the event database if it can be had within `wait_s`. Returns how many
-    moved (0 when there are none or the database is still busy)."""
-    with store._lock:
-        if store.conn.in_transaction or _waiting_file(store, create=False) is None:
-            return 0
-        if not store.waiting.count() or not _begin(store, wait_s):
-            return 0
-        try:
-            moved = _move_waiting(store)
-            store.conn.execute("COMMIT")
-        except BaseException as exc:
-            store.rollback_quietly()
-            store._raise_fault(exc)
-            raise
-        _forget(store, moved)
-        return len(moved)
+    """Move every waiting scan into the event database, in batches (the lock is let go between them),
+    if it can be had within `wait_s`. Returns how many moved (0 when none, or it is still busy)."""
+    total = 0
+    while True:
+        with store._lock:
+            if store.conn.in_transaction or _waiting_file(store, create=False) is None:
+                return total
+            if not store.waiting.count() or not _begin(store, wait_s if not total else 0.0):
+                return total
+            try:
+                moved = _move_waiting(store, MOVED_PER_DRAIN)
+                store.conn.execute("COMMIT")
+            except BaseException as exc:
+                store.rollback_quietly()
+                store._raise_fault(exc)
+                raise
+            _forget(store, moved)
+        total += len(moved)
+        if not moved:
+            return total
 
 
 def waiting_count(store: Store) -> int:
@@ -321,12 +339,13 @@ def _begin(store: Store, wait_s: float) -> bool:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def _move_waiting(store: Store) -> list[int]:
-    """Apply every waiting record, in the event database's open transaction. Returns their ids."""
+def _move_waiting(store: Store, limit: int) -> list[int]:
+    """Apply the first `limit` waiting records, in the event database's open transaction. Returns
+    their ids."""
     file = _waiting_file(store, create=False)
     if file is None:
         return []
-    rows = file.rows()
+    rows = file.rows(limit)
     for _, item in rows:
         _apply(store, item)
     return [i for i, _ in rows]
