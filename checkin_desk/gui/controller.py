@@ -6,6 +6,7 @@ Panels never call the desk directly: they ask the controller and listen to its s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.workers import TaskRunner
 from checkin_desk.services import desk_ops
 from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.storage import recording
 from checkin_desk.storage.faults import user_message
 from checkin_desk.storage.store import StoreError
 from checkin_desk.util.clock import local_day
@@ -239,6 +241,9 @@ class DeskController(QObject):
     def refresh_state(self) -> None:
         if self._stopped:
             return
+        if self.desk.store.waiting is not None:  # scans recorded beside a busy database: a few in
+            with contextlib.suppress(StoreError):
+                recording.drain(self.desk.store, wait_s=0.0, limit=recording.MOVED_PER_SCAN)
         if self._reading:  # one read in flight at a time; remember to read again after it
             self._again = True
             return

@@ -295,18 +295,20 @@ def record(store: Store, wait_s: float = WAIT_S) -> Iterator[Recorder]:
         file.used_at = time.monotonic()
 
 
-def drain(store: Store, wait_s: float = WAIT_S) -> int:
-    """Move every waiting scan into the event database, in batches (the lock is let go between them),
-    if it can be had within `wait_s`. Returns how many moved (0 when none, or it is still busy)."""
+def drain(store: Store, wait_s: float = WAIT_S, *, limit: int | None = None) -> int:
+    """Move waiting scans (every one, or `limit`) into the event database, in batches (the lock is let
+    go between them), if it can be had within `wait_s`. Returns how many moved (0 when none, or it
+    is still busy)."""
     total = 0
-    while True:
+    while limit is None or total < limit:
         with store._lock:
             if store.conn.in_transaction or _waiting_file(store, create=False) is None:
                 return total
             if not store.waiting.count() or not _begin(store, wait_s if not total else 0.0):
                 return total
             try:
-                moved = _move_waiting(store, MOVED_PER_DRAIN)
+                batch = MOVED_PER_DRAIN if limit is None else min(MOVED_PER_DRAIN, limit - total)
+                moved = _move_waiting(store, batch)
                 store.conn.execute("COMMIT")
             except BaseException as exc:
                 store.rollback_quietly()
@@ -316,6 +318,7 @@ def drain(store: Store, wait_s: float = WAIT_S) -> int:
         total += len(moved)
         if not moved:
             return total
+    return total
 
 
 def waiting_count(store: Store) -> int:
