@@ -369,3 +369,42 @@ def test_after_a_long_hold_each_scan_moves_a_few_waiting_scans_in_and_still_sees
     assert recording.drain(store) == 10
     assert store.conn.execute("SELECT count(*) FROM scans").fetchone()[0] == count + 1
     store.close()
+
+
+def test_a_badge_queued_beside_a_busy_database_prints_once_it_is_moved_in(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 20)
+    out = tmp_path / "badges"
+    out.mkdir()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin_desk",
+            "--db",
+            str(db),
+            "printers",
+            "add",
+            "pdf",
+            "--pdf-folder",
+            str(out),
+            "--desk",
+            "desk-t",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    desk = DeskProcess(db)
+    holder = LockHolder(db)
+    try:
+        answer = desk.scan(codes[0])
+        assert answer["waiting"] and answer["print_badge"] and answer["print_job_id"] is None
+        assert list(out.iterdir()) == []  # no print job exists yet, nothing can print
+        holder.release()
+        wait_for(lambda: any(out.iterdir()), what="the badge printed once the scan moved in")
+        assert desk.finish() == 0
+    finally:
+        holder.release()
+        desk.kill()
+    assert [p.name.endswith(f"{codes[0]}.pdf") for p in out.iterdir()] == [True]

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import select
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from checkin_desk.cli._common import open_desk
 from checkin_desk.cli._printing import DEFAULT_WAIT, finish_printing, say, start_printing
 from checkin_desk.domain.models import Outcome, Status
 from checkin_desk.services.desk import Desk, DeskError
-from checkin_desk.storage import recording
+from checkin_desk.storage import faults, recording
 from checkin_desk.storage.faults import StorageFault, user_message
 from checkin_desk.storage.store import StoreError
 
@@ -186,12 +187,14 @@ class TerminalDesk:
         open_desk: Callable[[], Desk],
         emit: Callable[[str], None],
         as_json: bool = False,
-        on_recorded: Callable[[Desk, Outcome], None] | None = None,
+        on_badge: Callable[[Desk, int], None] | None = None,
     ):
         self._open = open_desk
         self.emit = emit
         self.as_json = as_json
-        self.on_recorded = on_recorded  # e.g. hand the badge it queued to the print worker
+        self.on_badge = on_badge  # a print job this desk queued: e.g. hand it to the print worker
+        # Scans recorded beside a busy database whose badge has no print job yet (made when moved in).
+        self.badges_waiting: list[str] = []
         self.desk: Desk | None = None
         self.kept: list[bytes] = []
         self.problem = ""
@@ -224,6 +227,7 @@ class TerminalDesk:
                 recording.drain(self.desk.store)
             except (StoreError, OSError) as exc:
                 log.warning("waiting scans not moved yet: %s", exc)
+        self._hand_over_badges()
 
     def retry(self) -> None:
         while self.kept:
@@ -241,6 +245,13 @@ class TerminalDesk:
         if self.desk is not None and not self.kept:
             with contextlib.suppress(StoreError, OSError):
                 recording.drain(self.desk.store, wait_s=2.0)
+                if waiting := recording.waiting_count(self.desk.store):
+                    self.emit_problem(
+                        f"{waiting} scan(s) recorded here still wait beside the event database "
+                        f"({faults.holder_text(self.desk.store.path)} holds it); the next desk run, "
+                        "scan or sync moves them in, and their badges print then"
+                    )
+            self._hand_over_badges()
         if self.kept:
             shown = ", ".join(r.decode("utf-8", "replace")[:40] for r in self.kept[:10])
             self.emit_problem(f"{len(self.kept)} scan(s) were NOT recorded ({self.problem}): {shown}")
@@ -267,8 +278,11 @@ class TerminalDesk:
             self._failed(raw, f"internal error ({exc.__class__.__name__}: {exc}); see the log", keep, retried)
             return False
         self.problem = ""
-        if self.on_recorded is not None:
-            self.on_recorded(self.desk, outcome)
+        if outcome.print_job_id and self.on_badge is not None:
+            self.on_badge(self.desk, outcome.print_job_id)
+        elif outcome.print_badge and outcome.extra.get("waiting") and not outcome.duplicate_read:
+            self.badges_waiting.append(outcome.scan_uuid)
+        self._hand_over_badges()
         if self.as_json:
             self.emit(
                 json.dumps(
@@ -278,6 +292,22 @@ class TerminalDesk:
         else:
             self.emit(describe(outcome, self.labels) + ("  |  (recorded on a retry)" if retried else ""))
         return True
+
+    def _hand_over_badges(self) -> None:
+        """Badges of scans recorded beside a busy database, once they are moved in and have a job."""
+        if not self.badges_waiting or self.desk is None or self.on_badge is None:
+            return
+        marks = ",".join("?" * len(self.badges_waiting))
+        try:
+            rows = self.desk.store.conn.execute(
+                f"SELECT id, scan_uuid FROM print_jobs WHERE scan_uuid IN ({marks}) ORDER BY id",
+                self.badges_waiting,
+            ).fetchall()
+        except sqlite3.Error:
+            return
+        for job_id, scan_uuid in rows:
+            self.badges_waiting.remove(scan_uuid)
+            self.on_badge(self.desk, job_id)
 
     def _failed(self, raw: bytes, why: str, keep: bool, retried: bool) -> None:
         changed = why != self.problem
@@ -319,15 +349,14 @@ def run_desk(args: argparse.Namespace) -> int:
     queued: list[int] = []
     printing: list = []  # the desk's print worker once the desk is open (none without a printer)
 
-    def recorded(desk: Desk, outcome: Outcome) -> None:
+    def badge(desk: Desk, job_id: int) -> None:
         if not printing:
             printing.append(start_printing(desk))
-        if outcome.print_job_id:
-            queued.append(outcome.print_job_id)
-            if printing[0] is not None:
-                printing[0].queued(outcome.print_job_id)
+        queued.append(job_id)
+        if printing[0] is not None:
+            printing[0].queued(job_id)
 
-    session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, recorded)
+    session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, badge)
     desk = session.start()
     if desk is not None:
         printing.append(start_printing(desk))
