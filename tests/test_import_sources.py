@@ -139,8 +139,11 @@ def test_hi_events_export(store, clock):
 
     result = import_file(store, DATA / "hievents_attendees.xlsx")
     assert result.written and result.source == "Hi.Events attendee export" and result.error_count == 0
-    sheet = load_workbook(DATA / "hievents_attendees.xlsx", read_only=True).worksheets[0]
-    header, *rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(DATA / "hievents_attendees.xlsx", read_only=True)
+    try:  # a read-only workbook keeps its file open until closed
+        header, *rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
     want = {
         "ACTIVE": PassStatus.VALID,
         "AWAITING_PAYMENT": PassStatus.UNPAID,
