@@ -408,3 +408,25 @@ def test_a_badge_queued_beside_a_busy_database_prints_once_it_is_moved_in(tmp_pa
         holder.release()
         desk.kill()
     assert [p.name.endswith(f"{codes[0]}.pdf") for p in out.iterdir()] == [True]
+
+
+def test_a_rebuilt_demo_event_does_not_inherit_the_old_ones_waiting_scans(tmp_path):
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 10)
+    from checkin_desk.services.desk import Desk
+
+    store = Store.open(db)
+    holder = LockHolder(db)
+    try:
+        assert Desk(store, "d").scan(codes[0]).extra["waiting"]
+    finally:
+        holder.release()
+        store.close()
+    subprocess.run(
+        [sys.executable, "-m", "checkin_desk", "--db", str(db), "demo", "--attendees", "10", "--replace"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert not os.path.exists(recording.waiting_path(str(db)))
+    assert rows(db, "SELECT count(*) FROM scans") == [(0,)]

@@ -136,7 +136,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.replace:
             raise CommandError(f"{path} exists; use --replace to rebuild the demo event")
         Store.open(path).close()  # refuse to delete a file that is not an event database
-        for suffix in ("", "-wal", "-shm"):
+        # The scans waiting beside it belong to the old event too (storage.recording).
+        for suffix in ("", "-wal", "-shm", "-waiting", "-waiting-wal", "-waiting-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     if args.attendees < 0:
         raise UsageError("--attendees must be 0 or more")
