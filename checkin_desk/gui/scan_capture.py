@@ -1,25 +1,34 @@
 """Keyboard-wedge scanner capture: an application-level event filter.
 
-A USB scanner is a keyboard that types a code in a burst (a few ms per key) and ends with Enter or
-Tab. The filter sees every key before any widget does:
+A USB scanner is a keyboard that types a code in a burst (a few ms per key, with a Shift press
+before every capital, exactly like a person's keyboard) and ends with Enter or Tab. The filter sees
+every key before any widget does:
 
-- focus on a widget that takes no text (the window, a button, a list): printable keys are collected
-  and Enter/Tab turns them into a scan, typed fast or slowly (manual entry from anywhere);
-- focus in a text field (search box, a dialog's field): keys are held back for `HOLD_MS`. If the next
-  key comes within `BURST_MS` they keep being held; a burst of at least `MIN_CODE` keys ending with
-  Enter/Tab is a scan and never reaches the field. When the keys stop without Enter (a person
-  typing), they are replayed into the field, in order — a person never loses a character and a
-  scanner never types into a form.
+- focus on a widget of the desk window that takes no text (the window, a list): printable keys are
+  collected and Enter/Tab turns them into a scan, typed fast or slowly (manual entry from anywhere);
+- focus in a text field, or anywhere in a dialog: keys are held back for `HOLD_MS`. While the next
+  key comes within `SPLIT_MS` they keep being held; at least `MIN_CODE` keys ending with Enter/Tab
+  whose median gap is at most `BURST_MS` are a scan and never reach the widget. When the keys stop
+  without Enter, or come at a person's pace, they are replayed into the widget they were meant
+  for, in order: a person never loses a character and a scanner never types into a form.
 
-Scans that arrive while a dialog is open (or the window is not active) are queued and emitted when the
-desk window is usable again: nothing is lost and nothing lands in the dialog.
+Modifier presses (Shift, AltGr, Caps Lock, Num Lock, dead keys...) carry no text: they never end or
+split a burst. The gap between two keys is measured with the keyboard events' own timestamps (the X
+server's clock) when they have one, so a window busy painting does not make a person's keys look
+like a burst, nor split a scanner's.
+
+Scans that arrive while a dialog is open (or a popup) are queued and emitted when the desk window
+is usable again: nothing is lost and nothing lands in the dialog.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -32,12 +41,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-BURST_MS = 30.0  # max gap between two keys of one scanner burst
-HOLD_MS = 45  # how long a key typed into a text field is held back to see whether a burst follows
+# A scanner sends a key every 1-30 ms, evenly; a person, even a fast typist, leaves 80-200 ms between
+# most keys. Held keys ending with Enter are a scan when their median gap is at most BURST_MS.
+BURST_MS = 45.0
+# One late key (the machine busy for a moment) must not split a burst: only a gap longer than this
+# ends the keys held so far. Keys whose median gap passes HUMAN_MS are a person's: shown at once.
+SPLIT_MS = 100.0
+HUMAN_MS = 60.0
+# How long a key typed into a field is held back to see whether a burst follows (on our clock).
+HOLD_MS = 120
+# A hold timer that fires this late means the event loop was busy: keys may be waiting behind it.
+LATE_MS = 15.0
 IDLE_RESET_S = 3.0  # collected keys outside text fields are forgotten after this long
-MIN_CODE = 3
+MIN_CODE = 4
 MAX_CODE = 4096
 ENDS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab)
+SHORTCUT_MODIFIERS = Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier
+MODIFIER_KEYS = frozenset(
+    int(k)
+    for k in (
+        Qt.Key_Shift,
+        Qt.Key_Control,
+        Qt.Key_Meta,
+        Qt.Key_Alt,
+        Qt.Key_AltGr,
+        Qt.Key_CapsLock,
+        Qt.Key_NumLock,
+        Qt.Key_ScrollLock,
+        Qt.Key_Super_L,
+        Qt.Key_Super_R,
+        Qt.Key_Hyper_L,
+        Qt.Key_Hyper_R,
+        Qt.Key_Mode_switch,
+        Qt.Key_Multi_key,
+        Qt.Key_Direction_L,
+        Qt.Key_Direction_R,
+    )
+)
+_DEAD_KEYS = range(int(Qt.Key_Dead_Grave), int(Qt.Key_Dead_Longsolidusoverlay) + 1)
+
+
+def is_modifier(key: int, text: str) -> bool:
+    """A key that only changes what the next key types: never part of, nor the end of, a burst."""
+    key = int(key)
+    return key in MODIFIER_KEYS or key in _DEAD_KEYS or (key in (0, int(Qt.Key_unknown)) and not text)
 
 
 def is_text_field(widget: QWidget | None) -> bool:
@@ -50,11 +97,19 @@ def is_text_field(widget: QWidget | None) -> bool:
     return isinstance(widget, QComboBox) and widget.isEditable()
 
 
+@dataclass(slots=True)
+class _Held:
+    widget: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+
+
 class ScanCapture(QObject):
     """Install once on the QApplication; connect `scanned(str)`."""
 
     scanned = Signal(str)
-    queued = Signal(int)  # number of scans waiting for the dialog to close
+    queued = Signal(int)  # number of scans waiting for the dialog to close (0: none any more)
 
     def __init__(
         self,
@@ -68,13 +123,18 @@ class ScanCapture(QObject):
         self.clock = clock
         self.enabled = True
         self._buffer: list[str] = []  # collected outside text fields
-        self._held: list[tuple[QWidget, int, Qt.KeyboardModifier, str]] = []  # held in a text field
-        self._last_key = 0.0
+        self._held: list[_Held] = []  # held back in a text field or a dialog
+        self._gaps: list[float] = []  # between the held keys
+        self._hold_due = 0.0  # when the hold timer should fire, on our clock (ms)
+        self._rearmed = False
+        self._last_stamp = 0.0  # the last key's event timestamp (ms), 0 when it had none
+        self._last_ms = 0.0  # when the last key arrived, on our clock (ms)
+        self._this_key = (0.0, 0.0)
         self._queue: list[str] = []
         self._replaying = False
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
-        self._hold_timer.timeout.connect(self._release_held)
+        self._hold_timer.timeout.connect(self._hold_expired)
         self._drain_timer = QTimer(self)
         self._drain_timer.setInterval(100)
         self._drain_timer.timeout.connect(self.release_queue)
@@ -88,6 +148,8 @@ class ScanCapture(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self._hold_timer.stop()
+        self._drain_timer.stop()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.KeyPress or self._replaying or not self.enabled:
@@ -101,16 +163,33 @@ class ScanCapture(QObject):
             self._held.clear()
             raise
 
+    def _gap_ms(self, event: QKeyEvent) -> float:
+        """Milliseconds since the previous key: on the events' own clock when both have one (the X
+        server stamps each key when it is typed), else on ours (synthesised events carry none)."""
+        stamp, now = float(event.timestamp()), self.clock() * 1000.0
+        self._this_key = (stamp, now)
+        if stamp and self._last_stamp:
+            gap = stamp - self._last_stamp
+            return gap + 2**32 if gap < 0 else gap  # the X server's 32-bit clock wraps every 49 days
+        return now - self._last_ms
+
+    def _mark(self) -> None:
+        self._last_stamp, self._last_ms = self._this_key
+
     def _on_key(self, widget: QWidget, event: QKeyEvent) -> bool:
-        now = self.clock()
-        gap_ms = (now - self._last_key) * 1000.0
         key, mods, text = event.key(), event.modifiers(), event.text()
-        if mods & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier):
+        if is_modifier(key, text):
+            return False  # Shift before a capital, AltGr, Caps Lock...: part of whatever comes next
+        gap_ms = self._gap_ms(event)
+        if mods & SHORTCUT_MODIFIERS and not (mods & Qt.ControlModifier and mods & Qt.AltModifier and text):
             self._release_held()
-            return False  # shortcuts
+            return False  # a shortcut (Ctrl+Alt with text is AltGr on some systems: a character)
         printable = bool(text) and text.isprintable() and key not in ENDS
-        if is_text_field(widget):
-            return self._in_text_field(widget, key, mods, text, printable, gap_ms, now)
+        if event.isAutoRepeat():
+            self._release_held()
+            return False  # a key held down: a person, never a scanner
+        if is_text_field(widget) or self._in_dialog(widget):
+            return self._held_back(widget, event, printable, gap_ms)
         self._release_held()
         if printable:
             if gap_ms > IDLE_RESET_S * 1000:
@@ -119,47 +198,80 @@ class ScanCapture(QObject):
                 return False  # space presses a button
             if len(self._buffer) < MAX_CODE:
                 self._buffer.append(text)
-            self._last_key = now
+            self._mark()
             return True
         if key in ENDS and self._buffer:
             code = "".join(self._buffer)
             self._buffer.clear()
-            self._last_key = now
+            self._mark()
             self._emit(code)
             return True
         return False
 
-    def _in_text_field(self, widget, key, mods, text, printable, gap_ms, now) -> bool:
+    def _in_dialog(self, widget: QWidget) -> bool:
+        top = widget.window()
+        return top is not None and top is not self.window
+
+    def _held_back(self, widget: QWidget, event: QKeyEvent, printable: bool, gap_ms: float) -> bool:
         self._buffer.clear()
+        key = event.key()
         if printable:
-            if self._held and (gap_ms > BURST_MS or self._held[0][0] is not widget):
+            if self._held and (gap_ms > SPLIT_MS or self._held[0].widget is not widget):
                 self._release_held()
+            elif len(self._gaps) >= 2 and statistics.median([*self._gaps, gap_ms]) > HUMAN_MS:
+                self._release_held()  # a person typing: let them see their text now
+            elif self._held:
+                self._gaps.append(gap_ms)
             if len(self._held) < MAX_CODE:
-                self._held.append((widget, key, mods, text))
-            self._last_key = now
-            self._hold_timer.start(HOLD_MS)
+                self._held.append(_Held(widget, key, event.modifiers(), event.text()))
+            self._mark()
+            self._hold(HOLD_MS)
             return True
-        if key in ENDS and len(self._held) >= MIN_CODE and gap_ms <= BURST_MS:
+        if key in ENDS and self._is_burst(gap_ms):
             self._hold_timer.stop()
-            code = "".join(item[3] for item in self._held)
+            code = "".join(item.text for item in self._held)
             self._held.clear()
-            self._last_key = now
+            self._gaps.clear()
+            self._mark()
             self._emit(code)
             return True
         self._release_held()
         return False
 
+    def _is_burst(self, end_gap_ms: float) -> bool:
+        if len(self._held) < MIN_CODE or end_gap_ms > SPLIT_MS:
+            return False
+        return statistics.median([*self._gaps, end_gap_ms]) <= BURST_MS
+
+    def _hold(self, ms: int) -> None:
+        self._hold_due = self.clock() * 1000.0 + ms
+        self._rearmed = False
+        self._hold_timer.start(ms)
+
+    def _hold_expired(self) -> None:
+        late = self.clock() * 1000.0 - self._hold_due
+        if late > LATE_MS and not self._rearmed:
+            # The event loop was busy: the burst's next keys may be queued behind this timer. Look
+            # once more after they had a chance to arrive.
+            self._rearmed = True
+            self._hold_timer.start(int(LATE_MS) * 2)
+            return
+        self._release_held()
+
     def _release_held(self) -> None:
-        """A person was typing: give the held keys to the field they were meant for, in order."""
+        """A person was typing: give the held keys to the widget they were meant for, in order."""
         self._hold_timer.stop()
+        self._gaps.clear()
         held, self._held = self._held, []
         if not held:
             return
         self._replaying = True
         try:
-            for widget, key, mods, text in held:
+            for item in held:
+                if not shiboken6.isValid(item.widget):
+                    continue  # the dialog closed meanwhile: nowhere to type into
                 for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-                    QApplication.sendEvent(widget, QKeyEvent(kind, key, mods, text))
+                    QApplication.sendEvent(item.widget, QKeyEvent(kind, item.key, item.modifiers, item.text))
         finally:
             self._replaying = False
 

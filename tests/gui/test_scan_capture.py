@@ -1,0 +1,135 @@
+"""Scanner bursts as a USB scanner sends them: a Shift press before every capital (and before `:` `+`),
+key events stamped by the keyboard's clock, one key now and then late. Offscreen; the same codes are
+typed through a real X server in tests/e2e/."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from checkin_desk.domain.models import Attendee
+
+SHIFTED = set('~!@#$%^&*()_+{}|:"<>?')
+
+CODES = ("SCE26-06ACG711", "sce26-aBcD/12+x=", "Pretix:aZ09/+=kq", "WxYz-1234-aBcD")
+
+
+class Keyboard:
+    """Sends key presses and releases with timestamps (ms), as the X server delivers them."""
+
+    def __init__(self, widget_for):
+        self.widget_for = widget_for  # () -> the widget with the focus
+        self.ms = 1_000_000
+
+    def send(self, kind, key, text="", mods=Qt.NoModifier, repeat=False):
+        event = QKeyEvent(kind, key, mods, text, repeat)
+        event.setTimestamp(int(self.ms))
+        QApplication.sendEvent(self.widget_for(), event)
+
+    def tap(self, key, text="", mods=Qt.NoModifier):
+        self.send(QEvent.KeyPress, key, text, mods)
+        self.send(QEvent.KeyRelease, key, text, mods)
+
+    def type(self, text: str, per_key_ms: float, late: dict[int, float] | None = None, enter=True):
+        """`late`: key index -> extra delay before it (a busy machine)."""
+        for i, ch in enumerate(text):
+            self.ms += per_key_ms + (late or {}).get(i, 0)
+            shifted = ch.isupper() or ch in SHIFTED
+            if shifted:
+                self.send(QEvent.KeyPress, Qt.Key_Shift, "", Qt.ShiftModifier)
+            key = ord(ch.upper()) if ch.isascii() and ch.isalnum() else ord(ch)
+            self.tap(key, ch, Qt.ShiftModifier if shifted else Qt.NoModifier)
+            if shifted:
+                self.send(QEvent.KeyRelease, Qt.Key_Shift, "", Qt.NoModifier)
+        if enter:
+            self.ms += per_key_ms
+            self.tap(Qt.Key_Return, "\r")
+
+
+@pytest.fixture
+def coded(people):
+    people.upsert_attendees([Attendee(code.upper(), "Code", str(i)) for i, code in enumerate(CODES)])
+    return people
+
+
+def scans(store):
+    return store.conn.execute("SELECT code, status FROM scans ORDER BY rowid").fetchall()
+
+
+@pytest.mark.parametrize("per_key_ms", [2, 8, 15, 30])
+def test_mixed_case_codes_arrive_whole_in_the_search_box(qtbot, window, coded, per_key_ms):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    for i, code in enumerate(CODES):
+        keyboard.type(code, per_key_ms, late={5: 25, 9: 40})  # two late keys in each code
+        keyboard.ms += 900  # the next visitor
+        assert scans(coded)[i] == (code.upper(), "ok")
+        assert box.text() == ""
+    assert window.banner.kind == "admitted"
+    assert window.banner.name.text() == "Code 3"
+
+
+def test_modifiers_and_dead_keys_inside_a_burst_never_split_it(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    for ch in "WxYz-1234":
+        keyboard.ms += 6
+        for key in (Qt.Key_CapsLock, Qt.Key_NumLock, Qt.Key_AltGr, Qt.Key_Dead_Circumflex):
+            keyboard.send(QEvent.KeyPress, key)
+            keyboard.send(QEvent.KeyRelease, key)
+        keyboard.tap(ord(ch.upper()), ch)
+    keyboard.type("-aBcD", 6)
+    assert scans(coded) == [("WXYZ-1234-ABCD", "ok")]
+    assert box.text() == ""
+
+
+def test_a_person_typing_in_the_search_box_sees_every_character(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("Benoît", 140, enter=False)
+    keyboard.ms += 140
+    keyboard.tap(Qt.Key_Backspace)
+    assert box.text() == "Benoî"  # the last key, still held, went in before the Backspace
+    keyboard.type("t", 140, enter=False)
+    qtbot.waitUntil(lambda: box.text() == "Benoît")  # shown once no burst follows
+    assert scans(coded) == []
+
+
+def test_a_fast_typist_is_not_a_scanner(qtbot, window, coded):
+    """Four keys and Enter at 70 ms: quick for a person, far too slow for a scanner."""
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("Lyde", 70)
+    assert box.text() == "Lyde"
+    # Enter reached the search box: its one match (Benoît Lefèvre of Lydec) is checked in, and no
+    # scan of a code "LYDE" was made.
+    assert scans(coded) == [("SCE-1", "ok")]
+
+
+def test_a_held_key_is_a_person_never_a_scanner(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    for _ in range(6):
+        keyboard.ms += 30
+        keyboard.send(QEvent.KeyPress, Qt.Key_A, "a", repeat=True)
+    keyboard.ms += 30
+    keyboard.tap(Qt.Key_Return, "\r")
+    assert box.text() == "aaaaaa"
+    assert scans(coded) == []
+
+
+def test_shortcuts_still_reach_the_window(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("Lyd", 140, enter=False)
+    keyboard.ms += 140
+    keyboard.tap(Qt.Key_A, "\x01", Qt.ControlModifier)  # select all: the held keys went in first
+    assert box.text() == "Lyd" and box.selectedText() == "Lyd"
