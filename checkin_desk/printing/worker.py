@@ -41,6 +41,7 @@ class PrintWorker:
         renderer: Renderer | None = None,
         clock: Callable[[], datetime] = utc_now,
         poll_interval: float = 1.0,
+        hold: Callable[[Store, JobInfo, datetime], bool] | None = None,
     ):
         self.db_path = db_path
         self.desk = desk
@@ -49,6 +50,9 @@ class PrintWorker:
         self.renderer = renderer
         self.clock = clock
         self.poll_interval = poll_interval
+        # Asked before each job is sent: True when it took the job out of the queue (a backlog of old
+        # badges put aside for a supervisor), so the worker looks at the queue again.
+        self.hold = hold
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -157,6 +161,9 @@ class PrintWorker:
         due_in = dispatcher.due_in(job)
         if due_in > 0:
             return due_in
+        if self.hold is not None and self.hold(store, job, self.clock()):
+            self._notify(queue.get_job(store, job.id))
+            return 0.0
         after = dispatcher.attempt(job, on_sending=self._notify)
         self._notify(after)
         if after is not None and after.state == "queued" and after.attempts == job.attempts:

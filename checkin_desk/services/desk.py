@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from checkin_desk.domain import codes, rules
 from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from checkin_desk.services import badge_policy
 from checkin_desk.storage import recording
 from checkin_desk.storage.store import ATTENDEE_FIELDS, Store, attendee_values
 from checkin_desk.trust import roles, signing
@@ -34,6 +35,15 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L
 
 class DeskError(Exception):
     """An action a user asked for cannot be done; the message says why."""
+
+
+class PassRefused(DeskError):
+    """A badge was asked for a pass the rules refuse (`badge_policy`): only a supervisor's override
+    (`desk_ops.print_refused_badge`) may print it. `status` says why (unknown, cancelled, blocked)."""
+
+    def __init__(self, code: str, status: Status):
+        super().__init__(f"no badge for {code}: the pass is {status} (a supervisor's override is needed)")
+        self.code, self.status = code, status
 
 
 class OnlineDecider(Protocol):
@@ -372,8 +382,14 @@ class Desk:
         reason: str | None = None,
         allowed_by: str | None = None,
         template: str | None = None,
+        override: bool = False,
     ) -> int:
-        """A badge print job with its audit entry and outbox row, in the caller's transaction."""
+        """A badge print job with its audit entry and outbox row, in the caller's transaction.
+
+        Raises PassRefused for a pass the rules refuse, unless `override` (a supervisor's, audited)."""
+        refusal = badge_policy.badge_refusal(self.store, attendee_code)
+        if refusal is not None and not (override and refusal != Status.UNKNOWN):
+            raise PassRefused(attendee_code, refusal)
         job_uuid = str(uuid.uuid4())
         job = {
             "uuid": job_uuid,

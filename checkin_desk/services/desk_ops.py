@@ -1,6 +1,6 @@
 """Desk operations the window needs besides those in desk.py (which is at its size limit):
-printing an attendee's first badge from the search list, re-issuing a pass with its new badge
-queued, and leaving kiosk mode.
+printing an attendee's first badge from the search list, printing a refused pass's badge on a
+supervisor's override, re-issuing a pass with its new badge queued, and leaving kiosk mode.
 
 Both go through the same checks and audit log as `Desk`'s own privileged methods.
 """
@@ -8,17 +8,22 @@ Both go through the same checks and audit log as `Desk`'s own privileged methods
 from __future__ import annotations
 
 from checkin_desk.domain import codes
-from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.domain.models import Status
+from checkin_desk.services.badge_policy import badge_refusal
+from checkin_desk.services.desk import Desk, DeskError, PassRefused
 from checkin_desk.trust.roles import Staff
 from checkin_desk.util.textnorm import clean_text
 
 
 def print_first_badge(desk: Desk, code: str) -> int:
     """Queue the attendee's first badge (no supervisor needed). A badge printed or queued before makes
-    this a reprint: DeskError, and the caller asks for a supervisor (`Desk.reprint`)."""
+    this a reprint: DeskError, and the caller asks for a supervisor (`Desk.reprint`). A pass the rules
+    refuse (blocked, cancelled, revoked, unknown): PassRefused, checked first; the caller may ask for
+    a supervisor's override (`print_refused_badge`)."""
+    refusal = badge_refusal(desk.store, code)
+    if refusal is not None:
+        raise PassRefused(codes.normalise(code), refusal)
     attendee = desk.store.lookup(codes.normalise(code))
-    if attendee is None:
-        raise DeskError(f"no attendee with code {code}")
     with desk.store.transaction() as conn:
         if conn.execute("SELECT 1 FROM print_jobs WHERE attendee_code = ?", (attendee.code,)).fetchone():
             raise DeskError(f"a badge was already printed for {attendee.code}: a reprint needs a supervisor")
@@ -26,6 +31,38 @@ def print_first_badge(desk: Desk, code: str) -> int:
             conn, attendee.code, operator=desk.operator, action="print_badge", details={"from": "search"}
         )
     return job_id
+
+
+def print_refused_badge(
+    desk: Desk, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+) -> int:
+    """A supervisor's override: queue a badge for a pass the rules refuse (blocked, cancelled,
+    revoked), with their reason; audited as `print_override` with what the pass was. An unknown code
+    has nothing to print: DeskError. A pass that needs no override is printed as usual (a first badge
+    or a reprint, both recorded with the supervisor and reason)."""
+    name, auth = desk._authorize("override", authorized_by, supervisor)
+    reason = clean_text(reason)
+    if not reason:
+        raise DeskError("printing a refused pass needs a reason")
+    refusal = badge_refusal(desk.store, code)
+    if refusal == Status.UNKNOWN:
+        raise DeskError(f"no attendee with code {code}")
+    attendee = desk.store.lookup(codes.normalise(code))
+    with desk.store.transaction() as conn:
+        printed = conn.execute(
+            "SELECT 1 FROM print_jobs WHERE attendee_code = ?", (attendee.code,)
+        ).fetchone()
+        return desk.queue_badge(
+            conn,
+            attendee.code,
+            operator=name,
+            action="print_override",
+            details={"reason": reason, "was": str(refusal or "valid"), **auth},
+            reprint=printed is not None,
+            reason=reason,
+            allowed_by=name,
+            override=True,
+        )
 
 
 def reissue_and_print(
