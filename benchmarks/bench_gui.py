@@ -164,7 +164,7 @@ def dashboard_refresh(db: Path, scans: int, repeat: int) -> tuple[list[float], l
     window, _ = build(Desk(store, "bench", "bench"), language="fr", start_workers=False)
     window.resize(1280, 800)
     window.show()
-    window.pages.setCurrentWidget(window.dashboard)
+    window.pages.setCurrentWidget(window.dashboard_page)
     window.dashboard.set_active(False)  # no timer refreshes during the measurement
     times = []
     for _ in range(repeat):

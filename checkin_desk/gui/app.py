@@ -103,11 +103,11 @@ def language_for(desk: Desk) -> str:
 
 
 def build(
-    desk: Desk, *, language: str | None = None, start_workers: bool = True
+    desk: Desk, *, language: str | None = None, start_workers: bool = True, sounds=None
 ) -> tuple[MainWindow, Translator]:
     translator = Translator(language or language_for(desk))
     translator.set_language(translator.language)  # sets the layout direction
-    window = MainWindow(desk, translator, start_workers=start_workers)
+    window = MainWindow(desk, translator, start_workers=start_workers, sounds=sounds)
     return window, translator
 
 

@@ -1,53 +1,45 @@
-"""The full-width result banner: colour + icon + big words, so that colour is never the only signal.
+"""The full-width result banner, built for a queue: colour + icon + words, so colour is never the only
+signal, and readable from a step away.
 
-Green: admitted. Amber: already checked in (with the first entry's local time and desk). Red: refused,
-with the reason. Then the attendee's name in its own script, category, company and staff notes, and
-the badge's print state. It stays until the next scan.
+Green: admitted. Amber: already checked in. Red: refused. The verdict is large and centred; under it
+one action line in the staff's language (what to do now), the person's name in its own script, their
+category and company, staff notes, and the badge's print state. The scan's local time sits in the
+corner and the banner flashes on every scan, so two green results in a row never look the same. After
+`ready_after_ms` (a setting) it returns to "ready". Every text is cut to the room it has, never
+widening the window; the fonts follow the banner's height (1024×600 up to a full-HD screen).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from PySide6.QtCore import QEasingCurve, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
-
-from checkin_desk.domain.models import Attendee, Outcome, Status
+from checkin_desk.domain.models import Attendee, Outcome
+from checkin_desk.gui.elided import ElidedLabel
 from checkin_desk.gui.i18n import Translator
-from checkin_desk.util.clock import zone
+from checkin_desk.gui.trouble_text import printer_short
+from checkin_desk.gui.verdict import describe, kind_of, person_details
+from checkin_desk.services.trouble import printer_trouble
 
 COLOURS = {  # background, text
     "idle": ("#ECEFF1", "#263238"),
     "admitted": ("#1B7F3B", "#FFFFFF"),
     "already": ("#F2A900", "#1A1A1A"),
     "refused": ("#C62828", "#FFFFFF"),
+    "notice": ("#1565C0", "#FFFFFF"),
 }
-ICONS = {"idle": "⌁", "admitted": "✔", "already": "⚠", "refused": "✖"}
+ICONS = {"idle": "⌁", "admitted": "✔", "already": "⚠", "refused": "✖", "notice": "ℹ"}
+FLASH_MS = 450
+# Each line's share of the banner's height: the verdict and the name first.
+SHARES = (("headline", 17), ("reason", 9), ("name", 14), ("details", 7), ("notes", 11), ("printing", 7))
 
-
-def kind_of(outcome: Outcome) -> str:
-    if outcome.status == Status.ALREADY_CHECKED_IN:
-        return "already"
-    return "admitted" if outcome.admitted else "refused"
-
-
-def local_time(at_iso: str, tz: str) -> str:
-    try:
-        return datetime.fromisoformat(at_iso).astimezone(zone(tz)).strftime("%H:%M")
-    except ValueError:
-        return at_iso
-
-
-def big_font(point_size: int, bold: bool = True) -> QFont:
-    font = QFont()
-    font.setPointSize(point_size)
-    font.setBold(bold)
-    return font
+__all__ = ["COLOURS", "ICONS", "ResultBanner", "kind_of"]
 
 
 class ResultBanner(QFrame):
     painted = Signal()  # after each paint: the benchmark's "banner on screen" moment
+    went_idle = Signal()  # back to "ready" after `ready_after_ms`
 
     def __init__(self, translator: Translator, timezone: str = "Africa/Casablanca", parent=None):
         super().__init__(parent)
@@ -55,41 +47,45 @@ class ResultBanner(QFrame):
         self.translator = translator
         self.timezone = timezone
         self.categories: dict[str, dict] = {}
+        self.event_days: tuple[str, ...] = ()
         self.kind = "idle"
         self.outcome: Outcome | None = None
-        self.notice: tuple[Attendee, str, str] | None = None  # (attendee, headline id, reason id)
+        self.notice: tuple[Attendee, str, str, dict] | None = None  # (attendee, headline, line, words)
         self.print_state = ""
         self.print_error = ""
-        self.icon = QLabel(objectName="bannerIcon")
-        self.icon.setFont(big_font(64))
-        self.icon.setAlignment(Qt.AlignCenter)
-        self.icon.setMinimumWidth(120)
-        self.headline = QLabel(objectName="bannerHeadline")
-        self.headline.setFont(big_font(40))
-        self.reason = QLabel(objectName="bannerReason")
-        self.reason.setFont(big_font(22))
-        self.name = QLabel(objectName="bannerName")
-        self.name.setFont(big_font(34))
-        self.name.setTextFormat(Qt.PlainText)
-        self.details = QLabel(objectName="bannerDetails")
-        self.details.setFont(big_font(18, bold=False))
-        self.details.setTextFormat(Qt.PlainText)
-        self.notes = QLabel(objectName="bannerNotes")
-        self.notes.setFont(big_font(18))
-        self.notes.setTextFormat(Qt.PlainText)
-        self.notes.setWordWrap(True)
-        self.printing = QLabel(objectName="bannerPrint")
-        self.printing.setFont(big_font(16))
-        self.printing.setWordWrap(True)
+        self.flashes = 0  # how many times the banner flashed (one per result shown)
+        self._flash = 0.0
+        self.icon = ElidedLabel(objectName="bannerIcon", alignment=Qt.AlignCenter, fit=0.55)
+        self.time = ElidedLabel(objectName="bannerTime", alignment=Qt.AlignRight | Qt.AlignTop)
+        center = Qt.AlignHCenter | Qt.AlignVCenter
+        self.headline = ElidedLabel(objectName="bannerHeadline", alignment=center, fit=0.78, bold=True)
+        self.reason = ElidedLabel(objectName="bannerReason", alignment=center, fit=0.72, bold=True)
+        self.name = ElidedLabel(objectName="bannerName", alignment=center, fit=0.78, bold=True)
+        self.details = ElidedLabel(objectName="bannerDetails", alignment=center, fit=0.72)
+        self.notes = ElidedLabel(objectName="bannerNotes", alignment=center, fit=0.7, lines=2, bold=True)
+        self.printing = ElidedLabel(objectName="bannerPrint", alignment=center, fit=0.7, bold=True)
         words = QVBoxLayout()
-        for label in (self.headline, self.reason, self.name, self.details, self.notes, self.printing):
-            words.addWidget(label)
-        words.addStretch(1)
+        words.setSpacing(0)
+        for attribute, share in SHARES:
+            words.addWidget(getattr(self, attribute), share)
+        side = QVBoxLayout()
+        side.addWidget(self.time)
+        side.addStretch(1)
         row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
         row.addWidget(self.icon)
         row.addLayout(words, 1)
-        self.setMinimumHeight(280)
+        row.addLayout(side)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+        self.setMinimumHeight(150)
         self.background = QColor(COLOURS["idle"][0])
+        self._animation = QVariantAnimation(self, startValue=1.0, endValue=0.0, duration=FLASH_MS)
+        self._animation.setEasingCurve(QEasingCurve.OutCubic)
+        self._animation.valueChanged.connect(self._set_flash)
+        self.ready_after_ms = 0  # 0: the result stays until the next scan
+        self._ready = QTimer(self)
+        self._ready.setSingleShot(True)
+        self._ready.timeout.connect(self._back_to_ready)
         translator.changed.connect(self.retranslate)
         self.retranslate()
 
@@ -100,96 +96,88 @@ class ResultBanner(QFrame):
         self.kind = kind_of(outcome)
         self.print_state = "queued" if outcome.print_job_id else ""
         self.print_error = ""
-        self.retranslate()
+        self._shown()
 
-    def show_notice(self, attendee: Attendee, headline: str, reason: str) -> None:
-        """Something a supervisor did to `attendee` (e.g. a re-issued pass), until the next scan."""
-        self.outcome, self.notice, self.kind = None, (attendee, headline, reason), "already"
+    def show_notice(self, attendee: Attendee, headline: str, line: str, **words) -> None:
+        """Something a supervisor did to `attendee` (a reprint, a re-issued pass), until the next scan."""
+        self.outcome, self.notice, self.kind = None, (attendee, headline, line, words), "notice"
         self.print_state, self.print_error = "", ""
-        self.retranslate()
+        self._shown()
 
     def set_print_state(self, state: str, error: str = "") -> None:
         self.print_state, self.print_error = state, error
         self._show_print_state()
 
     def clear(self) -> None:
+        self._ready.stop()
         self.outcome, self.notice, self.kind, self.print_state = None, None, "idle", ""
         self.retranslate()
+
+    def _shown(self) -> None:
+        self.flashes += 1
+        self._animation.stop()
+        self._set_flash(1.0)
+        self._animation.start()
+        if self.ready_after_ms > 0:
+            self._ready.start(self.ready_after_ms)
+        self.retranslate()
+
+    def _back_to_ready(self) -> None:
+        self.clear()
+        self.went_idle.emit()
 
     def retranslate(self, *_args) -> None:
         t = self.translator.tr
         self._apply_colours()
-        # Absolute alignment: a Latin name in the Arabic layout lines up with the Arabic words.
-        side = Qt.AlignRight if self.translator.right_to_left else Qt.AlignLeft
-        for label in (self.headline, self.reason, self.name, self.details, self.notes, self.printing):
-            label.setAlignment(side | Qt.AlignAbsolute | Qt.AlignVCenter)
         self.icon.setText(ICONS[self.kind])
-        outcome = self.outcome
         if self.notice is not None:
-            person, headline, reason = self.notice
+            person, headline, line, words = self.notice
             self.headline.setText(t(headline))
-            self.reason.setText(t(reason))
+            self.reason.setText(t(line, **words))
             self.name.setText(person.full_name or person.code)
-            self._show_person(person)
+            self.details.setText(person_details(person, self.categories, self.translator.language))
+            self.notes.setText("")
             self._show_print_state()
             return
-        if outcome is None:
+        if self.outcome is None:
             self.headline.setText(t("idle.title"))
             self.reason.setText(t("idle.hint"))
-            for label in (self.name, self.details, self.notes, self.printing):
+            for label in (self.name, self.details, self.notes, self.printing, self.time):
                 label.setText("")
             return
-        self.headline.setText(self._headline(outcome))
-        self.reason.setText(self._reason(outcome))
-        person = outcome.attendee
-        self.name.setText(person.full_name if person else outcome.code)
-        self._show_person(person)
+        verdict = describe(
+            self.outcome,
+            t,
+            language=self.translator.language,
+            timezone=self.timezone,
+            categories=self.categories,
+            event_days=self.event_days,
+        )
+        self.headline.setText(verdict.headline)
+        self.reason.setText(verdict.action)
+        self.name.setText(verdict.name)
+        self.details.setText(verdict.details)
+        self.notes.setText(verdict.notes)
+        self.time.setText(verdict.time)
         self._show_print_state()
-
-    def _show_person(self, person: Attendee | None) -> None:
-        t = self.translator.tr
-        if person:
-            parts = [self._category(person.category), person.company, person.job_title]
-            self.details.setText("  ·  ".join(p for p in parts if p))
-            self.notes.setText(t("notes", notes=person.notes) if person.notes else "")
-        else:
-            self.details.setText("")
-            self.notes.setText("")
-
-    def _headline(self, outcome: Outcome) -> str:
-        t = self.translator.tr
-        if outcome.extra.get("override"):
-            return t("verdict.override")
-        if self.kind == "already":
-            return t("verdict.already") if outcome.admitted else t("verdict.already_refused")
-        return t("verdict.ok") if self.kind == "admitted" else t("verdict.refused")
-
-    def _reason(self, outcome: Outcome) -> str:
-        t = self.translator.tr
-        bits = []
-        if self.kind == "refused":
-            bits.append(t(f"reason.{outcome.status}"))
-        if outcome.first_entry is not None:
-            when = local_time(outcome.first_entry.at, self.timezone)
-            bits.append(t("first_entry", time=when, desk=outcome.first_entry.desk))
-        if outcome.duplicate_read:
-            bits.append(t("duplicate_read"))
-        return " — ".join(bits)
-
-    def _category(self, key: str) -> str:
-        row = self.categories.get(key)
-        if not row:
-            return key
-        return row.get(f"label_{self.translator.language}") or row.get("label_fr") or key
 
     def _show_print_state(self) -> None:
         t = self.translator.tr
-        if not self.print_state:
-            self.printing.setText("")
-        elif self.print_state in ("failed", "retrying"):
-            self.printing.setText("⚠ " + t(f"print.{self.print_state}", reason=self.print_error or "?"))
+        state = self.print_state
+        if state in ("failed", "retrying"):
+            trouble = printer_trouble(self.print_error)
+            if trouble.kind == "no_printer":
+                text = ""  # said once, in the red bar under the search, not on every banner
+            else:
+                why = printer_short(t, trouble)
+                text = t("badge.failed" if state == "failed" else "badge.waiting", why=why)
+        elif state:
+            text = "▶ " + t(f"print.{state}")
         else:
-            self.printing.setText("▶ " + t(f"print.{self.print_state}"))
+            text = ""
+        self.printing.setText(text)
+
+    # -- colour and flash ----------------------------------------------------------------------
 
     def _apply_colours(self) -> None:
         # A palette, not a style sheet: re-parsing a style sheet on every scan costs ~1 ms.
@@ -200,14 +188,46 @@ class ResultBanner(QFrame):
         self.setPalette(palette)
         self.update()
 
+    def _set_flash(self, value: float) -> None:
+        self._flash = float(value)
+        self.update()
+
+    def settle(self) -> None:
+        """End the flash now (screenshots show the colour as it stays)."""
+        self._animation.stop()
+        self._set_flash(0.0)
+
+    @property
+    def flash(self) -> float:
+        return self._flash
+
+    def shown_colour(self) -> QColor:
+        """The background as painted now: the kind's colour, lightened while it flashes."""
+        base, mix = self.background, self._flash * 0.6
+        return QColor(
+            round(base.red() + (255 - base.red()) * mix),
+            round(base.green() + (255 - base.green()) * mix),
+            round(base.blue() + (255 - base.blue()) * mix),
+        )
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(self.background)
+        painter.setBrush(self.shown_colour())
         painter.drawRoundedRect(self.rect(), 10, 10)
         painter.end()
         self.painted.emit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # The icon and the time take the same width on either side: the words stay centred.
+        side = max(60, min(160, self.height() // 2))
+        self.icon.setFixedWidth(side)
+        self.time.setFixedWidth(side)
+        font = self.time.font()
+        font.setPixelSize(max(11, self.height() // 14))
+        self.time.setFont(font)
 
     def summary(self) -> str:
         """Everything the banner says, as one string (for tests and accessibility)."""

@@ -18,8 +18,8 @@ from checkin_desk.domain.models import Attendee, Outcome
 from checkin_desk.gui.desk_state import DeskState, StateReader
 from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.workers import TaskRunner
-from checkin_desk.services import desk_ops
-from checkin_desk.services.desk import Desk, DeskError
+from checkin_desk.services import desk_ops, print_backlog
+from checkin_desk.services.desk import Desk, DeskError, PassRefused
 from checkin_desk.storage import recording
 from checkin_desk.storage.faults import user_message
 from checkin_desk.storage.store import StoreError
@@ -39,9 +39,10 @@ class DeskController(QObject):
     state = Signal(object)  # DeskState
     print_state = Signal(str, str)  # state, error of the current attendee's badge
     problem = Signal(str)  # expected trouble, for the status bar
-    printer_problem = Signal(str)  # "printer: last error" from the print worker, "" when all is well
+    printer_problem = Signal(object)  # {printer: its last error} from the print worker, {} when all is well
     print_changed = Signal(object)  # a print job changed (from the print worker thread, queued)
     reissued = Signal(object, str)  # Attendee, who allowed it: a new pass, its badge queued
+    reprinted = Signal(object, str, str, bool)  # Attendee, who allowed it, the reason, an override?
 
     def __init__(self, desk: Desk, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -93,7 +94,10 @@ class DeskController(QObject):
 
     def _start_print_worker(self):
         worker = printing.PrintWorker(
-            self.desk.store.path, self.desk.desk_name, on_change=self.print_changed.emit
+            self.desk.store.path,
+            self.desk.desk_name,
+            on_change=self.print_changed.emit,
+            hold=print_backlog.hold_old_jobs,  # old badges after a long stop wait for a supervisor
         )
         worker.start()
         return worker
@@ -154,8 +158,25 @@ class DeskController(QObject):
         except KNOWN as exc:
             self.problem.emit(user_message(exc, self.desk.store.path))
             return None
-        self._queued(job)
+        self._reprinted(code, by, reason, job, override=False)
         return job
+
+    def print_refused(self, code: str, reason: str, by: Authority) -> int | None:
+        """A supervisor's override: the badge of a pass the rules refuse (audited print_override)."""
+        try:
+            job = desk_ops.print_refused_badge(self.desk, code, reason=reason, **by.kwargs())
+        except KNOWN as exc:
+            self.problem.emit(user_message(exc, self.desk.store.path))
+            return None
+        self._reprinted(code, by, reason, job, override=True)
+        return job
+
+    def _reprinted(self, code: str, by: Authority, reason: str, job: int, *, override: bool) -> None:
+        attendee = self.desk.store.lookup(code)
+        if attendee is not None:
+            self.current = attendee
+            self.reprinted.emit(attendee, by.name, reason.strip(), override)
+        self._queued(job)
 
     def _queued(self, job: int) -> None:
         self.watch_job(job)
@@ -177,9 +198,12 @@ class DeskController(QObject):
         return token, job
 
     def first_print(self, code: str) -> int | None:
-        """Print from the search list: free the first time (None after that: a supervisor's reprint)."""
+        """Print from the search list: free the first time (None after that: a supervisor's reprint).
+        Raises PassRefused for a pass the rules refuse: only a supervisor's override prints it."""
         try:
             job = desk_ops.print_first_badge(self.desk, code)
+        except PassRefused:
+            raise
         except DeskError:
             return None
         self._queued(job)
@@ -259,7 +283,7 @@ class DeskController(QObject):
         self.state.emit(state)
         problems = getattr(self.print_worker, "printer_problems", None)
         if problems is not None:
-            self.printer_problem.emit("; ".join(f"{name}: {why}" for name, why in problems().items()))
+            self.printer_problem.emit(problems())
         if state.job_id is not None and state.job_id == self._watch_job and state.job_state:
             self._show_job(state.job_state, state.job_error)
         if self._again:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from checkin_desk.services.print_backlog import HELD
+
 
 @dataclass(frozen=True)
 class DeskState:
@@ -21,6 +23,9 @@ class DeskState:
     job_id: int | None = None
     job_state: str = ""
     job_error: str = ""
+    jobs_held: int = 0  # old badges put aside for a supervisor (print_backlog); not in jobs_failed
+    held_since: str = ""  # when the oldest of them was queued (UTC ISO)
+    queue_error: str = ""  # why the next badge of the queue has not printed yet (its last error)
 
 
 class StateReader:
@@ -43,18 +48,40 @@ class StateReader:
             "FROM scans WHERE day = ? AND kind = 'entry' AND admitted = 1 AND cancelled_at IS NULL",
             (self.desk_name, day),
         ).fetchone()
-        waiting, failed = conn.execute(
+        waiting, failed, held, held_since = conn.execute(
             "SELECT count(CASE WHEN state IN ('queued', 'sending') THEN 1 END), "
-            "count(CASE WHEN state = 'failed' THEN 1 END) FROM print_jobs WHERE desk = ?",
-            (self.desk_name,),
+            "count(CASE WHEN state = 'failed' AND coalesce(last_error, '') NOT LIKE 'held for a supervisor%' "
+            "AND coalesce(last_error, '') NOT LIKE 'not printed: a supervisor%' THEN 1 END), "
+            "count(CASE WHEN state = 'failed' AND last_error = ? THEN 1 END), "
+            "min(CASE WHEN state = 'failed' AND last_error = ? THEN created_at END) "
+            "FROM print_jobs WHERE desk = ?",
+            (HELD, HELD, self.desk_name),
         ).fetchone()
         printers = conn.execute("SELECT count(*) FROM printers WHERE enabled = 1").fetchone()[0]
+        row = conn.execute(
+            "SELECT last_error FROM print_jobs WHERE desk = ? AND state = 'queued' ORDER BY id LIMIT 1",
+            (self.desk_name,),
+        ).fetchone()
+        queue_error = (row[0] or "") if row else ""
         job_state = job_error = ""
         if job_id is not None:
             row = conn.execute("SELECT state, last_error FROM print_jobs WHERE id = ?", (job_id,)).fetchone()
             if row:
                 job_state, job_error = row[0], row[1] or ""
-        return DeskState(attendees, here, overall, waiting, failed, printers, job_id, job_state, job_error)
+        return DeskState(
+            attendees,
+            here,
+            overall,
+            waiting,
+            failed,
+            printers,
+            job_id,
+            job_state,
+            job_error,
+            held,
+            held_since or "",
+            queue_error,
+        )
 
     def close(self) -> None:
         if self._conn is not None:

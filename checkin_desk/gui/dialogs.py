@@ -6,20 +6,26 @@ Every dialog is opened with `open()` (window-modal, never a nested event loop) a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from checkin_desk.domain.models import Attendee, PassStatus
@@ -30,26 +36,69 @@ from checkin_desk.trust import roles
 
 
 class FormDialog(QDialog):
-    """A form with OK/Cancel and an error line; subclasses implement `validate()`."""
+    """A form with OK/Cancel and an error line; subclasses implement `validate()`.
+
+    It opens with the keyboard in its first field and Tab going down the form, then to OK and Cancel:
+    what a supervisor types goes into the form, never into the desk behind it. A long form
+    (`scrolling = True`) scrolls inside a window that fits a 1024×600 screen.
+    """
+
+    scrolling = False
 
     def __init__(self, translator: Translator, title_key: str, parent=None):
         super().__init__(parent)
         self.translator = translator
         self.setWindowTitle(translator.tr(title_key))
         self.setLayoutDirection(Qt.RightToLeft if translator.right_to_left else Qt.LeftToRight)
-        self.form = QFormLayout()
-        self.error = QLabel(objectName="dialogError")
+        self.body = QWidget(objectName="dialogBody")
+        self.form = QFormLayout(self.body)
+        self.error = QLabel(objectName="dialogError", wordWrap=True)
         self.error.setStyleSheet("color: #C62828; font-weight: bold;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(translator.tr("ok"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(translator.tr("cancel"))
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        if self.scrolling:
+            self.scroll = QScrollArea(objectName="dialogScroll", widgetResizable=True)
+            self.scroll.setFrameShape(QFrame.NoFrame)
+            self.scroll.setWidget(self.body)
+            layout.addWidget(self.scroll, 1)
+        else:
+            layout.addWidget(self.body)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self._chained = False
+
+    def inputs(self) -> list[QWidget]:
+        """The form's fields in the order they are shown, for the keyboard."""
+        found: list[QWidget] = []
+        for row in range(self.form.rowCount()):
+            for role in (QFormLayout.FieldRole, QFormLayout.SpanningRole):
+                item = self.form.itemAt(row, role)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    found.extend(_focusable(widget))
+        return found
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._chained:
+            return
+        self._chained = True
+        fields = self.inputs()
+        chain = [
+            *fields,
+            self.buttons.button(QDialogButtonBox.Ok),
+            self.buttons.button(QDialogButtonBox.Cancel),
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+        first = next((w for w in fields if w.isEnabled() and not isinstance(w, QAbstractButton)), None)
+        if first is not None:
+            first.setFocus(Qt.TabFocusReason)
 
     def add_line(self, key: str, name: str, text: str = "", *, password: bool = False) -> QLineEdit:
         edit = QLineEdit(text, objectName=name)
@@ -69,6 +118,19 @@ class FormDialog(QDialog):
             self.error.setText(problem)
             return
         self.accept()
+
+
+def _focusable(widget: QWidget) -> list[QWidget]:
+    """`widget` and the fields inside it that take the keyboard by Tab, in the order they were made."""
+    candidates = [widget, *widget.findChildren(QWidget)]
+    return [
+        w
+        for w in candidates
+        if w.focusPolicy() & Qt.TabFocus
+        and not isinstance(w, QScrollArea)
+        and not isinstance(w.parentWidget(), QComboBox | QAbstractSpinBox)  # their inner parts
+        and w.isVisibleTo(widget.window())
+    ]
 
 
 class PinDialog(FormDialog):

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 
 from checkin_desk.gui.dashboard_text import MESSAGES as DASHBOARD_MESSAGES
 from checkin_desk.gui.records_text import MESSAGES as RECORDS_MESSAGES
+from checkin_desk.gui.result_text import MESSAGES as RESULT_MESSAGES
+from checkin_desk.gui.trouble_text import MESSAGES as TROUBLE_MESSAGES
 
 LANGUAGES = ("fr", "ar", "en")
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
@@ -45,23 +47,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "print.queued": ("Badge en file d'attente", "الشارة في قائمة الانتظار", "Badge queued"),
     "print.sending": ("Impression du badge…", "جارٍ طبع الشارة…", "Printing badge…"),
     "print.printed": ("Badge imprimé", "تم طبع الشارة", "Badge printed"),
-    "print.failed": (
-        "Échec d'impression : {reason} — vérifiez l'imprimante, puis réimprimez (F6)",
-        "فشل الطبع: {reason} — تحقق من الطابعة ثم أعد الطبع (F6)",
-        "Print failed: {reason} — check the printer, then reprint (F6)",
-    ),
-    "print.retrying": (
-        "Échec d'impression : {reason} — vérifiez l'imprimante (papier, capot, câble) ; "
-        "le badge sortira tout seul ensuite, inutile de réimprimer",
-        "فشل الطبع: {reason} — تحقق من الطابعة (الورق، الغطاء، الكابل)؛ ستُطبع الشارة تلقائيا بعد ذلك، لا داعي لإعادة الطبع",
-        "Print failed: {reason} — check the printer (paper, cover, cable); the badge prints by itself "
-        "once it is ready, no need to reprint",
-    ),
-    "print.unavailable": (
-        "Aucune imprimante : badge en attente",
-        "لا توجد طابعة: الشارة في الانتظار",
-        "No printer: badge waiting",
-    ),
     "status.attendees": ("Inscrits : {n}", "المسجلون: {n}", "Attendees: {n}"),
     "status.admitted": (
         "Entrés aujourd'hui : {desk} ici / {all} au total",
@@ -74,6 +59,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "status.printer.idle": ("prête", "جاهزة", "ready"),
     "status.printer.busy": ("{n} en attente", "{n} في الانتظار", "{n} waiting"),
     "status.printer.failed": ("{n} en échec", "{n} فاشلة", "{n} failed"),
+    "status.printer.trouble": ("en panne (F2)", "معطلة (F2)", "in trouble (F2)"),
     "status.sync.none": ("locale uniquement", "محلي فقط", "local only"),
     "status.sync.connecting": (
         "connexion au hub {where}…",
@@ -81,11 +67,6 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "connecting to the hub {where}…",
     ),
     "status.sync.online": ("EN LIGNE ({where})", "متصل ({where})", "ONLINE ({where})"),
-    "status.sync.offline": (
-        "HORS LIGNE — {why} ; les entrées restent enregistrées ici et partiront au retour du hub",
-        "غير متصل — {why}؛ تبقى عمليات الدخول مسجلة هنا وتُرسل عند عودة الخادم",
-        "OFFLINE — {why}; check-ins are kept here and go to the hub when it is back",
-    ),
     "status.sync.pending": ("{n} à envoyer", "{n} في انتظار الإرسال", "{n} to send"),
     "search.placeholder": (
         "Rechercher un nom, une société, un e-mail (Ctrl+F)",
@@ -108,6 +89,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "action.settings": ("Réglages (F10)", "الإعدادات (F10)", "Settings (F10)"),
     "action.kiosk": ("Mode borne (F11)", "وضع الكشك (F11)", "Kiosk mode (F11)"),
     "action.dashboard": ("Tableau de bord (F4)", "لوحة المتابعة (F4)", "Dashboard (F4)"),
+    "action.print_search": (
+        "Imprimer le badge du résultat choisi",
+        "طبع شارة النتيجة المختارة",
+        "Print the selected result's badge",
+    ),
+    "action.printer": ("Imprimante : détails", "الطابعة: التفاصيل", "Printer details"),
+    "action.mute": ("Son coupé", "كتم الصوت", "Sound off"),
+    "action.next_language": ("Langue suivante", "اللغة التالية", "Next language"),
     "menu.desk": ("Accueil", "الاستقبال", "Desk"),
     "menu.supervisor": ("Superviseur", "المشرف", "Supervisor"),
     "menu.language": ("Langue", "اللغة", "Language"),
@@ -217,6 +206,18 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "settings.operator": ("Opérateur", "المشغل", "Operator"),
     "settings.language": ("Langue", "اللغة", "Language"),
     "settings.kiosk": ("Mode borne au démarrage", "وضع الكشك عند البدء", "Kiosk mode at start-up"),
+    "settings.ready_after": (
+        "Retour à « Prêt » après (0 : jamais)",
+        "العودة إلى «جاهز» بعد (0: أبدا)",
+        "Back to “Ready” after (0: never)",
+    ),
+    "settings.kiosk_ready_after": (
+        "Borne : retour à l'accueil après",
+        "الكشك: العودة إلى الترحيب بعد",
+        "Kiosk: back to the welcome screen after",
+    ),
+    "settings.volume": ("Volume des sons", "مستوى الصوت", "Sound volume"),
+    "settings.muted": ("Son coupé (Ctrl+M)", "كتم الصوت (Ctrl+M)", "Sound off (Ctrl+M)"),
     "settings.hub": ("Connexion au hub (DSN)", "الاتصال بالخادم (DSN)", "Hub connection (DSN)"),
     "settings.hub_retype": (
         "Pour changer de hub, saisissez l'adresse complète, mot de passe compris",
@@ -240,13 +241,10 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "حدث خطأ غير متوقع. الدخول المسجل محفوظ.\nالتفاصيل في: {path}",
         "Something unexpected went wrong. Check-ins already recorded are kept.\nDetails written to: {path}",
     ),
-    "queued_scan": (
-        "Scan mis en attente (fermez la fenêtre ouverte)",
-        "مسح في الانتظار (أغلق النافذة)",
-        "Scan queued (close the open window)",
-    ),
     **DASHBOARD_MESSAGES,
     **RECORDS_MESSAGES,
+    **RESULT_MESSAGES,
+    **TROUBLE_MESSAGES,
 }
 
 

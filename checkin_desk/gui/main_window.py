@@ -1,18 +1,21 @@
 """The desk window: assembles the panels and wires them to the controller. It contains no panel.
 
-Keyboard map: scan anywhere; Ctrl+F search; Esc back to scanning; F3 walk-in; F4 dashboard;
-F5 re-issue a pass; F6 reprint; F7 admit despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk.
+Keys: gui/window_menus.py. Every text is cut to the room it has and the fonts follow the space, so
+the window fits a 1024×600 screen and never grows past its screen. A scan always brings its result
+to the front (from the dashboard too); the result returns to "ready" after a delay (event settings
+`gui_ready_after` and, in kiosk mode, `gui_kiosk_ready_after`, in seconds).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,33 +25,32 @@ from checkin_desk.domain.models import Outcome
 from checkin_desk.gui import dashboard
 from checkin_desk.gui.banner import ResultBanner
 from checkin_desk.gui.controller import DeskController
+from checkin_desk.gui.delays import (
+    KIOSK_READY_AFTER_S,
+    KIOSK_READY_AFTER_SETTING,
+    READY_AFTER_S,
+    READY_AFTER_SETTING,
+    seconds_setting,
+)
 from checkin_desk.gui.hub_link import HubLink
-from checkin_desk.gui.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from checkin_desk.gui.i18n import LANGUAGES, Translator
 from checkin_desk.gui.kiosk import KioskPage
 from checkin_desk.gui.preview_panel import PreviewPanel, template_resolver
+from checkin_desk.gui.printer_alert import PrinterAlert, PrintTroubleActions
 from checkin_desk.gui.records import RecordActions
 from checkin_desk.gui.scan_capture import ScanCapture
 from checkin_desk.gui.search_panel import SearchPanel
+from checkin_desk.gui.sounds import SoundPlayer, sound_for
 from checkin_desk.gui.status_bar import DeskStatusBar
 from checkin_desk.gui.supervisor import SupervisorActions
 from checkin_desk.gui.walk_in_dialog import WalkInDialog
+from checkin_desk.gui.window_menus import WindowMenus
 from checkin_desk.gui.workers import TaskRunner
-from checkin_desk.services.desk import Desk
+from checkin_desk.services.desk import Desk, PassRefused
 from checkin_desk.trust import signing
 from checkin_desk.util.config import MachineConfig
 
-ACTIONS = (  # (id, message id, shortcut)
-    ("walk_in", "action.walk_in", "F3"),
-    ("dashboard", "action.dashboard", "F4"),
-    ("reissue", "action.reissue", "F5"),
-    ("reprint", "action.reprint", "F6"),
-    ("override", "action.override", "F7"),
-    ("cancel", "action.cancel", "F8"),
-    ("edit", "action.edit", "F9"),
-    ("settings", "action.settings", "F10"),
-    ("kiosk", "action.kiosk", "F11"),
-    ("export", "action.export", ""),  # Supervisor menu only
-)
+BUTTONS = ("walk_in", "reprint", "override", "dashboard")
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         *,
         runner: TaskRunner | None = None,
         start_workers: bool = True,
+        sounds: SoundPlayer | None = None,
     ):
         super().__init__()
         self.desk, self.translator = desk, translator
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
         self.hub = HubLink(desk, self)
         self.supervisor = SupervisorActions(self.controller, translator, self)
         self.records = RecordActions(self.supervisor)
+        config = MachineConfig.load()
+        self.sounds = sounds or SoundPlayer(volume=config.sound_volume, muted=config.sound_muted)
         categories = desk.store.categories()
         tz = desk.event.timezone
         # -- panels --
@@ -78,38 +83,51 @@ class MainWindow(QMainWindow):
         self.preview.qr_text_for = lambda code: signing.qr_text(desk.store, code)
         self.manual = QLineEdit(objectName="manualCode")
         self.manual.setMaxLength(512)
+        self.alert = PrinterAlert(translator)
+        self.trouble = PrintTroubleActions(self.alert, self.supervisor, translator)
         self.kiosk = KioskPage(translator, tz)
-        self.kiosk.banner.categories = categories
         self.dashboard = dashboard.make_panel(desk, self.runner, translator)
         self.status = DeskStatusBar(translator)
         self.setStatusBar(self.status)
         self.buttons: dict[str, QPushButton] = {}
-        self.actions_by_id: dict[str, QAction] = {}
         self.pages = QStackedWidget()
         self.pages.addWidget(self._desk_page())
         self.pages.addWidget(self.kiosk)
-        self.pages.addWidget(self.dashboard)
+        # On a small screen the dashboard scrolls rather than making the window taller than the screen.
+        self.dashboard_page = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+        self.dashboard_page.setWidget(self.dashboard)
+        self.pages.addWidget(self.dashboard_page)
         self.setCentralWidget(self.pages)
         # The dashboard refreshes only while it is the page shown, however the page changed.
         self.pages.currentChanged.connect(
-            lambda _i: dashboard.set_active(self.dashboard, self.pages.currentWidget() is self.dashboard)
+            lambda _i: dashboard.set_active(self.dashboard, self.showing_dashboard)
         )
-        self._menus()
+        self.menus = WindowMenus(self, translator, self._handlers())
+        self.actions_by_id = self.menus.actions
+        self.menus.actions["mute"].setChecked(self.sounds.muted)
+        for key in BUTTONS:
+            self.buttons[key].clicked.connect(self.menus.actions[key].trigger)
         # -- wiring --
         self.capture = ScanCapture(self, parent=self)
         self.capture.scanned.connect(self.controller.scan)
-        self.capture.queued.connect(self._on_queued)
+        self.capture.queued.connect(self.status.show_waiting)
         self.manual.returnPressed.connect(self._manual_entry)
         self.search.check_in_requested.connect(self.controller.scan)
         self.search.print_requested.connect(self._print_from_search)
         self.search.selected.connect(self._on_selected)
+        self.banner.went_idle.connect(lambda: self.preview.show_attendee(None))
+        self._refresh_search = QTimer(self, singleShot=True, interval=150)
+        self._refresh_search.timeout.connect(self.search.refresh)
+        self.alert.clicked.connect(self.trouble.show)
         self.controller.outcome.connect(self._on_outcome)
         self.controller.state.connect(self.status.show_state)
+        self.controller.state.connect(self.alert.show_state)
         self.controller.printer_problem.connect(self.status.show_printer_problem)
+        self.controller.printer_problem.connect(self.alert.show_problems)
         self.controller.print_state.connect(self.banner.set_print_state)
-        self.controller.print_state.connect(self.kiosk.banner.set_print_state)
         self.controller.problem.connect(lambda text: self.status.showMessage(text, 8000))
         self.controller.reissued.connect(self._on_reissued)
+        self.controller.reprinted.connect(self._on_reprinted)
         self.records.message.connect(lambda text: self.status.showMessage(text, 20000))
         self.supervisor.dialog_closed.connect(lambda: QTimer.singleShot(0, self.capture.release_queue))
         self.supervisor.settings_applied.connect(self._on_settings)
@@ -117,6 +135,7 @@ class MainWindow(QMainWindow):
         self.kiosk.exit_requested.connect(self.supervisor.leave_kiosk)
         translator.changed.connect(self.retranslate)
         self.retranslate()
+        self._read_delays()
         self.capture.install()
         self.hub.state_changed.connect(self._show_hub)
         self.controller.outcome.connect(lambda _outcome: self.hub.wake())
@@ -125,82 +144,81 @@ class MainWindow(QMainWindow):
             self.hub.start()
         self.resize(1280, 800)
 
-    def _desk_page(self) -> QWidget:
-        page = QWidget()
-        middle = QHBoxLayout()
-        middle.addWidget(self.search, 3)
-        middle.addWidget(self.preview, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.manual, 2)
-        for key in ("walk_in", "reprint", "override", "dashboard"):
-            button = QPushButton(objectName=f"button_{key}")
-            button.setFocusPolicy(Qt.NoFocus)  # Enter from a scanner must never press a button
-            self.buttons[key] = button
-            bottom.addWidget(button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.banner, 2)
-        layout.addLayout(middle, 3)
-        layout.addLayout(bottom)
-        return page
-
-    def _menus(self) -> None:
-        handlers = {
+    def _handlers(self) -> dict:
+        return {
             "walk_in": self.open_walk_in,
             "dashboard": self.toggle_dashboard,
+            "print_search": self.print_selected,
+            "printer": self.trouble.show,
+            "kiosk": lambda: self.set_kiosk(not self.in_kiosk),
+            "mute": self.toggle_sound,
             "reissue": self.records.reissue,
             "reprint": self.supervisor.reprint,
             "override": self.supervisor.override,
             "cancel": self.supervisor.cancel_checkin,
             "edit": self.supervisor.edit,
             "settings": self.open_settings,
-            "kiosk": lambda: self.set_kiosk(not self.in_kiosk),
             "export": self.records.export,
+            "language": self.set_language,
+            "next_language": self.next_language,
+            "search": self.search.focus_box,
+            "escape": self.on_escape,
+            "leave": self.supervisor.leave_kiosk,
         }
-        self.menu_desk = self.menuBar().addMenu("")
-        self.menu_supervisor = self.menuBar().addMenu("")
-        self.menu_language = self.menuBar().addMenu("")
-        for key, _message, shortcut in ACTIONS:
-            action = QAction(self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(handlers[key])
-            menu = self.menu_desk if key in ("walk_in", "dashboard", "kiosk") else self.menu_supervisor
-            menu.addAction(action)
-            self.actions_by_id[key] = action
-            if key in self.buttons:
-                self.buttons[key].clicked.connect(handlers[key])
-        for code in LANGUAGES:
-            action = QAction(LANGUAGE_NAMES[code], self)
-            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
-            self.menu_language.addAction(action)
-        extra = {"search": ("Ctrl+F", self.search.focus_box), "escape": ("Esc", self.on_escape),
-                 "leave": ("Ctrl+Shift+K", self.supervisor.leave_kiosk)}  # fmt: skip
-        for key, (shortcut, handler) in extra.items():
-            action = QAction(self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(handler)
-            self.addAction(action)
-            self.actions_by_id[key] = action
+
+    def _desk_page(self) -> QWidget:
+        page = QWidget()
+        middle = QHBoxLayout()
+        middle.addWidget(self.search, 3)
+        middle.addWidget(self.preview, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.manual, 1)
+        for key in BUTTONS:
+            button = QPushButton(objectName=f"button_{key}")
+            button.setFocusPolicy(Qt.NoFocus)  # Enter from a scanner must never press a button
+            button.setMinimumWidth(40)  # on a small screen a button narrows rather than the window widening
+            self.buttons[key] = button
+            bottom.addWidget(button)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner, 5)
+        layout.addLayout(middle, 4)
+        layout.addWidget(self.alert)
+        layout.addLayout(bottom)
+        return page
 
     def retranslate(self, *_args) -> None:
         t = self.translator.tr
         self.setWindowTitle(t("app.title", event=self.desk.event.name))
         self.manual.setPlaceholderText(t("manual.placeholder"))
-        self.menu_desk.setTitle(t("menu.desk"))
-        self.menu_supervisor.setTitle(t("menu.supervisor"))
-        self.menu_language.setTitle(t("menu.language"))
-        for key, message, _shortcut in ACTIONS:
-            self.actions_by_id[key].setText(t(message))
-            if key in self.buttons:
-                self.buttons[key].setText(t(message))
+        for key, button in self.buttons.items():
+            button.setText(t(f"action.{key}"))
+            button.setToolTip(t(f"action.{key}"))
+
+    def _read_delays(self) -> None:
+        self.banner.event_days = self.desk.event.days
+        self.banner.ready_after_ms = (
+            seconds_setting(self.desk.store, READY_AFTER_SETTING, READY_AFTER_S) * 1000
+        )
+        self.kiosk.ready_after_ms = (
+            seconds_setting(self.desk.store, KIOSK_READY_AFTER_SETTING, KIOSK_READY_AFTER_S) * 1000
+        )
 
     # -- reacting ----------------------------------------------------------------------------------
 
     def _on_outcome(self, outcome: Outcome) -> None:
+        self.sounds.play(sound_for(outcome))
+        if self.in_kiosk:
+            self.kiosk.show_outcome(outcome)
+            return
+        if self.pages.currentWidget() is not self.pages.widget(0):
+            self.pages.setCurrentIndex(0)  # a scan always brings its result to the front
         self.banner.show_outcome(outcome)
-        self.kiosk.banner.show_outcome(outcome)
-        if not self.in_kiosk and outcome.attendee is not None:
-            self.preview.show_attendee(outcome.attendee)
+        # The preview follows the scan; nobody matched: nobody shown (never the previous person).
+        self.preview.show_attendee(outcome.attendee)
+        if self.search.rows:
+            self._refresh_search.start()  # the rows' states, once the banner is on screen
 
     def _on_reissued(self, attendee, by: str) -> None:
         self.banner.show_notice(attendee, "reissue.done.title", "reissue.done")
@@ -208,14 +226,15 @@ class MainWindow(QMainWindow):
         words = {"name": attendee.full_name or attendee.code, "code": attendee.code, "by": by}
         self.status.showMessage(self.translator.tr("reissue.status", **words), 20000)
 
+    def _on_reprinted(self, attendee, by: str, reason: str, override: bool) -> None:
+        headline = "verdict.override_print" if override else "verdict.reprint"
+        self.banner.show_notice(attendee, headline, "act.reprint", by=by, reason=reason)
+        self.preview.show_attendee(attendee)
+
     def _on_selected(self, attendee) -> None:
         if attendee is not None:
             self.controller.current = attendee
             self.preview.show_attendee(attendee)
-
-    def _on_queued(self, count: int) -> None:
-        if count:
-            self.status.showMessage(self.translator.tr("queued_scan") + f" ({count})", 5000)
 
     def _manual_entry(self) -> None:
         text = self.manual.text().strip()
@@ -223,14 +242,32 @@ class MainWindow(QMainWindow):
         if text:
             self.controller.scan(text)
 
+    def print_selected(self) -> None:
+        """Ctrl+P: the badge of the search result picked (the first badge is free, then a reprint)."""
+        attendee = self.search.current()
+        if attendee is None or self.in_kiosk:
+            self.controller.problem.emit(self.translator.tr("no_current"))
+            return
+        self._print_from_search(attendee.code)
+
     def _print_from_search(self, code: str) -> None:
-        if self.controller.first_print(code) is None:
+        try:
+            job = self.controller.first_print(code)
+        except PassRefused as refused:
+            person = self.desk.store.lookup(refused.code)
+            if person is not None:
+                self.controller.current = person
+                self.supervisor.print_refused(person, refused.status)
+            else:
+                self.controller.problem.emit(str(refused))
+            return
+        if job is None:
             self.supervisor.reprint()  # printed before: a reprint needs a supervisor and a reason
 
     def on_escape(self) -> None:
         if self.in_kiosk:
             self.supervisor.leave_kiosk()
-        elif self.pages.currentWidget() is self.dashboard:
+        elif self.showing_dashboard:
             self.pages.setCurrentIndex(0)
         else:
             self.setFocus()  # back to scanning: keys go to the capture, not to a field
@@ -248,13 +285,27 @@ class MainWindow(QMainWindow):
     def toggle_dashboard(self) -> None:
         if self.in_kiosk:
             return
-        showing = self.pages.currentWidget() is self.dashboard
-        self.pages.setCurrentIndex(0 if showing else 2)
+        self.pages.setCurrentIndex(0 if self.showing_dashboard else 2)
+
+    @property
+    def showing_dashboard(self) -> bool:
+        return self.pages.currentWidget() is self.dashboard_page
 
     def set_language(self, language: str) -> None:
         self.translator.set_language(language)
         config = MachineConfig.load()
         config.language = language
+        config.save()
+
+    def next_language(self) -> None:
+        current = LANGUAGES.index(self.translator.language)
+        self.set_language(LANGUAGES[(current + 1) % len(LANGUAGES)])
+
+    def toggle_sound(self) -> None:
+        self.sounds.muted = not self.sounds.muted
+        self.menus.actions["mute"].setChecked(self.sounds.muted)
+        config = MachineConfig.load()
+        config.sound_muted = self.sounds.muted
         config.save()
 
     def _on_settings(self, values: dict) -> None:
@@ -266,8 +317,14 @@ class MainWindow(QMainWindow):
         self.preview.template_for = template_resolver(self.desk.store, self.desk.desk_name)
         if values.get("language") and values["language"] != self.translator.language:
             self.translator.set_language(values["language"])
+        if "sound_volume" in values:
+            self.sounds.volume = int(values["sound_volume"])
+        if "sound_muted" in values:
+            self.sounds.muted = bool(values["sound_muted"])
+            self.menus.actions["mute"].setChecked(self.sounds.muted)
         if "hub_dsn" in values:
             self.hub.restart()
+        self._read_delays()
         self.controller.refresh_state()
 
     def _show_hub(self) -> None:
@@ -281,6 +338,7 @@ class MainWindow(QMainWindow):
         return self.pages.currentWidget() is self.kiosk
 
     def set_kiosk(self, on: bool, *, full_screen: bool = True) -> None:
+        self.kiosk.show_welcome()
         self.pages.setCurrentIndex(1 if on else 0)
         self.menuBar().setVisible(not on)
         self.status.setVisible(not on)
@@ -292,9 +350,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.capture.uninstall()
+        self._refresh_search.stop()
         self.search.stop()
         dashboard.set_active(self.dashboard, False)
         self.dashboard.close_reader()
         self.controller.stop()
         self.hub.stop()
+        self.sounds.close()
         super().closeEvent(event)

@@ -15,7 +15,7 @@ import importlib
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from checkin_desk.domain.models import Attendee, EventInfo
 from checkin_desk.gui.i18n import Translator
@@ -62,7 +62,8 @@ class PreviewPanel(QWidget):
         self.title = QLabel(objectName="previewTitle")
         self.image = QLabel(objectName="previewImage")
         self.image.setAlignment(Qt.AlignCenter)
-        self.image.setMinimumSize(220, 300)
+        self.image.setMinimumSize(120, 100)
+        self.image.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)  # a badge never widens the window
         self.image.setStyleSheet("background: #FAFAFA; border: 1px solid #CFD8DC;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,7 +87,8 @@ class PreviewPanel(QWidget):
         self.attendee = attendee
         self._generation += 1
         if attendee is None or self.renderer is None:
-            self.image.setPixmap(QPixmap())
+            self.image.setPixmap(QPixmap())  # nobody matched: never the previous person's badge
+            self.shown_png = b""
             self.retranslate()
             return
         generation = self._generation

@@ -62,6 +62,9 @@ def _settle(window, seconds: float = 5.0) -> None:
 
 
 def _grab(widget: QWidget, path: Path, overlay: QWidget | None = None) -> Path:
+    window = widget.window()
+    if hasattr(window, "banner"):
+        window.banner.settle()
     widget.repaint()
     pixmap = widget.grab()
     if overlay is not None:

@@ -1,13 +1,15 @@
 """As-you-type search over the local database, driven from the keyboard.
 
 Typing waits `DEBOUNCE_MS` after the last key before searching (the FTS query itself takes a few ms);
-Down moves into the results, Enter checks the selected attendee in, Ctrl+P prints their badge. The box
-accepts at most `MAX_CHARS` characters, so pasting a megabyte costs nothing.
+Down moves into the results, Enter checks the selected attendee in, Ctrl+P (the window's shortcut)
+prints their badge. The box accepts at most `MAX_CHARS` characters, so pasting a megabyte costs
+nothing. Each row shows the pass's state at the door (`services.search_view`), drawn by
+`search_rows.ResultRowDelegate`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from checkin_desk.domain.models import Attendee
 from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.search_rows import ROW_ROLE, ResultRowDelegate, detail_text, state_text
 from checkin_desk.services.desk import Desk
+from checkin_desk.services.search_view import SearchRow, search_rows
 
 DEBOUNCE_MS = 150
 MAX_CHARS = 200
-STATUS_MARK = {"valid": "", "cancelled": "  ✖", "blocked": "  ⛔"}
 
 
 class _SearchBox(QLineEdit):
@@ -65,10 +68,18 @@ class SearchPanel(QWidget):
         self.box.setMaxLength(MAX_CHARS)
         self.box.setClearButtonEnabled(True)
         self.results = _Results(objectName="searchResults")
+        self.categories = desk.store.categories()
+        self.results.setItemDelegate(
+            ResultRowDelegate(translator, self.categories, desk.event.timezone, self)
+        )
+        self.results.setUniformItemSizes(True)
+        self.results.setTextElideMode(Qt.ElideRight)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.count = QLabel(objectName="searchCount")
         self.check_in = QPushButton(objectName="searchCheckIn")
         self.print_badge = QPushButton(objectName="searchPrint")
         self._attendees: list[Attendee] = []
+        self.rows: list[SearchRow] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -100,20 +111,41 @@ class SearchPanel(QWidget):
         self.check_in.setText(t("search.checkin"))
         self.print_badge.setText(t("search.print"))
         self.count.setText(t("search.count", n=len(self._attendees)) if self.box.text() else "")
+        self._label_rows()
+        self.results.viewport().update()
 
     def run_search(self) -> None:
         self._timer.stop()
-        text = self.box.text()
-        self._attendees = self.desk.search(text, limit=50) if text.strip() else []
+        self.rows = search_rows(self.desk, self.box.text(), limit=50)
+        self._attendees = [row.attendee for row in self.rows]
         self.results.clear()
-        for attendee in self._attendees:
-            line = f"{attendee.full_name}  —  {attendee.company or '·'}  ·  {attendee.category}"
-            item = QListWidgetItem(line + STATUS_MARK.get(str(attendee.status), ""))
-            item.setData(Qt.UserRole, attendee.code)
+        for row in self.rows:
+            item = QListWidgetItem()
+            item.setData(Qt.UserRole, row.attendee.code)
+            item.setData(ROW_ROLE, row)
             self.results.addItem(item)
+        self._label_rows()
         if self._attendees:
             self.results.setCurrentRow(0)
         self.retranslate()
+
+    def _label_rows(self) -> None:
+        """Each row's words as text too (what a screen reader and the tests read)."""
+        t, language = self.translator.tr, self.translator.language
+        for i, row in enumerate(self.rows):
+            state = state_text(t, row, language, self.desk.event.timezone)
+            details = detail_text(row, self.categories, language)
+            self.results.item(i).setText(f"{row.attendee.full_name} — {state} — {details}")
+
+    def refresh(self) -> None:
+        """Search again with the same text (a check-in changed a row's state), keeping the selection."""
+        if not self.rows:
+            return
+        current = self.results.currentRow()
+        with QSignalBlocker(self.results):  # the selection stays; the preview keeps the scan's person
+            self.run_search()
+            if 0 <= current < self.results.count():
+                self.results.setCurrentRow(current)
 
     def current(self) -> Attendee | None:
         row = self.results.currentRow()

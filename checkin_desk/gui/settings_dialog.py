@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +25,17 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
+from checkin_desk.gui.delays import (
+    KIOSK_READY_AFTER_S,
+    KIOSK_READY_AFTER_SETTING,
+    READY_AFTER_S,
+    READY_AFTER_SETTING,
+    seconds_setting,
+)
 from checkin_desk.gui.dialogs import FormDialog
 from checkin_desk.gui.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from checkin_desk.gui.pin import Authority
@@ -90,6 +99,10 @@ def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
         change(TEMPLATES_SETTING, {k: v for k, v in values["templates"].items() if v}, {})
     if "kiosk" in values:
         change(KIOSK_SETTING, bool(values["kiosk"]), False)
+    if "ready_after" in values:
+        change(READY_AFTER_SETTING, int(values["ready_after"]), READY_AFTER_S)
+    if "kiosk_ready_after" in values:
+        change(KIOSK_READY_AFTER_SETTING, int(values["kiosk_ready_after"]), KIOSK_READY_AFTER_S)
     if "hub_dsn" in values:
         before = store.get_setting(HUB_SETTING, "") or ""
         set_hub(store, values["hub_dsn"])
@@ -105,10 +118,13 @@ def apply_settings(desk: Desk, values: dict, by: Authority) -> None:
                         (position, int(enabled), name),
                     )
             _audit(desk, by, "printers", {"before": before, "after": order})
-    if "operator" in values or "language" in values:
+    machine = ("operator", "language", "sound_volume", "sound_muted")
+    if any(key in values for key in machine):
         config = MachineConfig.load()
         config.operator = values.get("operator", config.operator).strip()
         config.language = values.get("language", config.language)
+        config.sound_volume = int(values.get("sound_volume", config.sound_volume))
+        config.sound_muted = bool(values.get("sound_muted", config.sound_muted))
         config.save()
 
 
@@ -138,6 +154,8 @@ def _audit(desk: Desk, by: Authority, subject: str, details: dict) -> None:
 
 
 class SettingsDialog(FormDialog):
+    scrolling = True  # it is long: it scrolls inside a window that fits a 1024×600 screen
+
     def __init__(
         self,
         translator: Translator,
@@ -162,6 +180,19 @@ class SettingsDialog(FormDialog):
         self.kiosk = QCheckBox(t("settings.kiosk"), objectName="setKiosk")
         self.kiosk.setChecked(bool(store.get_setting(KIOSK_SETTING, False)))
         self.form.addRow(self.kiosk)
+        self.ready_after = self._seconds("setReadyAfter", READY_AFTER_SETTING, READY_AFTER_S)
+        self.form.addRow(t("settings.ready_after"), self.ready_after)
+        self.kiosk_ready_after = self._seconds(
+            "setKioskReadyAfter", KIOSK_READY_AFTER_SETTING, KIOSK_READY_AFTER_S
+        )
+        self.form.addRow(t("settings.kiosk_ready_after"), self.kiosk_ready_after)
+        config = MachineConfig.load()
+        self.volume = QSpinBox(objectName="setVolume", minimum=0, maximum=100, singleStep=10, suffix=" %")
+        self.volume.setValue(config.sound_volume)
+        self.form.addRow(t("settings.volume"), self.volume)
+        self.muted = QCheckBox(t("settings.muted"), objectName="setMuted")
+        self.muted.setChecked(config.sound_muted)
+        self.form.addRow(self.muted)
         # Never the password: the field shows the DSN masked; left as shown, the stored DSN is kept.
         dsn = store.get_setting(HUB_SETTING, "") or ""
         self.hub_shown = _masked(dsn)
@@ -192,16 +223,27 @@ class SettingsDialog(FormDialog):
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Checked if row["enabled"] else Qt.Unchecked)
             self.printers.addItem(item)
-        up = QPushButton(self.translator.tr("settings.up"), objectName="printerUp")
-        down = QPushButton(self.translator.tr("settings.down"), objectName="printerDown")
+        up = QPushButton(self.translator.tr("settings.up") + " (Ctrl+↑)", objectName="printerUp")
+        down = QPushButton(self.translator.tr("settings.down") + " (Ctrl+↓)", objectName="printerDown")
         up.clicked.connect(lambda: self._move(-1))
         down.clicked.connect(lambda: self._move(1))
+        # Without the mouse: Ctrl+Up / Ctrl+Down move the chosen printer, Space turns it on or off.
+        for keys, step in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
+            shortcut = QShortcut(QKeySequence(keys), self.printers, context=Qt.WidgetShortcut)
+            shortcut.activated.connect(lambda step=step: self._move(step))
+        if self.printers.count():
+            self.printers.setCurrentRow(0)
         buttons = QHBoxLayout()
         buttons.addWidget(up)
         buttons.addWidget(down)
         layout = QVBoxLayout(box)
         layout.addWidget(self.printers)
         layout.addLayout(buttons)
+        return box
+
+    def _seconds(self, name: str, key: str, default: int) -> QSpinBox:
+        box = QSpinBox(objectName=name, minimum=0, maximum=600, suffix=" s")
+        box.setValue(seconds_setting(self.store, key, default))
         return box
 
     def _move(self, step: int) -> None:
@@ -255,6 +297,10 @@ class SettingsDialog(FormDialog):
             "operator": self.operator.text(),
             "language": self.language.currentData(),
             "kiosk": self.kiosk.isChecked(),
+            "ready_after": self.ready_after.value(),
+            "kiosk_ready_after": self.kiosk_ready_after.value(),
+            "sound_volume": self.volume.value(),
+            "sound_muted": self.muted.isChecked(),
             "printers": printers,
             "templates": {key: combo.currentData() for key, combo in self.templates.items()},
         }

@@ -1,11 +1,33 @@
-"""The status bar: attendees loaded, admitted today here / overall, printer state, sync state."""
+"""The status bar: attendees loaded, admitted today here / overall, printer, hub, scans waiting.
+
+Short words only, each cut to the room it has (a long hub error never widens the window); the
+technical detail is in the tooltip and the log. The hub's trouble is worded by `trouble_text` and
+stands out in red while the hub is unreachable.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStatusBar
 
 from checkin_desk.gui.desk_state import DeskState
+from checkin_desk.gui.elided import ElidedLabel
 from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.trouble_text import hub_words
+from checkin_desk.services.trouble import hub_trouble
+
+log = logging.getLogger(__name__)
+CELL = "padding: 0 8px; border-left: 1px solid #B0BEC5;"
+ALARM = CELL + "background: #C62828; color: white; font-weight: bold;"
+
+
+def _cell(name: str, width: int) -> ElidedLabel:
+    label = ElidedLabel(objectName=name, alignment=Qt.AlignCenter)
+    label.setStyleSheet(CELL)
+    label.setMinimumWidth(width)
+    return label
 
 
 class DeskStatusBar(QStatusBar):
@@ -15,14 +37,20 @@ class DeskStatusBar(QStatusBar):
         self.state = DeskState()
         self.sync_state = ""
         self.hub: tuple[bool, bool | None, str, str, int] = (False, None, "", "", 0)
-        self.printer_problem = ""
-        self.attendees = QLabel(objectName="statusAttendees")
-        self.admitted = QLabel(objectName="statusAdmitted")
-        self.printer = QLabel(objectName="statusPrinter")
-        self.sync = QLabel(objectName="statusSync")
-        for label in (self.attendees, self.admitted, self.printer, self.sync):
-            label.setStyleSheet("padding: 0 10px; border-left: 1px solid #B0BEC5;")
-            self.addPermanentWidget(label)
+        self.printer_problem = False
+        self.waiting_scans = 0
+        self.waiting = _cell("statusWaiting", 60)
+        self.waiting.setStyleSheet(ALARM)
+        self.attendees = _cell("statusAttendees", 90)
+        self.admitted = _cell("statusAdmitted", 120)
+        self.printer = _cell("statusPrinter", 110)
+        self.sync = _cell("statusSync", 130)
+        self.sync.auto_tooltip = False  # its tooltip is the hub's own message, for a technician
+        self.addWidget(self.waiting, 2)
+        for label, stretch in ((self.attendees, 1), (self.admitted, 1), (self.printer, 1), (self.sync, 2)):
+            self.addPermanentWidget(label, stretch)
+        self.setSizeGripEnabled(False)
+        self._hub_logged = ""
         translator.changed.connect(self.retranslate)
         self.retranslate()
 
@@ -37,19 +65,30 @@ class DeskStatusBar(QStatusBar):
     def show_hub(self, connected: bool, online: bool | None, where: str, message: str, pending: int) -> None:
         """The hub link's state, in plain words; offline stands out in red."""
         self.hub = (connected, online, where, message, pending)
-        self.sync.setStyleSheet(self.sync.styleSheet().split(";background")[0] + (
-            ";background: #C62828; color: white;" if connected and online is False else ""))  # fmt: skip
+        offline = connected and online is False
+        self.sync.setStyleSheet(ALARM if offline else CELL)
+        self.sync.setToolTip(message if offline else where)  # the technician's words
+        if offline and message != self._hub_logged:
+            log.warning("hub offline: %s", message)
+        self._hub_logged = message if offline else ""
         self.retranslate()
 
-    def show_printer_problem(self, text: str) -> None:
-        self.printer_problem = text
+    def show_printer_problem(self, problems: dict[str, str]) -> None:
+        self.printer_problem = bool(problems)
+        self.retranslate()
+
+    def show_waiting(self, count: int) -> None:
+        """Scans held back while a dialog is open (they are checked in when it closes)."""
+        self.waiting_scans = count
         self.retranslate()
 
     def retranslate(self, *_args) -> None:
         t, s = self.translator.tr, self.state
         self.attendees.setText(t("status.attendees", n=f"{s.attendees:,}".replace(",", "\u202f")))
         self.admitted.setText(t("status.admitted", desk=s.admitted_here, all=s.admitted_all))
-        if s.jobs_failed:
+        if self.printer_problem or s.jobs_held:
+            printer = t("status.printer.trouble")
+        elif s.jobs_failed:
             printer = t("status.printer.failed", n=s.jobs_failed)
         elif s.jobs_waiting:
             printer = t("status.printer.busy", n=s.jobs_waiting)
@@ -57,10 +96,11 @@ class DeskStatusBar(QStatusBar):
             printer = t("status.printer.none")
         else:
             printer = t("status.printer.idle")
-        if self.printer_problem:
-            printer += f" — {self.printer_problem}"
         self.printer.setText(t("status.printer", state=printer))
         self.sync.setText(t("status.sync", state=self.sync_state or self._hub_words()))
+        key = "scan.waiting" if self.waiting_scans == 1 else "scan.waiting.many"
+        self.waiting.setText(t(key, n=self.waiting_scans) if self.waiting_scans else "")
+        self.waiting.setVisible(bool(self.waiting_scans))
 
     def _hub_words(self) -> str:
         t = self.translator.tr
@@ -71,6 +111,8 @@ class DeskStatusBar(QStatusBar):
             text = t("status.sync.connecting", where=where)
         elif online:
             text = t("status.sync.online", where=where)
+            if message:  # online, with a warning (a clock far off the hub's)
+                text += " — " + hub_words(t, hub_trouble(message))
         else:
-            text = t("status.sync.offline", why=message or "?")
+            text = hub_words(t, hub_trouble(message))
         return text + (f" — {t('status.sync.pending', n=pending)}" if pending else "")

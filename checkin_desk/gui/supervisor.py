@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from checkin_desk.domain.models import Attendee, Status
 from checkin_desk.gui.controller import DeskController
 from checkin_desk.gui.dialogs import CancelScanDialog, EditAttendeeDialog, PinDialog, ReasonDialog
 from checkin_desk.gui.i18n import Translator
 from checkin_desk.gui.pin import Authority
 from checkin_desk.gui.settings_dialog import SettingsDialog, apply_settings
+from checkin_desk.services.badge_policy import badge_refusal
 from checkin_desk.trust import roles
 
 
@@ -72,6 +74,10 @@ class SupervisorActions(QObject):
         if not self.need_current():
             return
         attendee = self.controller.current
+        refusal = badge_refusal(self.desk.store, attendee.code)
+        if refusal is not None:
+            self.print_refused(attendee, refusal)  # a refused pass: only an override prints it
+            return
 
         def ask(by: Authority) -> None:
             subject = f"{attendee.full_name} ({attendee.code})"
@@ -79,6 +85,30 @@ class SupervisorActions(QObject):
             self.show_dialog(dialog, lambda d: self.controller.reprint(attendee.code, d.reason.text(), by))
 
         self.with_pin("reprint", ask)
+
+    def print_refused(self, attendee: Attendee, status: Status) -> QDialog:
+        """The badge of a pass the rules refuse: say why, then a supervisor's PIN and reason."""
+        t = self.translator.tr
+        box = QMessageBox(self.window)
+        box.setObjectName("refusedPrint")
+        box.setIcon(QMessageBox.Warning)
+        box.setWindowTitle(t("override_print.title"))
+        who = attendee.full_name or attendee.code
+        box.setText(t("override_print.question", name=who, why=t(f"reason.{status}")))
+        ask_button = box.addButton(t("override_print.ask"), QMessageBox.AcceptRole)
+        box.addButton(t("cancel"), QMessageBox.RejectRole)
+        box.setDefaultButton(ask_button)
+
+        def ask(by: Authority) -> None:
+            subject = f"{who} ({attendee.code}) — {t(f'reason.{status}')}"
+            dialog = ReasonDialog(self.translator, "override_print.title", subject, self.window)
+            self.show_dialog(
+                dialog, lambda d: self.controller.print_refused(attendee.code, d.reason.text(), by)
+            )
+
+        return self.show_dialog(
+            box, lambda _box: QTimer.singleShot(0, lambda: self.with_pin("override", ask))
+        )
 
     def override(self) -> None:
         last = self.controller.last

@@ -39,6 +39,8 @@ class MachineConfig:
     desk_name: str = ""
     operator: str = ""
     language: str = "fr"
+    sound_volume: int = 70  # percent; the desk's beeps (admitted, already in, refused)
+    sound_muted: bool = False
 
     @classmethod
     def load(cls) -> MachineConfig:
@@ -47,7 +49,15 @@ class MachineConfig:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and isinstance(v, str)}
+        if not isinstance(data, dict):
+            return cls()
+        defaults = cls()
+        # A value of the wrong type (a hand-edited file) falls back to the default, never crashes.
+        known = {
+            k: v
+            for k, v in data.items()
+            if k in cls.__dataclass_fields__ and type(v) is type(getattr(defaults, k))
+        }
         return cls(**known)
 
     def save(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from checkin_desk.gui.app import build, make_app
+from checkin_desk.gui.sounds import SoundPlayer
 from checkin_desk.trust import roles
 
 # The offscreen platform plugin warns about a window feature it lacks; that is not our bug.
@@ -46,7 +47,8 @@ def give_pin(dialog, name: str, code: str) -> None:
 @pytest.fixture
 def window(qtbot, desk):
     make_app()
-    win, _translator = build(desk, language="fr", start_workers=False)
+    # Silent: the tests check which sound was asked for, never the speaker.
+    win, _translator = build(desk, language="fr", start_workers=False, sounds=SoundPlayer(player=[]))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -49,8 +49,11 @@ def test_online_then_the_hub_is_cut_and_scans_go_on_offline(qtbot, hub_window, p
     proxy.cut()
     scan(qtbot, window, "SCE-2")
     assert window.banner.kind == "admitted" and window.controller.last.offline  # decided here
-    qtbot.waitUntil(lambda: "HORS LIGNE" in window.status.sync.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "Hub injoignable" in window.status.sync.text(), timeout=15_000)
     assert "à envoyer" in window.status.sync.text() or window.hub.pending == 0
+    # Staff read what to expect; the technician's words are in the tooltip (and the log).
+    assert "les entrées restent enregistrées ici" in window.status.sync.text()
+    assert "hub" in window.status.sync.toolTip() and window.status.sync.toolTip() == window.hub.message
     window.close()
     assert not window.hub.running and window.desk.online is None
 

@@ -55,14 +55,21 @@ def test_paper_out_says_why_and_what_to_do_then_prints_once_refilled(qtbot, prin
     emulator.set_mode("paper-out")
     scan(qtbot, window, "SCE-2")
     qtbot.waitUntil(lambda: window.banner.print_state == "retrying", timeout=10_000)
-    text = window.banner.printing.text()
-    assert text.startswith("⚠ Échec d'impression") and "paper" in text and "vérifiez l'imprimante" in text
-    qtbot.waitUntil(lambda: "thermal-1" in window.status.printer.text(), timeout=10_000)
+    # In staff's words, on the banner without the technician's English ...
+    assert (
+        window.banner.printing.text() == "⚠ Badge pas encore imprimé : Imprimante thermal-1 : plus de papier"
+    )
+    # ... and in the red bar, with what to do, until the printer is back.
+    qtbot.waitUntil(lambda: window.alert.isVisible(), timeout=10_000)
+    assert window.alert.text() == "Imprimante thermal-1 : plus de papier — mettez un rouleau neuf"
+    assert "en panne" in window.status.printer.text()
+    assert "out of paper" in window.trouble.technical()  # the details pop-up keeps the technical words
     assert emulator.badges == []
     emulator.set_mode("normal")
     window.controller.print_worker.wake()
     qtbot.waitUntil(lambda: window.banner.print_state == "printed", timeout=15_000)
     assert emulator.wait_for_badges(1) and len(emulator.badges) == 1
+    qtbot.waitUntil(lambda: not window.alert.isVisible(), timeout=10_000)  # the printer is back
 
 
 def test_the_preview_is_the_real_badge_in_the_print_paths_template(qtbot, desk, people, window):

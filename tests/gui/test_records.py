@@ -137,7 +137,7 @@ def test_an_operator_can_neither_reissue_nor_export(qtbot, window, people, staff
 
 
 def test_export_writes_a_private_file_on_the_worker_and_says_where(qtbot, window, people, staff, tmp_path):
-    assert window.actions_by_id["export"] in window.menu_supervisor.actions()
+    assert window.actions_by_id["export"] in window.menus.menus["supervisor"].actions()
     window.actions_by_id["export"].trigger()
     give_pin(window.supervisor.open_dialog, "Karim", staff["Karim"])
     chooser = window.supervisor.open_dialog

@@ -1,0 +1,149 @@
+"""A label that never widens its window: text longer than the room it has is cut with "…" (or wrapped
+onto at most `lines` lines, the last one cut), and the whole text is in its tooltip.
+
+A plain QLabel asks for the width of its whole text as its minimum: one 300-character name or one
+long printer error and the window grows past the screen. This one asks for a few characters.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class ElidedLabel(QWidget):
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        objectName: str = "",
+        alignment: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter,
+        lines: int = 1,
+        fit: float = 0.0,
+        bold: bool = False,
+    ):
+        super().__init__(parent)
+        if objectName:
+            self.setObjectName(objectName)
+        self._text = text
+        self._alignment = alignment
+        self.lines = max(1, lines)
+        self.elided = False  # whether the last paint had to cut the text
+        self.auto_tooltip = True  # the whole text as the tooltip (off when the owner sets its own)
+        # fit > 0: the font follows the label's height (a share of it per line): a layout that gives
+        # the verdict more room than the notes gets a larger verdict, at any window size.
+        self.fit = fit
+        if bold:
+            font = self.font()
+            font.setBold(True)
+            self.setFont(font)
+        vertical = QSizePolicy.Ignored if fit else QSizePolicy.Fixed
+        # Preferred: as wide as its text when there is room (up to 40 characters), down to a few
+        # characters when there is not; never a minimum as wide as the text.
+        self.setSizePolicy(QSizePolicy.Preferred, vertical)
+
+    # -- the QLabel calls the panels use ---------------------------------------------------------
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        text = text or ""
+        if text != self._text:
+            self._text = text
+            if self.auto_tooltip:
+                self.setToolTip(text if len(text) > 40 else "")
+            self.update()
+
+    def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
+        if alignment != self._alignment:
+            self._alignment = alignment
+            self.update()
+
+    def alignment(self) -> Qt.AlignmentFlag:
+        return self._alignment
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.fit:
+            pixels = max(9, int(self.height() / self.lines * self.fit))
+            if self.font().pixelSize() != pixels:
+                font = self.font()
+                font.setPixelSize(pixels)
+                self.setFont(font)
+
+    def sizeHint(self) -> QSize:
+        metrics = QFontMetrics(self.font())
+        width = min(metrics.horizontalAdvance(self._text), 40 * metrics.averageCharWidth())
+        return QSize(width, metrics.lineSpacing() * self.lines)
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = QFontMetrics(self.font())
+        if self.fit:
+            return QSize(4 * metrics.averageCharWidth(), 10 * self.lines)
+        return QSize(4 * metrics.averageCharWidth(), metrics.lineSpacing() * self.lines)
+
+    # -- painting --------------------------------------------------------------------------------
+
+    def shown_lines(self) -> list[str]:
+        """The lines as painted at the current width (the last one cut when it had to be)."""
+        metrics = QFontMetrics(self.font())
+        width = max(1, self.width())
+        text = self._text.replace("\n", " ")
+        if self.lines == 1:
+            shown = metrics.elidedText(text, Qt.ElideRight, width)
+            return [shown] if shown else []
+        layout = QTextLayout(text, self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+        option.setTextDirection(self.layoutDirection())
+        layout.setTextOption(option)
+        layout.beginLayout()
+        lines: list[str] = []
+        while len(lines) < self.lines:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            if len(lines) == self.lines - 1:
+                lines.append(metrics.elidedText(text[start:], Qt.ElideRight, width))
+            else:
+                lines.append(text[start : start + length].rstrip())
+        layout.endLayout()
+        return lines
+
+    def paintEvent(self, event) -> None:
+        lines = self.shown_lines()
+        self.elided = bool(lines) and "".join(lines).replace(" ", "") != self._text.replace(
+            "\n", " "
+        ).replace(" ", "")
+        if not lines:
+            return
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.WindowText))
+        # The paragraph's direction is the label's (the desk's language), not guessed from its first
+        # letter: an Arabic name in the French layout still reads from the left edge.
+        painter.setLayoutDirection(self.layoutDirection())
+        painter.setFont(self.font())
+        metrics = QFontMetrics(self.font())
+        height = metrics.lineSpacing() * len(lines)
+        rect = self.contentsRect()
+        top = rect.top()
+        if self._alignment & Qt.AlignVCenter:
+            top += max(0, (rect.height() - height) // 2)
+        elif self._alignment & Qt.AlignBottom:
+            top += max(0, rect.height() - height)
+        horizontal = self._alignment & (Qt.AlignLeft | Qt.AlignRight | Qt.AlignHCenter | Qt.AlignAbsolute)
+        for i, line in enumerate(lines):
+            painter.drawText(
+                rect.left(), top + i * metrics.lineSpacing(), rect.width(), metrics.lineSpacing(),
+                horizontal | Qt.AlignVCenter, line,
+            )  # fmt: skip
+        painter.end()

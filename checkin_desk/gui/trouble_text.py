@@ -1,0 +1,193 @@
+"""Printer and hub trouble in staff's words: a short sentence and one action, in French, Arabic or
+English. The kind comes from `services.trouble`; the technician's message stays in the log and the
+details pop-up. Merged into gui/i18n's catalogue. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checkin_desk.services.trouble import Trouble, printer_trouble
+
+Tr = Callable[..., str]
+
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    # printer: "{printer} <what>" — then what to do
+    "printer.unreachable": (
+        "Imprimante {printer} injoignable — vérifiez qu'elle est allumée et son câble réseau",
+        "الطابعة {printer} لا تجيب — تحقق من أنها مشغلة ومن كابل الشبكة",
+        "Printer {printer} unreachable — check it is on and its network cable",
+    ),
+    "printer.paper_out": (
+        "Imprimante {printer} : plus de papier — mettez un rouleau neuf",
+        "الطابعة {printer}: نفد الورق — ضع لفة جديدة",
+        "Printer {printer}: out of paper — put in a new roll",
+    ),
+    "printer.cover_open": (
+        "Imprimante {printer} : capot ouvert — refermez-le",
+        "الطابعة {printer}: الغطاء مفتوح — أغلقه",
+        "Printer {printer}: cover open — close it",
+    ),
+    "printer.cutter": (
+        "Imprimante {printer} : massicot bloqué — ouvrez le capot et retirez le papier coincé",
+        "الطابعة {printer}: المقص عالق — افتح الغطاء وأزل الورق العالق",
+        "Printer {printer}: cutter jammed — open the cover and pull out the stuck paper",
+    ),
+    "printer.stalled": (
+        "Imprimante {printer} bloquée — éteignez-la puis rallumez-la",
+        "الطابعة {printer} متوقفة — أطفئها ثم شغلها",
+        "Printer {printer} stuck — switch it off and on again",
+    ),
+    "printer.error": (
+        "Imprimante {printer} en erreur — regardez son voyant, éteignez-la puis rallumez-la",
+        "الطابعة {printer} في حالة خطأ — انظر إلى ضوئها، أطفئها ثم شغلها",
+        "Printer {printer} in error — look at its light, switch it off and on again",
+    ),
+    "printer.device": (
+        "Imprimante {printer} introuvable — vérifiez son câble USB et qu'elle est allumée",
+        "الطابعة {printer} غير موجودة — تحقق من كابل USB ومن أنها مشغلة",
+        "Printer {printer} not found — check its USB cable and that it is on",
+    ),
+    "printer.cups": (
+        "Imprimante {printer} : le service d'impression refuse le badge — appelez le support",
+        "الطابعة {printer}: خدمة الطباعة ترفض الشارة — اتصل بالدعم",
+        "Printer {printer}: the print service refuses the badge — call support",
+    ),
+    "printer.config": (
+        "Imprimante {printer} mal réglée — appelez le support",
+        "إعدادات الطابعة {printer} خاطئة — اتصل بالدعم",
+        "Printer {printer} is set up wrong — call support",
+    ),
+    "printer.render": (
+        "Badge impossible à fabriquer — appelez le support",
+        "تعذر إنشاء الشارة — اتصل بالدعم",
+        "The badge cannot be made — call support",
+    ),
+    "printer.interrupted": (
+        "Badge interrompu, renvoyé à l'imprimante {printer}",
+        "توقفت الشارة وأعيد إرسالها إلى الطابعة {printer}",
+        "Badge interrupted, sent again to printer {printer}",
+    ),
+    "printer.other": (
+        "Imprimante {printer} : {detail}",
+        "الطابعة {printer}: {detail}",
+        "Printer {printer}: {detail}",
+    ),
+    "printer.none": (
+        "Aucune imprimante sur ce poste : {n} badge(s) en attente — ajoutez une imprimante",
+        "لا توجد طابعة في هذا الجهاز: {n} شارة في الانتظار — أضف طابعة",
+        "No printer at this desk: {n} badge(s) waiting — add a printer",
+    ),
+    "printer.moved": (
+        " (badge envoyé à {printer})",
+        " (أرسلت الشارة إلى {printer})",
+        " (badge sent to {printer})",
+    ),
+    "printer.failed_jobs": (
+        "{n} badge(s) non imprimé(s) — voir les détails (F2)",
+        "{n} شارة لم تطبع — انظر التفاصيل (F2)",
+        "{n} badge(s) not printed — see the details (F2)",
+    ),
+    "printer.held": (
+        "{n} anciens badges attendent : un superviseur décide s'ils s'impriment (F2)",
+        "{n} شارات قديمة في الانتظار: يقرر المشرف طبعها أم لا (F2)",
+        "{n} old badges wait: a supervisor decides whether they print (F2)",
+    ),
+    "printer.more": (" (+{n} autre(s))", " (+{n} أخرى)", " (+{n} more)"),
+    "printer.details": ("Détails (F2)", "التفاصيل (F2)", "Details (F2)"),
+    "printer.details.title": ("Impression des badges", "طبع الشارات", "Badge printing"),
+    "printer.details.none": ("Tout va bien.", "كل شيء على ما يرام.", "All is well."),
+    "printer.held.question": (
+        "{n} badges attendent depuis {since} (l'imprimante était arrêtée ou absente). "
+        "Leurs titulaires sont sans doute déjà entrés. Les imprimer maintenant ?",
+        "{n} شارات في الانتظار منذ {since} (كانت الطابعة متوقفة أو غير موجودة). "
+        "من المرجح أن أصحابها دخلوا. هل تريد طبعها الآن؟",
+        "{n} badges have waited since {since} (the printer was down or missing). "
+        "Their holders have probably gone in. Print them now?",
+    ),
+    "printer.held.print": ("Les imprimer", "اطبعها", "Print them"),
+    "printer.held.skip": ("Ne pas les imprimer", "لا تطبعها", "Do not print them"),
+    "printer.held.later": ("Plus tard", "لاحقا", "Later"),
+    "printer.held.done": (
+        "{n} anciens badges : décision de {by} enregistrée",
+        "{n} شارات قديمة: تم تسجيل قرار {by}",
+        "{n} old badges: {by}'s decision recorded",
+    ),
+    # the banner's print line: short, the action is in the red bar
+    "badge.waiting": (
+        "⚠ Badge pas encore imprimé : {why}",
+        "⚠ لم تطبع الشارة بعد: {why}",
+        "⚠ Badge not printed yet: {why}",
+    ),
+    "badge.failed": (
+        "⚠ Badge non imprimé : {why} — réimprimez ensuite (F6)",
+        "⚠ لم تطبع الشارة: {why} — أعد الطبع بعد ذلك (F6)",
+        "⚠ Badge not printed: {why} — reprint afterwards (F6)",
+    ),
+    # hub
+    "hub.unreachable": (
+        "Hub injoignable — les entrées restent enregistrées ici et partiront à son retour",
+        "الخادم لا يجيب — تبقى عمليات الدخول مسجلة هنا وتُرسل عند عودته",
+        "Hub unreachable — check-ins are kept here and go to the hub when it is back",
+    ),
+    "hub.auth": (
+        "Le hub refuse ce poste (mot de passe) — appelez le support ; les entrées restent ici",
+        "الخادم يرفض هذا الجهاز (كلمة المرور) — اتصل بالدعم؛ تبقى عمليات الدخول هنا",
+        "The hub refuses this desk (password) — call support; check-ins are kept here",
+    ),
+    "hub.config": (
+        "Adresse du hub incorrecte — appelez le support ; les entrées restent ici",
+        "عنوان الخادم خاطئ — اتصل بالدعم؛ تبقى عمليات الدخول هنا",
+        "Wrong hub address — call support; check-ins are kept here",
+    ),
+    "hub.clock": (
+        "L'horloge de ce poste n'est pas à l'heure du hub — appelez le support",
+        "ساعة هذا الجهاز لا توافق ساعة الخادم — اتصل بالدعم",
+        "This desk's clock differs from the hub's — call support",
+    ),
+    "hub.other": (
+        "Hub hors ligne — les entrées restent enregistrées ici",
+        "الخادم غير متصل — تبقى عمليات الدخول مسجلة هنا",
+        "Hub offline — check-ins are kept here",
+    ),
+}
+
+
+def printer_words(tr: Tr, trouble: Trouble, waiting: int = 1) -> str:
+    """One line for staff: what is wrong with which printer, and what to do."""
+    printer = trouble.printer or "?"
+    if trouble.kind == "no_printer":
+        return tr("printer.none", n=waiting)
+    if trouble.kind == "other":
+        text = tr("printer.other", printer=printer, detail=trouble.detail)
+    else:
+        text = tr(f"printer.{trouble.kind}", printer=printer, n=1)
+    if trouble.moved_to:
+        text += tr("printer.moved", printer=trouble.moved_to)
+    return text
+
+
+def printer_short(tr: Tr, trouble: Trouble) -> str:
+    """The printer's trouble without the action, for the banner's print line."""
+    return printer_words(tr, trouble).split(" — ")[0]
+
+
+def hub_words(tr: Tr, trouble: Trouble) -> str:
+    return tr(f"hub.{trouble.kind}") if f"hub.{trouble.kind}" in MESSAGES else tr("hub.other")
+
+
+def alert_text(
+    tr: Tr, *, held: int, waiting: int, failed: int, queue_error: str, problems: dict[str, str]
+) -> str:
+    """The red bar's line: the one printing problem staff must act on now ("" when all is well)."""
+    if held:
+        return tr("printer.held", n=held)
+    if waiting and printer_trouble(queue_error).kind == "no_printer":
+        return tr("printer.none", n=waiting)
+    if problems:
+        name, message = sorted(problems.items())[0]
+        text = printer_words(tr, printer_trouble(message, name), waiting)
+        return text + (tr("printer.more", n=len(problems) - 1) if len(problems) > 1 else "")
+    if failed:
+        return tr("printer.failed_jobs", n=failed)
+    return ""

@@ -1,0 +1,92 @@
+"""Every dialog opens on its first field, Tab goes down the form, and typing in a dialog is typing:
+only a real scanner burst is held back (and the status bar says so) until the dialog closes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from gui.conftest import give_pin, scan
+from gui.test_scan_capture import Keyboard
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def type_slowly(qtbot, text: str) -> None:
+    for ch in text:
+        qtbot.keyClick(focused(), ch)
+        qtbot.wait(130)  # a person
+
+
+def open_dialog(qtbot, window, opener):
+    opener()
+    dialog = window.supervisor.open_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    return dialog
+
+
+@pytest.mark.parametrize(
+    ("opener", "first"),
+    [
+        (lambda w: w.open_walk_in(), "first_name"),
+        (lambda w: w.supervisor.reprint(), "name"),  # the PIN dialog
+        (lambda w: w.supervisor.leave_kiosk(), "name"),  # kiosk exit: the PIN dialog
+        (lambda w: w.open_settings(), "desk_name"),
+    ],
+    ids=["walk-in", "pin", "kiosk-exit", "settings"],
+)
+def test_each_dialog_opens_on_its_first_field(qtbot, window, people, staff, opener, first):
+    scan(qtbot, window, "SCE-1")  # someone to reprint
+    dialog = open_dialog(qtbot, window, lambda: opener(window))
+    if first == "desk_name":  # settings: an admin's PIN first
+        qtbot.waitUntil(lambda: focused() is dialog.name)
+        give_pin(dialog, "Nadia", staff["Nadia"])
+        dialog = window.supervisor.open_dialog
+        qtbot.waitUntil(lambda: dialog.isVisible())
+    qtbot.waitUntil(lambda: focused() is getattr(dialog, first))
+    ok = dialog.buttons.button(QDialogButtonBox.Ok)
+    assert focused() is not ok
+    chain = dialog.inputs()
+    assert chain[0] is getattr(dialog, first)
+    qtbot.keyClick(focused(), Qt.Key_Tab)  # Tab goes down the form
+    assert focused() is chain[1]
+    dialog.reject()
+
+
+def test_the_reason_dialog_opens_on_the_reason(qtbot, window, people, staff):
+    scan(qtbot, window, "SCE-1")
+    pin = open_dialog(qtbot, window, window.supervisor.reprint)
+    give_pin(pin, "Karim", staff["Karim"])
+    reason = window.supervisor.open_dialog
+    qtbot.waitUntil(lambda: reason.isVisible())
+    qtbot.waitUntil(lambda: focused() is reason.reason)
+    reason.reject()
+
+
+def test_a_walk_in_typed_while_a_scanner_reads_a_badge(qtbot, window, people):
+    dialog = open_dialog(qtbot, window, window.open_walk_in)
+    qtbot.waitUntil(lambda: focused() is dialog.first_name)
+    type_slowly(qtbot, "Amina")
+    keyboard = Keyboard(focused)
+    keyboard.ms = 5_000_000
+    keyboard.type("SCE-2", 8)  # a visitor's badge read meanwhile: a burst, not typing
+    assert dialog.first_name.text() == "Amina"
+    assert window.capture.waiting == ["SCE-2"]
+    assert window.status.waiting.isVisible()
+    assert window.status.waiting.text() == "1 scan en attente : il sera traité à la fermeture de la fenêtre"
+    qtbot.keyClick(focused(), Qt.Key_Tab)
+    type_slowly(qtbot, "Tazi")
+    assert dialog.last_name.text() == "Tazi"
+    assert people.conn.execute("SELECT count(*) FROM scans").fetchone()[0] == 0
+    qtbot.keyClick(focused(), Qt.Key_Return)  # Enter in a field accepts the form
+    qtbot.waitUntil(lambda: people.conn.execute("SELECT count(*) FROM scans").fetchone()[0] == 2)
+    walk_in, queued = people.conn.execute(
+        "SELECT a.first_name || ' ' || a.last_name, s.attendee_code FROM scans s "
+        "JOIN attendees a ON a.code = s.attendee_code ORDER BY s.rowid"
+    ).fetchall()
+    assert walk_in[0] == "Amina Tazi" and queued[1] == "SCE-2"  # the scan after the dialog closed
+    assert not window.status.waiting.isVisible()
+    assert window.banner.name.text() == "أحمد العلوي"
