@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -268,10 +267,13 @@ class ScanCapture(QObject):
         self._replaying = True
         try:
             for item in held:
-                if not shiboken6.isValid(item.widget):
-                    continue  # the dialog closed meanwhile: nowhere to type into
                 for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-                    QApplication.sendEvent(item.widget, QKeyEvent(kind, item.key, item.modifiers, item.text))
+                    try:
+                        QApplication.sendEvent(
+                            item.widget, QKeyEvent(kind, item.key, item.modifiers, item.text)
+                        )
+                    except RuntimeError:  # the dialog was closed and deleted meanwhile: nowhere to type
+                        break
         finally:
             self._replaying = False
 
