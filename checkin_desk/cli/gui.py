@@ -6,9 +6,10 @@ Qt is imported inside the handlers only, so the rest of the CLI runs on machines
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from checkin_desk.cli._common import open_desk
+from checkin_desk.cli._common import db_path, open_desk
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +24,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if not (path.exists() and path.stat().st_size):
+        # No event on this machine yet: the first-run assistant, not an error line.
+        from checkin_desk.gui.first_run import run_assistant
+
+        chosen = run_assistant(path if getattr(args, "db", None) else None)
+        if chosen is None:
+            print(
+                "checkin-desk: no event yet; the first-run assistant was closed before the end",
+                file=sys.stderr,
+            )
+            return 1
+        args.db = str(chosen)
     from checkin_desk.gui.app import run
 
     return run(open_desk(args), kiosk=getattr(args, "kiosk", None))

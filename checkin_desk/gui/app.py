@@ -97,9 +97,13 @@ class CrashHandler:
         return path
 
 
-def language_for(desk: Desk) -> str:
+def language_for_machine() -> str:
     language = MachineConfig.load().language
     return language if language in LANGUAGES else "fr"
+
+
+def language_for(desk: Desk) -> str:
+    return language_for_machine()
 
 
 def build(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from checkin_desk.gui.dashboard_text import MESSAGES as DASHBOARD_MESSAGES
 from checkin_desk.gui.records_text import MESSAGES as RECORDS_MESSAGES
 from checkin_desk.gui.result_text import MESSAGES as RESULT_MESSAGES
+from checkin_desk.gui.setup_text import MESSAGES as SETUP_MESSAGES
 from checkin_desk.gui.trouble_text import MESSAGES as TROUBLE_MESSAGES
 
 LANGUAGES = ("fr", "ar", "en")
@@ -245,6 +246,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     **RECORDS_MESSAGES,
     **RESULT_MESSAGES,
     **TROUBLE_MESSAGES,
+    **SETUP_MESSAGES,
 }
 
 

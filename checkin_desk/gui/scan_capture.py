@@ -51,6 +51,10 @@ HUMAN_MS = 60.0
 HOLD_MS = 120
 # A hold timer that fires this late means the event loop was busy: keys may be waiting behind it.
 LATE_MS = 15.0
+# A burst that stalled (the machine busy for a moment) was already typed into the field when its
+# tail arrives: keys given to a field at a scanner's pace less than this before the tail are taken
+# back and the code is whole again.
+STITCH_MS = 800.0
 IDLE_RESET_S = 3.0  # collected keys outside text fields are forgotten after this long
 MIN_CODE = 4
 MAX_CODE = 4096
@@ -97,6 +101,14 @@ def is_text_field(widget: QWidget | None) -> bool:
 
 
 @dataclass(slots=True)
+class _Released:
+    """Keys given to a line edit that came at a scanner's pace: maybe the head of a stalled burst."""
+
+    widget: QWidget
+    text: str
+
+
+@dataclass(slots=True)
 class _Held:
     widget: QWidget
     key: int
@@ -124,6 +136,8 @@ class ScanCapture(QObject):
         self._buffer: list[str] = []  # collected outside text fields
         self._held: list[_Held] = []  # held back in a text field or a dialog
         self._gaps: list[float] = []  # between the held keys
+        self._first_gap = 0.0  # between the first held key and the key before it
+        self._released: _Released | None = None
         self._hold_due = 0.0  # when the hold timer should fire, on our clock (ms)
         self._rearmed = False
         self._last_stamp = 0.0  # the last key's event timestamp (ms), 0 when it had none
@@ -221,6 +235,8 @@ class ScanCapture(QObject):
                 self._release_held()  # a person typing: let them see their text now
             elif self._held:
                 self._gaps.append(gap_ms)
+            if not self._held:
+                self._first_gap = gap_ms
             if len(self._held) < MAX_CODE:
                 self._held.append(_Held(widget, key, event.modifiers(), event.text()))
             self._mark()
@@ -228,14 +244,37 @@ class ScanCapture(QObject):
             return True
         if key in ENDS and self._is_burst(gap_ms):
             self._hold_timer.stop()
-            code = "".join(item.text for item in self._held)
+            code = self._take_back(widget) + "".join(item.text for item in self._held)
             self._held.clear()
             self._gaps.clear()
             self._mark()
             self._emit(code)
             return True
         self._release_held()
+        self._released = None
         return False
+
+    def _take_back(self, widget: QWidget) -> str:
+        """The head of this burst, if a stall made it go into the field just before: removed from the
+        field (with Backspace, as a person would) and returned."""
+        released, self._released = self._released, None
+        if (
+            released is None
+            or released.widget is not widget
+            or self._first_gap > STITCH_MS
+            or not isinstance(widget, QLineEdit)
+            or widget.cursorPosition() != len(widget.text())
+            or not widget.text().endswith(released.text)
+        ):
+            return ""
+        self._replaying = True
+        try:
+            for _ in released.text:
+                for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+                    QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Backspace, Qt.NoModifier))
+        finally:
+            self._replaying = False
+        return released.text
 
     def _is_burst(self, end_gap_ms: float) -> bool:
         if len(self._held) < MIN_CODE or end_gap_ms > SPLIT_MS:
@@ -260,10 +299,19 @@ class ScanCapture(QObject):
     def _release_held(self) -> None:
         """A person was typing: give the held keys to the widget they were meant for, in order."""
         self._hold_timer.stop()
-        self._gaps.clear()
+        gaps, self._gaps = self._gaps, []
         held, self._held = self._held, []
         if not held:
             return
+        text = "".join(item.text for item in held)
+        if len(held) >= 2 and statistics.median(gaps) <= BURST_MS:  # a scanner's pace: maybe stalled
+            previous = self._released
+            joined = (
+                previous is not None and previous.widget is held[0].widget and self._first_gap <= STITCH_MS
+            )
+            self._released = _Released(held[0].widget, (previous.text if joined else "") + text)
+        else:
+            self._released = None
         self._replaying = True
         try:
             for item in held:

@@ -7,6 +7,7 @@ Nothing here sleeps for timing: every wait polls a condition until a deadline.
 
 from __future__ import annotations
 
+import ctypes.util
 import io
 import os
 import shutil
@@ -19,11 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TOOLS = ("Xvfb", "openbox", "xdotool", "import")
+TOOLS = ("Xvfb", "openbox", "xdotool", "import", "xwininfo")
+# What Qt's xcb plugin loads that a fresh Debian lacks (its error message names another one).
+LIBRARIES = ("xcb-icccm", "xcb-keysyms", "xcb-cursor", "xcb-image", "xcb-render-util", "xkbcommon-x11")
 
 
 def missing_tools() -> list[str]:
-    return [tool for tool in TOOLS if shutil.which(tool) is None]
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    return missing + [f"lib{name}" for name in LIBRARIES if ctypes.util.find_library(name) is None]
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, every: float = 0.02):
@@ -134,13 +138,23 @@ class Geometry:
 
 
 class DeskApp:
-    """The real `checkin-desk` window, started as a subprocess on `db` with its own home directory."""
+    """The real `checkin-desk` window, started as a subprocess on `db` (None: the machine's current
+    event, as a desk starts) with its own home directory."""
 
-    def __init__(self, x: XServer, db: Path, home: Path, *, desk: str = "porte-B", args: Sequence[str] = ()):
-        self.x, self.db, self.home = x, Path(db), Path(home)
-        command = [_checkin_desk(), "--db", str(db), "--desk", desk, *args]
-        if not args:
-            command.append("gui")
+    def __init__(
+        self,
+        x: XServer,
+        db: Path | None,
+        home: Path,
+        *,
+        desk: str = "porte-B",
+        args: Sequence[str] = ("gui",),
+    ):
+        self.x, self.db, self.home = x, Path(db) if db else None, Path(home)
+        command = [_checkin_desk()]
+        command += ["--db", str(db)] if db else []
+        command += ["--desk", desk] if desk else []
+        command += list(args)
         self.home.mkdir(parents=True, exist_ok=True)
         self.log = (self.home / "app.err").open("wb")
         self.proc = subprocess.Popen(
@@ -158,7 +172,7 @@ class DeskApp:
         def find() -> str:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"checkin-desk exited ({self.proc.returncode}): {self.output()[-2000:]}")
-            args = ["search", "--onlyvisible", "--pid", str(self.proc.pid)]
+            args = ["search", "--all", "--onlyvisible", "--pid", str(self.proc.pid)]  # --all: every condition
             if name:
                 args += ["--name", name]
             found = self.x.xdotool(*args, check=False).stdout.split()
@@ -174,9 +188,20 @@ class DeskApp:
                  "the window has the focus")  # fmt: skip
 
     def geometry(self, window: str | None = None) -> Geometry:
-        out = self.x.xdotool("getwindowgeometry", "--shell", window or self.window).stdout
-        values = dict(line.split("=", 1) for line in out.split() if "=" in line)
-        return Geometry(int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"]))
+        """Where the window's contents are on the screen. From xwininfo: `xdotool getwindowgeometry`
+        counts a reparenting window manager's title bar twice in the position."""
+        args = ["xwininfo", "-id", window or self.window]
+        out = subprocess.run(args, env=self.x.env(), capture_output=True, text=True, check=True).stdout
+        values = {}
+        for line in out.splitlines():
+            key, _, value = line.strip().partition(":")
+            values[key] = value.strip()
+        return Geometry(
+            int(values["Absolute upper-left X"]),
+            int(values["Absolute upper-left Y"]),
+            int(values["Width"]),
+            int(values["Height"]),
+        )
 
     def windows(self) -> list[str]:
         found = self.x.xdotool("search", "--onlyvisible", "--pid", str(self.proc.pid), check=False)
@@ -213,11 +238,28 @@ def _checkin_desk() -> str:
     return str(beside) if beside.exists() else shutil.which("checkin-desk") or "checkin-desk"
 
 
+def changed_share(before, after, box: tuple[int, int, int, int], tolerance: int = 24) -> float:
+    """The share of pixels in `box` that differ between two screenshots."""
+    a, b = before.crop(box).convert("RGB").tobytes(), after.crop(box).convert("RGB").tobytes()
+    changed = sum(
+        1
+        for i in range(0, len(a), 3)
+        if max(abs(a[i] - b[i]), abs(a[i + 1] - b[i + 1]), abs(a[i + 2] - b[i + 2])) > tolerance
+    )
+    return changed / max(1, len(a) // 3)
+
+
 def colour_share(
     image, box: tuple[int, int, int, int], rgb: tuple[int, int, int], tolerance: int = 12
 ) -> float:
     """The share of pixels in `box` (left, top, right, bottom) within `tolerance` of `rgb`."""
-    region = image.crop(box)
-    pixels = list(region.getdata())
-    near = sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, rgb, strict=True)))
-    return near / max(1, len(pixels))
+    data = image.crop(box).convert("RGB").tobytes()
+    r, g, b = rgb
+    near = sum(
+        1
+        for i in range(0, len(data), 3)
+        if abs(data[i] - r) <= tolerance
+        and abs(data[i + 1] - g) <= tolerance
+        and abs(data[i + 2] - b) <= tolerance
+    )
+    return near / max(1, len(data) // 3)

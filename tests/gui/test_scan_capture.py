@@ -133,3 +133,28 @@ def test_shortcuts_still_reach_the_window(qtbot, window, coded):
     keyboard.ms += 140
     keyboard.tap(Qt.Key_A, "\x01", Qt.ControlModifier)  # select all: the held keys went in first
     assert box.text() == "Lyd" and box.selectedText() == "Lyd"
+
+
+def test_a_burst_that_stalls_midway_is_taken_back_whole(qtbot, window, coded):
+    """The machine busy for a moment: the head of the code went into the box before its tail came."""
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("sce26-aBcD", 30, enter=False)
+    qtbot.waitUntil(lambda: box.text() == "sce26-aBcD")  # given to the box once no key followed
+    keyboard.ms += 300
+    keyboard.type("/12+x=", 30)
+    assert scans(coded) == [("SCE26-ABCD/12+X=", "ok")]
+    assert box.text() == ""
+
+
+def test_what_a_person_typed_before_a_scan_stays_theirs(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("Lyd", 140, enter=False)
+    qtbot.waitUntil(lambda: box.text() == "Lyd")
+    keyboard.ms += 500
+    keyboard.type("WxYz-1234-aBcD", 8)
+    assert scans(coded) == [("WXYZ-1234-ABCD", "ok")]
+    assert box.text() == "Lyd"
