@@ -58,12 +58,13 @@ class ResultBanner(QFrame):
         self.icon = ElidedLabel(objectName="bannerIcon", alignment=Qt.AlignCenter, fit=0.55)
         self.time = ElidedLabel(objectName="bannerTime", alignment=Qt.AlignRight | Qt.AlignTop)
         center = Qt.AlignHCenter | Qt.AlignVCenter
-        self.headline = ElidedLabel(objectName="bannerHeadline", alignment=center, fit=0.78, bold=True)
-        self.reason = ElidedLabel(objectName="bannerReason", alignment=center, fit=0.72, bold=True)
-        self.name = ElidedLabel(objectName="bannerName", alignment=center, fit=0.78, bold=True)
-        self.details = ElidedLabel(objectName="bannerDetails", alignment=center, fit=0.72)
+        line = {"alignment": center, "shrink": 0.55}  # a long line gets smaller before it is cut
+        self.headline = ElidedLabel(objectName="bannerHeadline", fit=0.78, bold=True, **line)
+        self.reason = ElidedLabel(objectName="bannerReason", fit=0.72, bold=True, **line)
+        self.name = ElidedLabel(objectName="bannerName", fit=0.78, bold=True, **line)
+        self.details = ElidedLabel(objectName="bannerDetails", fit=0.72, **line)
         self.notes = ElidedLabel(objectName="bannerNotes", alignment=center, fit=0.7, lines=2, bold=True)
-        self.printing = ElidedLabel(objectName="bannerPrint", alignment=center, fit=0.7, bold=True)
+        self.printing = ElidedLabel(objectName="bannerPrint", fit=0.7, bold=True, **line)
         words = QVBoxLayout()
         words.setSpacing(0)
         for attribute, share in SHARES:

@@ -8,7 +8,7 @@ long printer error and the window grows past the screen. This one asks for a few
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -23,6 +23,7 @@ class ElidedLabel(QWidget):
         lines: int = 1,
         fit: float = 0.0,
         bold: bool = False,
+        shrink: float = 1.0,
     ):
         super().__init__(parent)
         if objectName:
@@ -35,6 +36,9 @@ class ElidedLabel(QWidget):
         # fit > 0: the font follows the label's height (a share of it per line): a layout that gives
         # the verdict more room than the notes gets a larger verdict, at any window size.
         self.fit = fit
+        # shrink < 1: a line too long for the width is drawn in a smaller font, down to this share of
+        # the label's font, before it is cut.
+        self.shrink = shrink
         if bold:
             font = self.font()
             font.setBold(True)
@@ -55,6 +59,8 @@ class ElidedLabel(QWidget):
             self._text = text
             if self.auto_tooltip:
                 self.setToolTip(text if len(text) > 40 else "")
+            if not self.fit:  # its width follows its words (a fitted label's size is its layout's)
+                self.updateGeometry()
             self.update()
 
     def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
@@ -80,8 +86,9 @@ class ElidedLabel(QWidget):
 
     def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
-        width = min(metrics.horizontalAdvance(self._text), 40 * metrics.averageCharWidth())
-        return QSize(width, metrics.lineSpacing() * self.lines)
+        width = min(metrics.horizontalAdvance(self._text) + 2, 60 * metrics.averageCharWidth())
+        margins = self.contentsMargins()
+        return QSize(width + margins.left() + margins.right(), metrics.lineSpacing() * self.lines)
 
     def minimumSizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
@@ -91,15 +98,32 @@ class ElidedLabel(QWidget):
 
     # -- painting --------------------------------------------------------------------------------
 
+    def shown_font(self) -> QFont:
+        """The font the text is drawn in: the label's, or smaller (down to `shrink`) to fit one line."""
+        font = self.font()
+        if self.shrink >= 1.0 or self.lines != 1 or not self._text:
+            return font
+        width = max(1, self.contentsRect().width())
+        needed = QFontMetrics(font).horizontalAdvance(self._text)
+        if needed <= width:
+            return font
+        smaller = QFont(font)
+        pixels = (
+            font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * self.logicalDpiY() / 72)
+        )
+        smaller.setPixelSize(max(9, int(pixels * max(self.shrink, width / needed))))
+        return smaller
+
     def shown_lines(self) -> list[str]:
         """The lines as painted at the current width (the last one cut when it had to be)."""
-        metrics = QFontMetrics(self.font())
-        width = max(1, self.width())
+        font = self.shown_font()
+        metrics = QFontMetrics(font)
+        width = max(1, self.contentsRect().width())
         text = self._text.replace("\n", " ")
         if self.lines == 1:
             shown = metrics.elidedText(text, Qt.ElideRight, width)
             return [shown] if shown else []
-        layout = QTextLayout(text, self.font())
+        layout = QTextLayout(text, font)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
         option.setTextDirection(self.layoutDirection())
@@ -131,8 +155,9 @@ class ElidedLabel(QWidget):
         # The paragraph's direction is the label's (the desk's language), not guessed from its first
         # letter: an Arabic name in the French layout still reads from the left edge.
         painter.setLayoutDirection(self.layoutDirection())
-        painter.setFont(self.font())
-        metrics = QFontMetrics(self.font())
+        font = self.shown_font()
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
         height = metrics.lineSpacing() * len(lines)
         rect = self.contentsRect()
         top = rect.top()

@@ -84,7 +84,7 @@ class PrinterAlert(QFrame):
         self.setVisible(bool(text))
         technical = "; ".join(f"{name}: {why}" for name, why in sorted(self.problems.items()))
         if technical and technical != self._logged:
-            log.warning("printer trouble shown to staff as %r: %s", text, technical)
+            log.info("printer trouble shown to staff as %r: %s", text, technical)
         self._logged = technical
 
     def mousePressEvent(self, event) -> None:

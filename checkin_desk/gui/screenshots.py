@@ -1,8 +1,10 @@
-"""`checkin-desk screenshot --out DIR`: the desk window's main states rendered offscreen to PNG.
+"""`checkin-desk screenshot --out DIR`: the desk window's states rendered offscreen to PNG.
 
 Works on a throw-away copy of the demo event (never the user's database): idle, admitted, already
-checked in, refused, search, walk-in, kiosk and the dashboard, once per language (French and Arabic
-by default; the Arabic set shows the right-to-left layout).
+checked in, refused, search, walk-in, kiosk and the dashboard, then (gui/screenshot_states.py) a PIN
+dialog, a printer that does not answer, the hub offline, the kiosk admitted and refused, the window at
+1024×600, and the first-run assistant — once per language (French and Arabic by default; the Arabic
+set shows the right-to-left layout).
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from checkin_desk.domain.models import Attendee, PassStatus
 from checkin_desk.gui.app import build, make_app
+from checkin_desk.gui.screenshot_states import EXTRA, render_assistant, render_more
+from checkin_desk.gui.sounds import SoundPlayer
 from checkin_desk.reports import simulate
 from checkin_desk.services import demo
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
+from checkin_desk.trust import roles
 from checkin_desk.util.clock import iso, zone
 
 SIZE = (1280, 800)
@@ -92,7 +97,9 @@ def _demo_store(folder: Path, language: str) -> Store:
     store.upsert_attendees(demo.attendees(400, event, seed=7), origin="demo")
     simulate.simulate(store, scans=700, days=[event.days[0]], desks=4, seed=3)
     simulate.simulate(store, scans=500, days=[event.days[1]], desks=4, seed=4)
-    store.upsert_attendees(SPECIAL, origin="demo")  # after the simulation: never scanned before
+    store.upsert_attendees(SPECIAL + EXTRA, origin="demo")  # after the simulation: never scanned before
+    admin = roles.add_staff(store, "Nadia", roles.Role.ADMIN, "482915")
+    roles.add_staff(store, "Karim", roles.Role.SUPERVISOR, "730264", by=admin)
     with store.transaction() as conn:  # nothing after "now" yet
         conn.execute("DELETE FROM scans WHERE at > ?", (iso(shot_time(store)),))
     return store
@@ -115,7 +122,7 @@ def render_language(out: Path, language: str, store: Store) -> list[Path]:
         clock=lambda: start + timedelta(seconds=next(seconds)),
         monotonic=lambda: next(ticks),
     )
-    window, _translator = build(desk, language=language, start_workers=False)
+    window, _translator = build(desk, language=language, start_workers=False, sounds=SoundPlayer(player=[]))
     window.resize(*SIZE)
     window.show()
     paths: list[Path] = []
@@ -160,6 +167,7 @@ def render_language(out: Path, language: str, store: Store) -> list[Path]:
     window.toggle_dashboard()
     shot("dashboard")
     window.toggle_dashboard()
+    render_more(window, shot, language)
     window.close()
     window.runner.shutdown(wait=True)
     window.deleteLater()
@@ -178,5 +186,6 @@ def render_all(out: Path, languages: list[str]) -> list[Path]:
                 paths += render_language(out, language, store)
             finally:
                 store.close()
+            paths += render_assistant(out, language, Path(folder), _grab)
     app.setLayoutDirection(Qt.LeftToRight)
     return paths

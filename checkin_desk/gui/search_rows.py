@@ -38,11 +38,12 @@ def state_text(tr, row: SearchRow, language: str, timezone: str) -> str:
 
 def detail_text(row: SearchRow, categories: Mapping, language: str) -> str:
     person = row.attendee
+    # The left-to-right mark keeps "…G711" in that order inside a right-to-left row.
     parts = [
         category_label(categories, person.category, language),
         person.company,
         person.email,
-        row.code_end,
+        "\u200e" + row.code_end,
     ]
     return "  ·  ".join(part for part in parts if part)
 

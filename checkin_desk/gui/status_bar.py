@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtWidgets import QHBoxLayout, QStatusBar, QWidget
 
 from checkin_desk.gui.desk_state import DeskState
 from checkin_desk.gui.elided import ElidedLabel
@@ -25,8 +25,13 @@ ALARM = CELL + "background: #C62828; color: white; font-weight: bold;"
 
 def _cell(name: str, width: int) -> ElidedLabel:
     label = ElidedLabel(objectName=name, alignment=Qt.AlignCenter)
+    label.setAttribute(
+        Qt.WA_StyledBackground, True
+    )  # a plain QWidget paints its style sheet's colours only so
     label.setStyleSheet(CELL)
     label.setMinimumWidth(width)
+    # The style sheet's padding is drawn inside the label: ask for the room it takes.
+    label.setContentsMargins(8, 0, 8, 0)
     return label
 
 
@@ -46,9 +51,16 @@ class DeskStatusBar(QStatusBar):
         self.printer = _cell("statusPrinter", 110)
         self.sync = _cell("statusSync", 130)
         self.sync.auto_tooltip = False  # its tooltip is the hub's own message, for a technician
-        self.addWidget(self.waiting, 2)
-        for label, stretch in ((self.attendees, 1), (self.admitted, 1), (self.printer, 1), (self.sync, 2)):
-            self.addPermanentWidget(label, stretch)
+        self.addWidget(self.waiting, 1)
+        # One row for the figures: each cell as wide as its words when there is room, all of them
+        # narrower (cut) when there is not; a temporary message takes the rest of the bar.
+        self.cells = QWidget(objectName="statusCells")
+        row = QHBoxLayout(self.cells)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        for label in (self.attendees, self.admitted, self.printer, self.sync):
+            row.addWidget(label)
+        self.addPermanentWidget(self.cells)
         self.setSizeGripEnabled(False)
         self._hub_logged = ""
         translator.changed.connect(self.retranslate)

@@ -36,20 +36,20 @@ def test_namesakes_are_told_apart_and_states_are_shown(qtbot, window, people, cl
     scan(qtbot, window, "SCE26-06ACG711")
     rows = search(qtbot, window, "Karim Alaoui")
     assert sorted(rows) == [
-        "Karim Alaoui — Entré à 10:00, desk-1 — VISITEUR  ·  Lydec  ·  k.alaoui@lydec.ma  ·  …G711",
-        "Karim Alaoui — Pas encore entré — PRESSE  ·  karim.a@gmail.com  ·  …4410",
+        "Karim Alaoui — Entré à 10:00, desk-1 — VISITEUR  ·  Lydec  ·  k.alaoui@lydec.ma  ·  \u200e…G711",
+        "Karim Alaoui — Pas encore entré — PRESSE  ·  karim.a@gmail.com  ·  \u200e…4410",
     ]
     assert "— · ·" not in " ".join(rows)  # no empty company placeholder
 
 
 def test_refused_and_wrong_day_passes_say_so_in_the_desks_language(qtbot, window, people):
-    assert search(qtbot, window, "Dubois") == ["Zoé Dubois — Bloqué — VISITEUR  ·  SCE-5"]
-    assert search(qtbot, window, "Moreau") == ["Noël Moreau — Annulé — PRESSE  ·  SCE-4"]
+    assert search(qtbot, window, "Dubois") == ["Zoé Dubois — Bloqué — VISITEUR  ·  \u200eSCE-5"]
+    assert search(qtbot, window, "Moreau") == ["Noël Moreau — Annulé — PRESSE  ·  \u200eSCE-4"]
     assert search(qtbot, window, "Berrada") == [
-        "Salma Berrada — Pas valable aujourd'hui — VISITEUR  ·  SCE-6"
+        "Salma Berrada — Pas valable aujourd'hui — VISITEUR  ·  \u200eSCE-6"
     ]
     window.set_language("ar")
-    assert search(qtbot, window, "Dubois") == ["Zoé Dubois — محظورة — زائر  ·  SCE-5"]
+    assert search(qtbot, window, "Dubois") == ["Zoé Dubois — محظورة — زائر  ·  \u200eSCE-5"]
     window.set_language("fr")
 
 
