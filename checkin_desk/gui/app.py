@@ -13,6 +13,7 @@ import sys
 import time
 import traceback
 from datetime import datetime
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -115,8 +116,27 @@ def build(
     return window, translator
 
 
+def log_to_file() -> Path | None:
+    """The technician's side of what staff see in plain words: printer and hub errors as they came,
+    in desk.log beside crash.log (1 MB, three old files kept)."""
+    folder = log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "desk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("no log file: %s", exc)
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("checkin_desk").addHandler(handler)
+    return folder / "desk.log"
+
+
 def run(desk: Desk, *, kiosk: bool | None = None) -> int:
     started = time.perf_counter()
+    log_to_file()
     app = make_app()
     window, translator = build(desk)
     crash = CrashHandler(translator)

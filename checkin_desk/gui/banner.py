@@ -11,8 +11,8 @@ widening the window; the fonts follow the banner's height (1024×600 up to a ful
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, Qt, QTimer, QVariantAnimation, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QEasingCurve, QRectF, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout
 
 from checkin_desk.domain.models import Attendee, Outcome
@@ -31,6 +31,7 @@ COLOURS = {  # background, text
 }
 ICONS = {"idle": "⌁", "admitted": "✔", "already": "⚠", "refused": "✖", "notice": "ℹ"}
 FLASH_MS = 450
+RING = 8  # the flash: a white frame this thick inside the banner's edge, fading out
 # Each line's share of the banner's height: the verdict and the name first.
 SHARES = (("headline", 17), ("reason", 9), ("name", 14), ("details", 7), ("notes", 11), ("printing", 7))
 
@@ -73,7 +74,7 @@ class ResultBanner(QFrame):
         side.addWidget(self.time)
         side.addStretch(1)
         row = QHBoxLayout(self)
-        row.setContentsMargins(12, 6, 12, 6)
+        row.setContentsMargins(RING + 4, RING + 2, RING + 4, RING + 2)
         row.addWidget(self.icon)
         row.addLayout(words, 1)
         row.addLayout(side)
@@ -191,7 +192,9 @@ class ResultBanner(QFrame):
 
     def _set_flash(self, value: float) -> None:
         self._flash = float(value)
-        self.update()
+        # Only the frame is repainted while it fades: the words inside are drawn once per scan.
+        outer = self.rect()
+        self.update(QRegion(outer).subtracted(QRegion(outer.adjusted(RING, RING, -RING, -RING))))
 
     def settle(self) -> None:
         """End the flash now (screenshots show the colour as it stays)."""
@@ -203,20 +206,22 @@ class ResultBanner(QFrame):
         return self._flash
 
     def shown_colour(self) -> QColor:
-        """The background as painted now: the kind's colour, lightened while it flashes."""
-        base, mix = self.background, self._flash * 0.6
-        return QColor(
-            round(base.red() + (255 - base.red()) * mix),
-            round(base.green() + (255 - base.green()) * mix),
-            round(base.blue() + (255 - base.blue()) * mix),
-        )
+        """The background: the verdict's colour (the flash is a frame around it)."""
+        return QColor(self.background)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(Qt.NoPen)
-        painter.setBrush(self.shown_colour())
+        painter.setBrush(self.background)
         painter.drawRoundedRect(self.rect(), 10, 10)
+        if self._flash > 0.01:
+            ring = QColor(255, 255, 255, round(230 * self._flash))
+            painter.setPen(QPen(ring, RING))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRoundedRect(
+                QRectF(self.rect()).adjusted(RING / 2, RING / 2, -RING / 2, -RING / 2), 8, 8
+            )
         painter.end()
         self.painted.emit()
 

@@ -156,14 +156,6 @@ def render_language(out: Path, language: str, store: Store) -> list[Path]:
     dialog.email.setText("amina.tazi@example.ma")
     shot("walk-in", window, overlay=dialog)
     dialog.reject()
-    window.set_kiosk(True, full_screen=False)
-    fresh = store.conn.execute(
-        "SELECT code FROM attendees WHERE status = 'valid' AND days = '' AND origin = 'demo' "
-        "AND code NOT LIKE 'SCE-SHOT%' AND code NOT IN (SELECT code FROM scans) ORDER BY id LIMIT 1 OFFSET 3"
-    ).fetchone()[0]
-    window.controller.scan(fresh)
-    shot("kiosk")
-    window.set_kiosk(False)
     window.toggle_dashboard()
     shot("dashboard")
     window.toggle_dashboard()

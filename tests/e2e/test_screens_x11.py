@@ -70,6 +70,8 @@ def test_long_name_and_printer_failure_stay_on_a_small_screen(launch, x_server, 
     wait_for(bar_shown, 15, "the green verdict and the red printer bar")
     assert on_screen(app)
     assert (app.geometry().width, app.geometry().height) == (where.width, where.height)  # it did not grow
+    log = app.home / "logs" / "desk.log"  # the technician's words: in the log, not on the banner
+    wait_for(lambda: log.exists() and "cannot connect to 127.0.0.1" in log.read_text("utf-8"), 10, "desk.log")
     app.x.key("F10")  # the settings (no staff account yet: no PIN), the longest dialog
     dialog = wait_for(lambda: next(iter(set(app.windows()) - {app.window}), ""), 10, "the settings dialog")
     assert on_screen(app, dialog)

@@ -28,7 +28,7 @@ def test_a_scan_while_the_dashboard_is_shown_brings_its_result_to_the_front(qtbo
 def test_every_scan_flashes_and_shows_its_time(qtbot, window, people, clock):
     scan(qtbot, window, "SCE-1")
     first = window.banner.flashes
-    assert window.banner.flash > 0.5  # lighter than the verdict's colour, fading
+    assert window.banner.flash > 0.5  # a white frame around the verdict's colour, fading
     assert window.banner.time.text() == "10:00:00"  # 09:00 UTC in Casablanca
     clock.advance(7)
     scan(qtbot, window, "SCE-3")
