@@ -73,10 +73,13 @@ def test_an_unknown_code_never_shows_the_previous_persons_badge(qtbot, window, p
 
 
 def type_into_focus(qtbot, text: str) -> None:
-    """A person typing into whatever has the keyboard (a dialog's field)."""
-    for ch in text:
-        qtbot.keyClick(QApplication.focusWidget(), ch)
-        qtbot.wait(130)
+    """A person typing into whatever has the keyboard (a dialog's field), a key every 140 ms."""
+    from gui.test_scan_capture import Keyboard
+
+    field = QApplication.focusWidget()
+    before = field.text()
+    Keyboard(lambda: field).type(text, 140, enter=False)
+    qtbot.waitUntil(lambda: field.text() == before + text)
 
 
 def test_a_confirmed_reprint_says_reprint_not_refused(qtbot, window, people, staff):

@@ -17,15 +17,19 @@ CODES = ("SCE26-06ACG711", "sce26-aBcD/12+x=", "Pretix:aZ09/+=kq", "WxYz-1234-aB
 
 
 class Keyboard:
-    """Sends key presses and releases with timestamps (ms), as the X server delivers them."""
+    """Sends key presses and releases with timestamps (ms), as the X server delivers them. Keyboards
+    share one clock: a new one starts a second after the last key any of them sent."""
+
+    last_ms = 1_000_000
 
     def __init__(self, widget_for):
         self.widget_for = widget_for  # () -> the widget with the focus
-        self.ms = 1_000_000
+        self.ms = Keyboard.last_ms + 1000
 
     def send(self, kind, key, text="", mods=Qt.NoModifier, repeat=False):
         event = QKeyEvent(kind, key, mods, text, repeat)
         event.setTimestamp(int(self.ms))
+        Keyboard.last_ms = max(Keyboard.last_ms, int(self.ms))
         QApplication.sendEvent(self.widget_for(), event)
 
     def tap(self, key, text="", mods=Qt.NoModifier):
