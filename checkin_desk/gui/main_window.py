@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         self.search.print_requested.connect(self._print_from_search)
         self.search.selected.connect(self._on_selected)
         self.banner.went_idle.connect(lambda: self.preview.show_attendee(None))
+        self._preview_next = None
+        self._preview_after_paint = False
+        self.banner.painted.connect(self._verdict_painted)
         self._refresh_search = QTimer(self, singleShot=True, interval=150)
         self._refresh_search.timeout.connect(self.search.refresh)
         self.alert.clicked.connect(self.trouble.show)
@@ -216,9 +219,20 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(0)  # a scan always brings its result to the front
         self.banner.show_outcome(outcome)
         # The preview follows the scan; nobody matched: nobody shown (never the previous person).
-        self.preview.show_attendee(outcome.attendee)
+        # Its badge is rendered once the verdict is on screen: rendering holds Python's lock for
+        # tens of ms, and the person at the desk is waiting for the verdict, not the preview.
+        if outcome.attendee is None:
+            self.preview.show_attendee(None)
+        else:
+            self._preview_next = outcome.attendee
+            self._preview_after_paint = True
         if self.search.rows:
             self._refresh_search.start()  # the rows' states, once the banner is on screen
+
+    def _verdict_painted(self) -> None:
+        if self._preview_after_paint:
+            self._preview_after_paint = False
+            QTimer.singleShot(0, lambda: self.preview.show_attendee(self._preview_next))
 
     def _on_reissued(self, attendee, by: str) -> None:
         self.banner.show_notice(attendee, "reissue.done.title", "reissue.done")
