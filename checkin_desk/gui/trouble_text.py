@@ -58,6 +58,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "إعدادات الطابعة {printer} خاطئة — اتصل بالدعم",
         "Printer {printer} is set up wrong — call support",
     ),
+    "printer.check": (
+        "Badge non imprimé : son QR code ne se lisait pas — appelez le support (F2)",
+        "لم تطبع الشارة: رمز QR غير مقروء — اتصل بالدعم (F2)",
+        "Badge not printed: its QR code did not read — call support (F2)",
+    ),
     "printer.render": (
         "Badge impossible à fabriquer — appelez le support",
         "تعذر إنشاء الشارة — اتصل بالدعم",
@@ -159,7 +164,10 @@ def printer_words(tr: Tr, trouble: Trouble, waiting: int = 1) -> str:
     if trouble.kind == "no_printer":
         return tr("printer.none", n=waiting)
     if trouble.kind == "other":
-        text = tr("printer.other", printer=printer, detail=trouble.detail)
+        # A reason this desk has no words for yet: shown as it came, never hidden.
+        text = (
+            tr("printer.other", printer=printer, detail=trouble.detail) if trouble.printer else trouble.detail
+        )
     else:
         text = tr(f"printer.{trouble.kind}", printer=printer, n=1)
     if trouble.moved_to:

@@ -20,7 +20,7 @@ _PRINTER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("paper_out", ("out of paper",)),
     ("cover_open", ("cover open",)),
     ("cutter", ("cutter jammed",)),
-    ("stalled", ("stopped taking data", "did not answer the status query")),
+    ("stalled", ("stopped taking data", "did not answer the status query", "but not the last")),
     ("unreachable", ("cannot connect to", "connection lost", "closed the connection")),
     (
         "device",
@@ -36,6 +36,7 @@ _PRINTER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "unknown printer kind",
             "not an esc/pos status answer",
             "is it an esc/pos printer",
+            "is it a zpl printer",
         ),
     ),
     ("error", ("in error", "offline")),
@@ -44,6 +45,8 @@ _PRINTER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _PRINTER = re.compile(r"^printer (?P<name>[^:]+): (?P<rest>.*)$", re.DOTALL)
 _MOVED = re.compile(r"; moved to printer (?P<name>.+)$")
+# The print path's own check before sending: the QR code read back, the name's ink (printing/check.py).
+_CHECK = re.compile(r"^badge of \S+ not printed: ")
 
 _HUB_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("auth", ("refused the password", "asks for a password", "permission denied", "refused:")),
@@ -82,6 +85,8 @@ def printer_trouble(message: str, printer: str = "") -> Trouble:
         name = name or match["name"].strip()
         rest = match["rest"]
     moved = _MOVED.search(rest)
+    if _CHECK.match(rest):
+        return Trouble("check", name, "", text)
     lower = rest.lower()
     for kind, marks in _PRINTER_KINDS:
         if any(mark in lower for mark in marks):

@@ -93,3 +93,16 @@ def test_no_printer_and_unknown_reasons():
 )
 def test_hub_trouble(message, kind):
     assert hub_trouble(message).kind == kind
+
+
+def test_the_print_paths_own_check_and_a_hung_printer():
+    check = printer_trouble(
+        "badge of SCE-1 not printed: the QR code read back is 'SCE-7', also when drawn again with larger QR "
+        "modules; check the template 'thermal-80' for the printer Thermique-1"
+    )
+    assert check.kind == "check"
+    hung = printer_trouble(
+        "printer Z-1: took the connection but not the last 512 bytes of the badge within 5 s (hung, or "
+        "switched off); the badge is not marked printed"
+    )
+    assert (hung.kind, hung.printer) == ("stalled", "Z-1")
