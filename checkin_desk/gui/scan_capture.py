@@ -13,7 +13,7 @@ every key before any widget does:
   for, in order: a person never loses a character and a scanner never types into a form.
 
 Modifier presses (Shift, AltGr, Caps Lock, Num Lock, dead keys...) carry no text: they never end or
-split a burst. The gap between two keys is measured with the keyboard events' own timestamps (the X
+split a burst. A password field (a PIN) always gets its keys: a PIN typed fast never becomes a scan. The gap between two keys is measured with the keyboard events' own timestamps (the X
 server's clock) when they have one, so a window busy painting does not make a person's keys look
 like a burst, nor split a scanner's.
 
@@ -201,6 +201,11 @@ class ScanCapture(QObject):
         if event.isAutoRepeat():
             self._release_held()
             return False  # a key held down: a person, never a scanner
+        if isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.Normal:
+            # A PIN field is never read as a scan, however fast it is typed: a PIN must not become a
+            # "code" on the banner, in the scans table and on the hub.
+            self._release_held()
+            return False
         if is_text_field(widget) or self._in_dialog(widget):
             return self._held_back(widget, event, printable, gap_ms)
         self._release_held()

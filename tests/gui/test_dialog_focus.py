@@ -90,3 +90,14 @@ def test_a_walk_in_typed_while_a_scanner_reads_a_badge(qtbot, window, people):
     assert walk_in[0] == "Amina Tazi" and queued[1] == "SCE-2"  # the scan after the dialog closed
     assert not window.status.waiting.isVisible()
     assert window.banner.name.text() == "أحمد العلوي"
+
+
+def test_a_pin_typed_fast_is_never_a_scan(qtbot, window, people, staff):
+    scan(qtbot, window, "SCE-1")
+    dialog = open_dialog(qtbot, window, window.supervisor.reprint)
+    dialog.pin.setFocus()
+    qtbot.waitUntil(lambda: focused() is dialog.pin)
+    Keyboard(focused).type("730264", 8, enter=False)  # as fast as a scanner
+    assert dialog.pin.text() == "730264" and window.capture.waiting == []
+    dialog.reject()
+    assert people.conn.execute("SELECT count(*) FROM scans WHERE code = '730264'").fetchone()[0] == 0
