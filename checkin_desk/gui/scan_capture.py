@@ -198,9 +198,9 @@ class ScanCapture(QObject):
             self._release_held()
             return False  # a shortcut (Ctrl+Alt with text is AltGr on some systems: a character)
         printable = bool(text) and text.isprintable() and key not in ENDS
-        if event.isAutoRepeat():
-            self._release_held()
-            return False  # a key held down: a person, never a scanner
+        # Not event.isAutoRepeat(): Qt calls a press auto-repeated when it follows the same key's
+        # release within the X server's millisecond, which a scanner typing "00" does. A key a person
+        # holds down starts repeating only after ~0.5 s: that gap already marks them as a person.
         if isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.Normal:
             # A PIN field is never read as a scan, however fast it is typed: a PIN must not become a
             # "code" on the banner, in the scans table and on the hub.
