@@ -43,6 +43,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "ملغاة ← اتصل بالمشرف (F7)",
         "Cancelled → call a supervisor (F7)",
     ),
+    "act.unpaid": (
+        "Pas encore payé → envoyez à la billetterie, ou appelez un superviseur (F7)",
+        "لم يتم الدفع بعد ← وجهه إلى شباك التذاكر أو اتصل بالمشرف (F7)",
+        "Not yet paid → send them to the ticket desk, or call a supervisor (F7)",
+    ),
     "act.revoked": (
         "Ancien badge, remplacé par un nouveau → demandez le nouveau badge",
         "شارة قديمة استبدلت بأخرى جديدة ← اطلب الشارة الجديدة",
@@ -86,6 +91,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "row.in_before": ("Venu le {day}", "حضر يوم {day}", "Came on {day}"),
     "row.blocked": ("Bloqué", "محظورة", "Blocked"),
     "row.cancelled": ("Annulé", "ملغاة", "Cancelled"),
+    "row.unpaid": ("Pas encore payé", "لم يتم الدفع", "Not paid"),
     "row.wrong_day": ("Pas valable aujourd'hui", "غير صالحة اليوم", "Not valid today"),
     "row.expected": ("Pas encore entré", "لم يدخل بعد", "Not in yet"),
     "days.and": (" et ", " و", " and "),

@@ -22,6 +22,7 @@ STATE_COLOURS = {  # background of the state label; its text is white
     "in_before": "#546E7A",
     "blocked": "#C62828",
     "cancelled": "#C62828",
+    "unpaid": "#C62828",
     "wrong_day": "#B26A00",
     "expected": "#90A4AE",
 }

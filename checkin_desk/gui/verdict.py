@@ -121,6 +121,7 @@ def _action(outcome: Outcome, tr: Tr, language: str, timezone: str, event_days: 
     elif status in (
         Status.BLOCKED,
         Status.CANCELLED,
+        Status.UNPAID,
         Status.UNKNOWN,
         Status.MALFORMED,
         Status.INVALID_SIGNATURE,

@@ -17,7 +17,7 @@ from checkin_desk.trust import signing
 
 
 def badge_refusal(store: Store, code: str) -> Status | None:
-    """Why `code`'s pass may not get a badge (unknown, cancelled, blocked), or None when it may.
+    """Why `code`'s pass may not get a badge (unknown, cancelled, blocked, unpaid), or None when it may.
 
     A revoked pass (every signed code this desk could print for it is revoked) is `Status.CANCELLED`,
     as a scan of its old badge would be.

@@ -20,7 +20,7 @@ CODE_END = 4  # characters of the code shown: enough to tell namesakes apart at 
 @dataclass(frozen=True, slots=True)
 class SearchRow:
     attendee: Attendee
-    state: str  # in_today | in_before | blocked | cancelled | wrong_day | expected
+    state: str  # in_today | in_before | blocked | cancelled | unpaid | wrong_day | expected
     entry_at: str = ""  # in_today: the first entry today; in_before: the last day's first entry (UTC ISO)
     entry_desk: str = ""
     entry_day: str = ""
@@ -52,10 +52,8 @@ def search_rows(desk: Desk, text: str, limit: int = 50) -> list[SearchRow]:
 
 
 def _row(attendee: Attendee, entries: dict[str, tuple[str, str]], today: str, event_days) -> SearchRow:
-    if attendee.status == PassStatus.BLOCKED:
-        return SearchRow(attendee, "blocked")
-    if attendee.status == PassStatus.CANCELLED:
-        return SearchRow(attendee, "cancelled")
+    if attendee.status != PassStatus.VALID:  # blocked, cancelled, unpaid: refused at the door
+        return SearchRow(attendee, str(attendee.status))
     if today in entries:
         at, where = entries[today]
         return SearchRow(attendee, "in_today", at, where, today)

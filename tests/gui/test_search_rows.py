@@ -103,3 +103,14 @@ def test_every_glyph_the_window_shows_is_in_a_bundled_font():
     fonts = covered()
     missing = sorted({ch for text in texts for ch in text if ch.isprintable() and ord(ch) not in fonts})
     assert missing == []
+
+
+def test_an_unpaid_pass_says_so_in_its_row_and_on_the_banner(qtbot, window, people):
+    from checkin_desk.domain.models import PassStatus
+    from gui.conftest import scan
+
+    people.upsert_attendees([Attendee("SCE-UNPAID", "Imane", "Chraibi", status=PassStatus.UNPAID)])
+    assert search(qtbot, window, "Chraibi") == ["Imane Chraibi — Pas encore payé — VISITEUR  ·  \u200e…PAID"]
+    scan(qtbot, window, "SCE-UNPAID")
+    assert window.banner.kind == "refused"
+    assert window.banner.reason.text().startswith("Pas encore payé → envoyez à la billetterie")
