@@ -56,14 +56,18 @@ SPECIAL = (
 
 
 def _settle(window, seconds: float = 5.0) -> None:
+    """Until the workers are done, twice: the banner's paint starts the preview's rendering."""
     deadline = time.monotonic() + seconds
     app = QApplication.instance()
-    while time.monotonic() < deadline:
+    for _round in range(2):
+        while time.monotonic() < deadline:
+            app.processEvents()
+            if window.runner.pending == 0:
+                break
+            time.sleep(0.01)
+        window.repaint()
         app.processEvents()
-        if window.runner.pending == 0:
-            break
-        time.sleep(0.01)
-    app.processEvents()
+    app.processEvents()  # the layouts follow the last texts (status figures) before the grab
 
 
 def _grab(widget: QWidget, path: Path, overlay: QWidget | None = None) -> Path:
