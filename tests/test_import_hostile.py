@@ -201,11 +201,16 @@ def _children(pid: int) -> list[int]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    """Whether any thread of the process still runs. A killed process's first thread turns zombie
+    while its last one is still releasing memory, and only then closes the files (and their locks)."""
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            return True
+    return False
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -234,6 +239,7 @@ def test_a_killed_import_takes_its_parser_with_it_and_its_scratch_file_goes_next
         scratch = list(tmp_path.glob(f"{search_index.SCRATCH_PREFIX}*.sqlite"))
         time.sleep(0.05)
     assert scratch
+    parser = _children(importer.pid)  # all of them, now that the import is under way
     os.kill(importer.pid, signal.SIGKILL)
     importer.wait()
     deadline = time.monotonic() + 20

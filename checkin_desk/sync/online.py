@@ -88,6 +88,9 @@ class HubDecider:
         self._closed = False
         self._wake = threading.Condition(self._lock)
         self._queue: list[_Job] = []
+        # Connect before the first scan: a first connection (TCP, authentication, identity check, policy)
+        # can take longer than a scan may wait, and the first visitor would always be decided offline.
+        self._warm = event_id is not None
         # Scans sent to the hub whose fate is unknown (answer abandoned, connection cut at commit).
         self._unsure: dict[str, None] = {}
         self._voids: list[tuple[str, str]] = []  # cancellations still to make on the hub
@@ -133,6 +136,9 @@ class HubDecider:
         if value != self._event_id:
             self._event_id = value
             self._next_attempt = 0.0
+            with self._lock:
+                self._warm = value is not None
+                self._wake.notify()
 
     def may_have_recorded(self, scan_uuid: str) -> bool:
         """Whether the hub may hold this scan although `decide` gave no answer for it."""
@@ -172,13 +178,20 @@ class HubDecider:
     def _work(self) -> None:
         while True:
             with self._lock:
-                while not self._queue and not self._closed:
+                while not self._queue and not self._closed and not self._warm:
                     self._wake.wait()
                 if self._closed:
                     if self._conn is not None:
                         self._conn.close()
                     return
-                job = self._queue.pop(0)
+                if not self._queue:
+                    self._warm = False  # not busy: a scan arriving meanwhile queues behind the connection
+                    job = None
+                else:
+                    job = self._queue.pop(0)
+            if job is None:
+                self._warm_up()
+                continue
             try:
                 if not job.future.set_running_or_notify_cancel():
                     continue
@@ -229,6 +242,18 @@ class HubDecider:
                 self._settled(job.scan)
             self._drop(connection.explain(exc, self.dsn))
             raise
+
+    def _warm_up(self) -> None:
+        """Open the connection and read the policy ahead of the first scan. A failure here changes
+        nothing: the scan that follows tries again and reports it."""
+        try:
+            self._hub_policy(self._connection())
+        except Exception as exc:
+            log.debug("hub not ready ahead of the first scan: %s", connection.scrub(str(exc), self.dsn))
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
 
     def _cancel_voids(self, conn: psycopg.Connection) -> None:
         with self._lock:

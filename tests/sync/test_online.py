@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import psycopg
 import pytest
@@ -162,3 +163,19 @@ def test_cancelled_check_in_and_edits_reach_the_hub_and_other_desks(hub_dsn, hub
     assert reports.totals(d2.store).entries == 0
     d2.desk.reload_settings()
     assert d2.desk.scan("SCE-1").status == Status.OK  # the cancelled entry does not count
+
+
+def test_a_desk_connects_to_the_hub_before_its_first_scan(hub_dsn, hub_admin_dsn, make_desk):
+    # A first connection can take longer than a scan may wait: made on the first scan, it would decide
+    # the first visitor of every start-up offline.
+    rig = make_desk("desk-warm", hub_dsn)
+    deadline = time.monotonic() + 15
+    sessions = []
+    while not sessions and time.monotonic() < deadline:
+        sessions = admin_query(
+            hub_admin_dsn,
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'checkin-desk online desk-warm'",
+        )
+        threading.Event().wait(0.05)
+    assert sessions, "the desk waited for a scan to connect to the hub"
+    assert not rig.desk.scan("SCE-1").offline  # and the first scan is decided on the hub
