@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin_desk.badges.assets import LOGO_PATH, RESOURCES, TEMPLATE_DIR
+from checkin_desk.errors import CheckinDeskError
 
 FIELDS = frozenset(
     {
@@ -66,7 +67,7 @@ PAGE_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "LETTER": (215.9, 279.
 TOLERANCE = 0.01  # mm
 
 
-class TemplateError(ValueError):
+class TemplateError(CheckinDeskError, ValueError):
     """A template that cannot be used; the message names the template and the element."""
 
 

@@ -13,21 +13,23 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from checkin_desk.services.desk import DeskError
-from checkin_desk.storage.store import StoreError
+from checkin_desk.errors import CheckinDeskError
 
 log = logging.getLogger("checkin_desk")
 
 
-class UsageError(Exception):
+class UsageError(CheckinDeskError):
     """The command was asked for something it cannot do as written (exit status 2)."""
 
+    exit_code = 2
 
-class CommandError(Exception):
+
+class CommandError(CheckinDeskError):
     """Expected trouble (exit status 1): bad file, printer offline, hub unreachable..."""
 
 
-KNOWN_ERRORS = (StoreError, DeskError, CommandError, OSError)
+# Expected trouble: every project error, and the system's (a file not found, a disk full).
+KNOWN_ERRORS = (CheckinDeskError, OSError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,18 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         handler = _default_handler()
     try:
-        return int(handler(args) or 0)
-    except UsageError as exc:
-        print(f"checkin-desk: {exc}", file=sys.stderr)
-        return 2
+        status = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:  # output piped into `head`, which has read enough: not an error
+        _quiet_stdout()
+        return 0
     except KNOWN_ERRORS as exc:
         print(f"checkin-desk: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # output piped into `head`: not an error worth a message
-        sys.stderr.close()
-        return 0
     except Exception as exc:  # a bug: one line for the user, the traceback in the log file
         where = _log_crash()
         print(
@@ -78,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null: Python's own flush at exit would fail on the closed pipe
+    again and print an error (the recipe in Python's documentation for SIGPIPE)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _log_crash() -> str:

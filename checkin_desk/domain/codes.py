@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from checkin_desk.domain.models import DEFAULT_CATEGORIES
+from checkin_desk.errors import CheckinDeskError
 
 MAX_CODE_LENGTH = 256
 # Codes as registration systems issue them: any printable ASCII character but the space (pretix
@@ -122,7 +123,7 @@ _EPOCH = date(2000, 1, 1)
 _SIGNATURE_LENGTH = 64
 
 
-class BadSignedCode(ValueError):
+class BadSignedCode(CheckinDeskError, ValueError):
     """A signed code that does not decode, or whose signature does not match."""
 
 

@@ -21,6 +21,7 @@ from operator import itemgetter
 from unicodedata import is_normalized
 
 from checkin_desk.domain import codes
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.imports.first_rows import FirstRows
 from checkin_desk.imports.sources import undo_formula_escape
 from checkin_desk.util.textnorm import clean_text, fold
@@ -183,7 +184,7 @@ def parse_days(value: object, event_days: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(days))
 
 
-class CellError(ValueError):
+class CellError(CheckinDeskError, ValueError):
     """A cell that cannot be read as text (a JSON object)."""
 
 

@@ -22,10 +22,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.imports.sources import header_key
 
 
-class ImportFileError(Exception):
+class ImportFileError(CheckinDeskError):
     """The file as a whole cannot be read (format, encoding, missing columns)."""
 
 

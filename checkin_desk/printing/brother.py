@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.printing.profiles import Profile
 from checkin_desk.printing.status import PrinterStatus
 
@@ -28,7 +29,7 @@ _INVERT = bytes(255 - i for i in range(256))
 logging.getLogger("brother_ql").setLevel(logging.ERROR)
 
 
-class BrotherSupportMissing(ValueError):
+class BrotherSupportMissing(CheckinDeskError, ValueError):
     """brother_ql is not installed: it is an optional part, kept apart for its GPL licence."""
 
 

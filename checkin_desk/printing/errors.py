@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from checkin_desk.errors import CheckinDeskError
 
-class PrintError(Exception):
+
+class PrintError(CheckinDeskError):
     """A badge could not be printed this time; the job stays queued.
 
     move_now: the printer said it needs a person (paper out, cover open, offline): try the next printer
@@ -20,12 +22,12 @@ class PrinterConfigError(PrintError):
     """The printer's settings cannot work (unknown profile, bad address): fix them with `printers add`."""
 
 
-class UnknownPrinter(LookupError):
+class UnknownPrinter(CheckinDeskError, LookupError):
     def __init__(self, name: str, known: list[str]):
         hint = f"known printers: {', '.join(known)}" if known else "no printer is configured yet"
         super().__init__(f"no printer named {name!r} ({hint}; add one with `checkin-desk printers add`)")
         self.name = name
 
 
-class RenderError(Exception):
+class RenderError(CheckinDeskError):
     """The badge itself could not be made (a template or renderer problem, not the printer's)."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checkin_desk.errors import CheckinDeskError
+
 ESCPOS, ZPL, BROTHER_QL = "escpos", "zpl", "brother-ql"
 LANGUAGES = (ESCPOS, ZPL, BROTHER_QL)
 
 
-class UnknownProfile(ValueError):
+class UnknownProfile(CheckinDeskError, ValueError):
     def __init__(self, name: str, why: str = ""):
         known = ", ".join(sorted(PROFILES))
         super().__init__(f"unknown printer profile {name!r}{f' ({why})' if why else ''} (known: {known})")

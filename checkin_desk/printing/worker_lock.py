@@ -16,6 +16,8 @@ import os
 import re
 from pathlib import Path
 
+from checkin_desk.errors import CheckinDeskError
+
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks here; one worker per desk is then up to the user
@@ -24,7 +26,7 @@ except ImportError:  # Windows: no advisory locks here; one worker per desk is t
 log = logging.getLogger(__name__)
 
 
-class WorkerBusy(RuntimeError):
+class WorkerBusy(CheckinDeskError, RuntimeError):
     def __init__(self, desk: str, pid: int | None):
         who = f" (process {pid})" if pid else ""
         super().__init__(f"a print worker for desk {desk} of this event is already running{who}")

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.reports.figures import Figures, jsonable
 from checkin_desk.reports.source import LocalSource
 from checkin_desk.reports.tables import DATE, DATETIME, INT, PERCENT, Column, Section, sections
@@ -28,7 +29,7 @@ ATTENDEE_FORMATS = ("csv", "xlsx")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ExportError(Exception):
+class ExportError(CheckinDeskError):
     """The report could not be written (bad format, unwritable file): the message is for the user."""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.storage.store import ATTENDEE_FIELDS, CATEGORY_MAP_SETTING, Store
 from checkin_desk.trust import roles
 from checkin_desk.trust.roles import Staff
@@ -21,7 +22,7 @@ from checkin_desk.util.textnorm import clean_text, fold
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
-class CategoryError(ValueError):
+class CategoryError(CheckinDeskError, ValueError):
     """A category change that cannot be made as asked; the message says why."""
 
 

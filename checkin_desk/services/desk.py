@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from checkin_desk.domain import codes, rules
 from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.services import badge_policy
 from checkin_desk.storage import recording
 from checkin_desk.storage.store import ATTENDEE_FIELDS, Store, attendee_values
@@ -33,7 +34,7 @@ VOID_REASON = "decided at the desk instead (the hub's answer came too late or di
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 
-class DeskError(Exception):
+class DeskError(CheckinDeskError):
     """An action a user asked for cannot be done; the message says why."""
 
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from checkin_desk.domain.models import Attendee, EventInfo
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.imports.readers import ImportFileError, ImportResult, import_file
 from checkin_desk.storage.store import Store, StoreError
 from checkin_desk.trust import roles
@@ -25,7 +26,7 @@ MAX_DAYS = 14
 DESK_NAME_LENGTH = 40
 
 
-class SetupError(ValueError):
+class SetupError(CheckinDeskError, ValueError):
     """A first-run answer that cannot be used; the message says why (in English, for the log)."""
 
     def __init__(self, message: str, key: str, **words):

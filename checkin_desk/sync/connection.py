@@ -12,6 +12,7 @@ import re
 import psycopg
 from psycopg import conninfo
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.sync import hub_schema
 from checkin_desk.sync.credentials import passfile_path
 
@@ -28,7 +29,7 @@ _NETWORK_DEFAULTS = {
 }
 
 
-class HubError(Exception):
+class HubError(CheckinDeskError):
     """Expected trouble with the hub (unreachable, refused, wrong schema): the message is for the user."""
 
 

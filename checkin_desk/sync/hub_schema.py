@@ -18,6 +18,8 @@ import re
 import psycopg
 from psycopg import sql
 
+from checkin_desk.errors import CheckinDeskError
+
 HUB_APPLICATION = "checkin-desk hub"
 
 V1 = """
@@ -368,7 +370,7 @@ DESK_GRANTS: tuple[tuple[str, str], ...] = (
 DESK_SEQUENCES = ("change_seq", "conflicts_id_seq")
 
 
-class HubSchemaError(Exception):
+class HubSchemaError(CheckinDeskError):
     """The database is not a hub this desk can use; the message says what to do."""
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.util.config import config_dir
 
 PUBLIC_PREFIX = "ed25519:"
 
 
-class KeyFileError(Exception):
+class KeyFileError(CheckinDeskError):
     """A key file or public key text that cannot be used; the message says why."""
 
 

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.storage import recording, search_index
 from checkin_desk.storage.store import ATTENDEE_FIELDS, HUB_DSN_SETTING, Store
 from checkin_desk.trust import roles
@@ -26,7 +27,7 @@ EXPORT_FIELDS = ATTENDEE_FIELDS
 PERSONAL_FIELDS = ("first_name", "last_name", "company", "job_title", "country", "email", "phone", "notes")
 
 
-class PurgeRefused(Exception):
+class PurgeRefused(CheckinDeskError):
     """The purge would lose data that has not reached the hub yet; the message says what to do."""
 
 

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.storage.store import Store
 from checkin_desk.util.clock import iso, parse_iso, utc_now
 from checkin_desk.util.textnorm import clean_text
@@ -64,7 +65,7 @@ REQUIRED: dict[str, Role] = {
 }
 
 
-class AuthorizationError(PermissionError):
+class AuthorizationError(CheckinDeskError):
     """The action needs someone with a role (or a right PIN) that was not given. Message for the user.
 
     `reason` says which, for a screen that words it in its own language: "credentials" (wrong name or

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from checkin_desk.domain import codes
 from checkin_desk.domain.models import Attendee
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.storage.store import Store
 from checkin_desk.trust import keys
 from checkin_desk.util.clock import utc_now_iso
@@ -29,7 +30,7 @@ PUBLIC_KEY_SETTING = "signing_public_key"
 REVOKE_ALL = 2**31 - 1  # below_issue that refuses every signed code of an attendee
 
 
-class SigningError(Exception):
+class SigningError(CheckinDeskError):
     """Signing cannot be done as asked (no key, wrong key...); the message is for the user."""
 
 
