@@ -44,7 +44,31 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         module.register(sub)
+    _declare_policy(parser)
     return parser
+
+
+def command_parsers(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):
+    """(name, parser) of every command, e.g. ("printers add", <parser>)."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield " ".join(prefix), parser
+        return
+    for action in subs:
+        for name, child in action.choices.items():
+            yield from command_parsers(child, (*prefix, name))
+
+
+def _declare_policy(parser: argparse.ArgumentParser) -> None:
+    """Every command knows its name; those that may be privileged (cli._policy) take --as NAME."""
+    from checkin_desk.cli import _policy as policy
+    from checkin_desk.cli._common import privileged
+
+    may_need_staff = policy.privileged_commands()
+    for name, command in command_parsers(parser):
+        command.set_defaults(command_path=name)
+        if name in may_need_staff and "--as" not in command._option_string_actions:
+            privileged(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,10 +81,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
+    from checkin_desk.util.privacy import MaskingFilter
+
+    for handler in logging.getLogger().handlers:  # what a terminal shows and keeps is masked too
+        handler.addFilter(MaskingFilter())
     handler = getattr(args, "handler", None)
     if handler is None:
         handler = _default_handler()
     try:
+        _door(args)
         status = int(handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
@@ -81,6 +110,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
+def _door(args: argparse.Namespace) -> None:
+    """The one check before any command runs: the role its action needs (cli._policy, roles.REQUIRED),
+    from --as NAME and the PIN. `args.staff` is who was checked (None while the event has no staff)."""
+    from checkin_desk.cli import _policy as policy
+    from checkin_desk.cli._common import authorize, db_path
+    from checkin_desk.trust import roles
+
+    command = getattr(args, "command_path", None)
+    if command is None:  # no command: the window (or the terminal desk), which asks for PINs itself
+        return
+    try:
+        action = policy.action_for(command, args)
+    except KeyError as exc:
+        raise CommandError(f"{exc.args[0]}: refused until its role is declared") from None
+    args.action = action
+    if action not in roles.REQUIRED:
+        return
+    path = db_path(args)
+    if not (path.exists() and path.stat().st_size):
+        return  # no event yet, so no staff: the command makes the event (or says there is none)
+    from checkin_desk.storage.store import Store
+
+    store = Store.open(path)
+    try:
+        authorize(args, store, action)
+    finally:
+        store.close()
+
+
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null: Python's own flush at exit would fail on the closed pipe
     again and print an error (the recipe in Python's documentation for SIGPIPE)."""
@@ -91,17 +149,16 @@ def _quiet_stdout() -> None:
 
 
 def _log_crash() -> str:
-    import os
     import traceback
 
     from checkin_desk.util.config import log_dir
+    from checkin_desk.util.privacy import mask, open_private
 
     path = log_dir() / "crash.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
+        with open_private(path, "a", encoding="utf-8") as fh:
+            fh.write(mask(traceback.format_exc()) + "\n")
     except OSError:
         return "(the log file could not be written)"
     return str(path)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
 
+from checkin_desk.cli import UsageError
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import HUB_DSN_SETTING, Store
+from checkin_desk.trust import roles
 from checkin_desk.util.config import MachineConfig
 
 
@@ -44,8 +49,6 @@ def open_desk(args: argparse.Namespace) -> Desk:
 
 def map_options(items: list[str]) -> dict[str, str]:
     """`--map COLUMN=FIELD` options as {column: field}."""
-    from checkin_desk.cli import UsageError
-
     overrides = {}
     for item in items:
         column, sep, field_name = item.partition("=")
@@ -53,3 +56,56 @@ def map_options(items: list[str]) -> dict[str, str]:
             raise UsageError(f"--map {item!r}: write it as COLUMN=FIELD")
         overrides[column] = field_name
     return overrides
+
+
+# -- staff: who runs a privileged command ------------------------------------------------------------
+# Privileged commands take `--as NAME`; the PIN is read from CHECKIN_DESK_PIN, else asked for (or read
+# from standard input when it is not a terminal). Before the event has any staff account, no PIN is asked.
+
+
+def privileged(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="staff name (PIN from CHECKIN_DESK_PIN or asked)"
+    )
+    return p
+
+
+def read_secret(prompt: str, env: str) -> str:
+    if env in os.environ:
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise UsageError(f"no PIN given (set {env} or type it)")
+    return line.rstrip("\r\n")
+
+
+def new_pin() -> str:
+    if "CHECKIN_DESK_NEW_PIN" in os.environ or not sys.stdin.isatty():
+        return read_secret("New PIN: ", "CHECKIN_DESK_NEW_PIN")
+    first, second = getpass.getpass("New PIN: "), getpass.getpass("New PIN again: ")
+    if first != second:
+        raise UsageError("the two PINs differ")
+    return first
+
+
+def authorize(args: argparse.Namespace, store: Store, action: str) -> roles.Staff | None:
+    """The staff member running a privileged command; None while the event has no staff accounts."""
+    if getattr(args, "staff_checked", None) == action:
+        return args.staff  # checked once already, at the door (cli._door)
+    if not roles.enforced(store):
+        args.staff, args.staff_checked = None, action
+        return None
+    if not args.as_name:
+        raise UsageError(f"this needs a staff member ({roles.REQUIRED[action].key}): add --as NAME")
+    staff = roles.authorize(
+        store, roles.REQUIRED[action], args.as_name, read_secret("PIN: ", "CHECKIN_DESK_PIN")
+    )
+    args.staff, args.staff_checked = staff, action
+    return staff
+
+
+def staff_of(args: argparse.Namespace) -> roles.Staff | None:
+    """Who was checked at the door for this command (None: no staff accounts, or an open command)."""
+    return getattr(args, "staff", None)

@@ -7,9 +7,11 @@ import logging
 from pathlib import Path
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import open_store
+from checkin_desk.cli._common import desk_name, open_store, operator_name, staff_of
 from checkin_desk.domain.models import Attendee
+from checkin_desk.services import door
 from checkin_desk.trust import signing
+from checkin_desk.util.privacy import open_private
 from checkin_desk.util.textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -102,10 +104,12 @@ def cmd_badge(args: argparse.Namespace) -> int:
             dpi=dpi,
             qr_text=qr_text,
         )
-        image.save(out, format="PNG", dpi=(dpi, dpi))
+        with open_private(out, "wb") as fh:
+            image.save(fh, format="PNG", dpi=(dpi, dpi))
         print(f"{out}: {attendee.code} ({template.name}, {image.width} x {image.height} dots at {dpi} dpi)")
         return 0
-    out.write_bytes(data)
+    with open_private(out, "wb") as fh:
+        fh.write(data)
     print(f"{out}: {attendee.code} ({template.name})")
     return 0
 
@@ -154,9 +158,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not people:
         raise CommandError("no attendee matches: nothing to print")
     people = batch_order(people, categories)
-    out.write_bytes(
-        render_badge_pdf(people, event=event, categories=categories, template=template, qr_texts=qr_texts)
-    )
+    data = render_badge_pdf(people, event=event, categories=categories, template=template, qr_texts=qr_texts)
+    store = open_store(args)
+    try:
+        audit = {"audit_as": "badges_batch", "subject": str(out), "details": {"badges": len(people)}}
+        with (
+            door.privileged(
+                store,
+                "export_attendees",
+                staff_of(args),
+                desk=desk_name(args, store),
+                claimed=operator_name(args),
+                **audit,
+            ),  # fmt: skip
+            open_private(out, "wb") as fh,
+        ):
+            fh.write(data)
+    finally:
+        store.close()
     per_page = len(template.sheet.origins(template.width, template.height)) if template.sheet else 1
     pages = -(-len(people) // per_page)
     print(f"{out}: {len(people)} badges on {pages} pages ({template.name})")

@@ -6,8 +6,8 @@ import argparse
 import json
 
 from checkin_desk.cli import CommandError
+from checkin_desk.cli._common import authorize as _authorize
 from checkin_desk.cli._common import desk_name, open_store
-from checkin_desk.cli.security import _authorize
 from checkin_desk.services import categories as service
 
 

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import db_path, map_options, open_store
+from checkin_desk.cli._common import db_path, desk_name, map_options, open_store, operator_name, staff_of
 from checkin_desk.domain.models import EventInfo
 from checkin_desk.imports.readers import ImportFileError, check_header, days_in_file, import_file
 from checkin_desk.services import demo as demo_data
+from checkin_desk.services import door
 from checkin_desk.storage.store import Store
 from checkin_desk.util.config import MachineConfig, data_dir
 from checkin_desk.util.textnorm import fold
@@ -39,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=2026, help="random seed: the same seed, the same attendees")
     p.add_argument("--if-missing", action="store_true", help="do nothing if the event database exists")
     p.add_argument("--replace", action="store_true", help="replace an existing demo database")
+    p.add_argument(
+        "--yes", action="store_true", help="with --replace: confirm deleting its scans, staff and audit log"
+    )
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("import", help="import an attendee list (CSV, XLSX, JSON)")
@@ -135,7 +139,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return 0
         if not args.replace:
             raise CommandError(f"{path} exists; use --replace to rebuild the demo event")
-        Store.open(path).close()  # refuse to delete a file that is not an event database
+        lost = _what_replacing_loses(path)  # also refuses a file that is not an event database
+        if lost and not args.yes:
+            raise UsageError(f"{path} holds {lost}: --replace deletes them for good; add --yes to confirm")
         # The scans waiting beside it belong to the old event too (storage.recording).
         for suffix in ("", "-wal", "-shm", "-waiting", "-waiting-wal", "-waiting-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -145,9 +151,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     event = demo_data.event_info()
     store.init_event(event)
     report = store.upsert_attendees(demo_data.attendees(args.attendees, event, args.seed), origin="demo")
+    if args.replace and lost:  # the old log went with its file: the new one says what was replaced
+        door.record(store, "demo_replace", None, desk=desk_name(args, store),
+                    claimed=getattr(getattr(args, "staff", None), "name", "") or operator_name(args),
+                    details={"deleted": lost})  # fmt: skip
     _set_current(path)
     print(f"demo event: {report.inserted} attendees, {event.days[0]} to {event.days[-1]}, in {path}")
     return 0
+
+
+def _what_replacing_loses(path: Path) -> str:
+    """What deleting this event file loses that a demo rebuild does not give back: "" for a plain demo."""
+    store = Store.open(path)
+    try:
+        count = lambda sql: store.conn.execute(sql).fetchone()[0]  # noqa: E731
+        found = {
+            "scans": count("SELECT count(*) FROM scans"),
+            "staff accounts": count("SELECT count(*) FROM staff"),
+            "attendees not from the demo": count("SELECT count(*) FROM attendees WHERE origin <> 'demo'"),
+            "audit entries": count("SELECT count(*) FROM audit_log"),
+        }
+    finally:
+        store.close()
+    return ", ".join(f"{n:,} {what}" for what, n in found.items() if n)
 
 
 def _options(items: list[str], flag: str) -> dict[str, str]:
@@ -219,6 +245,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         labels = [result.labels.get(key, key) for key in sorted(set(up.new_categories))]
         print(f"  new categories: {', '.join(labels)} (rename or merge them with `checkin-desk categories`)")
     if result.written:
+        # The import committed in its own transaction (a first import streams from a second process);
+        # its audit entry follows at once. The role was checked before it began (cli._door).
+        door.record(store, "import", staff_of(args), desk=desk_name(args, store), claimed=operator_name(args),
+                    subject=Path(args.file).name, details={"rows": result.rows, "new": up.inserted,
+                    "updated": up.updated, "source": result.source})  # fmt: skip
         print(f"imported: {up.inserted} new, {up.updated} updated, {up.unchanged} unchanged")
         return 0
     if args.dry_run:

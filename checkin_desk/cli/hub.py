@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfoNotFoundError
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import db_path, desk_name, map_options, open_store
+from checkin_desk.cli._common import db_path, desk_name, map_options, open_store, operator_name, staff_of
 from checkin_desk.imports import readers as importers
-from checkin_desk.storage.store import Store, attendee_from_row
+from checkin_desk.services import door
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store, attendee_from_row
 from checkin_desk.trust import keys, signing
 from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.clock import parse_iso, zone
@@ -423,7 +424,10 @@ def cmd_connect(args: argparse.Namespace) -> int:
                 identity.bind(store, event, where=connection.describe(dsn), adopt=args.adopt)
             except identity.IdentityError as exc:
                 raise CommandError(str(exc)) from None
-        credentials.connect_store(store, dsn)
+        with door.privileged(store, "settings", staff_of(args), desk=desk_name(args, store),
+                             claimed=operator_name(args), audit_as="hub_connect",
+                             subject=connection.describe(dsn)):  # fmt: skip
+            credentials.connect_store(store, dsn)
     finally:
         store.close()
     if created:
@@ -448,10 +452,13 @@ def cmd_disconnect(args: argparse.Namespace) -> int:
     from checkin_desk.sync import connection, credentials
 
     store = open_store(args)
-    dsn = credentials.disconnect(store)
-    if not dsn:
+    if not store.get_setting(HUB_DSN_SETTING):
         print("this desk has no hub")
         return 0
+    with door.privileged(store, "settings", staff_of(args), desk=desk_name(args, store),
+                         claimed=operator_name(args), audit_as="hub_disconnect") as entry:  # fmt: skip
+        dsn = credentials.disconnect(store)
+        entry.subject = connection.describe(dsn)
     pending = store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
     print(
         f"disconnected from {connection.describe(dsn)}"

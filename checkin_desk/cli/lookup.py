@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import sys
@@ -11,6 +10,7 @@ import sys
 from checkin_desk import reports
 from checkin_desk.cli._common import open_store
 from checkin_desk.domain.models import Attendee
+from checkin_desk.util.csvsafe import SafeWriter
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +58,7 @@ def cmd_counts(args: argparse.Namespace) -> int:
         )
     elif args.format == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out, lineterminator="\n")  # desk names travel between desks: never formulas
         writer.writerow([args.by, "unique_attendees", "entries"])
         writer.writerows([r.key, r.unique_attendees, r.entries] for r in rows)
         sys.stdout.write(out.getvalue())

@@ -7,9 +7,10 @@ import sys
 import threading
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import desk_name, open_store, operator_name
+from checkin_desk.cli._common import desk_name, open_store, operator_name, staff_of
 from checkin_desk.domain import codes
 from checkin_desk.domain.models import Attendee
+from checkin_desk.services import door
 
 TARGETS = (
     (
@@ -137,7 +138,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("code")
     pr.add_argument("--printer", help="this printer rather than the desk's pool")
     pr.add_argument("--template", help="badge template")
-    pr.add_argument("--reason", help="why (required when the badge was printed before: a reprint)")
+    pr.add_argument(
+        "--reason", help="a reprint: why (a badge was printed or queued before; a supervisor's --as NAME)"
+    )
+    pr.add_argument(
+        "--override",
+        action="store_true",
+        help="a refused pass (blocked, cancelled, revoked) gets a badge anyway: a supervisor's, with --reason",
+    )
     pr.set_defaults(handler=cmd_print)
 
 
@@ -168,7 +176,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     )
     with _store(args) as store:
         try:
-            config = add_printer(store, config, replace=args.replace)
+            with door.privileged(store, "settings", staff_of(args), desk=desk_name(args, store),
+                                 claimed=operator_name(args), audit_as="printer_add", subject=config.name,
+                                 details={"kind": config.kind, "replace": args.replace}):  # fmt: skip
+                config = add_printer(store, config, replace=args.replace)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     print(f"printer {config.name}: {config.describe()}, pool order {config.pool_order}")
@@ -207,7 +218,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         try:
-            remove_printer(store, args.name)
+            with door.privileged(store, "settings", staff_of(args), desk=desk_name(args, store),
+                                 claimed=operator_name(args), audit_as="printer_remove",
+                                 subject=args.name):  # fmt: skip
+                remove_printer(store, args.name)
         except UnknownPrinter as exc:
             raise CommandError(str(exc)) from None
     print(f"printer {args.name} removed")
@@ -383,37 +397,46 @@ def cmd_emulate(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from checkin_desk.printing import UnknownPrinter, create_job, get_job, get_printer
+    """A first badge for anyone at the desk; a reprint (--reason) or a refused pass's badge (--override)
+    only through a supervisor's PIN, audited, as in the window (services.desk_ops)."""
+    from checkin_desk.printing import UnknownPrinter, get_job, get_printer
     from checkin_desk.printing.dispatch import Dispatcher
+    from checkin_desk.services import desk_ops
+    from checkin_desk.services.desk import Desk, DeskError, PassRefused
 
     with _store(args) as store:
-        desk = desk_name(args, store)
-        attendee = store.lookup(codes.normalise(args.code))
-        if attendee is None:
-            raise CommandError(f"no attendee with code {args.code}")
+        name = desk_name(args, store)
+        desk = Desk(store, name, operator_name(args))
         if args.printer:
             try:
                 get_printer(store, args.printer)
             except UnknownPrinter as exc:
                 raise CommandError(str(exc)) from None
-        printed_before = store.conn.execute(
-            "SELECT count(*) FROM print_jobs WHERE attendee_code = ? AND state = 'printed'", (attendee.code,)
-        ).fetchone()[0]
-        if printed_before and not args.reason:
-            raise UsageError(f"{attendee.code}'s badge was printed before: a reprint needs --reason")
-        job_id = create_job(
-            store,
-            attendee.code,
-            desk,
-            printer=args.printer,
-            template=args.template,
-            reprint=bool(printed_before),
-            reason=args.reason,
-            allowed_by=operator_name(args) or None,
-        )
-        job = Dispatcher(store, desk).attempt(get_job(store, job_id))
+        where = {"printer": args.printer, "template": args.template}
+        try:
+            if args.override:
+                if not args.reason:
+                    raise UsageError("--override needs --reason (why this refused pass gets a badge)")
+                job_id = desk_ops.print_refused_badge(desk, args.code, reason=args.reason,
+                                                      supervisor=operator_name(args),
+                                                      authorized_by=staff_of(args), **where)  # fmt: skip
+            elif args.reason:
+                job_id = desk.reprint(args.code, reason=args.reason, allowed_by=operator_name(args),
+                                      authorized_by=staff_of(args), **where)  # fmt: skip
+            else:
+                job_id = desk_ops.print_first_badge(desk, args.code, **where)
+        except PassRefused as exc:
+            raise CommandError(
+                f"{exc}: no badge. A supervisor may print it anyway: --override --reason WHY --as NAME"
+            ) from None
+        except DeskError as exc:
+            if "already printed" in str(exc):
+                raise UsageError(f"{exc}: add --reason WHY --as NAME") from None
+            raise
+        job = Dispatcher(store, name).attempt(get_job(store, job_id))
+    code = codes.normalise(args.code)
     if job.state == "printed":
-        print(f"badge of {attendee.code} printed on {job.printer} (job #{job.id})")
+        print(f"badge of {code} printed on {job.printer} (job #{job.id})")
         return 0
     if job.state == "failed":
         raise CommandError(f"job #{job.id} failed: {job.last_error}")

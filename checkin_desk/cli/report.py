@@ -9,10 +9,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import desk_name, open_store
+from checkin_desk.cli._common import desk_name, open_store, operator_name, staff_of
 from checkin_desk.reports import dashboard_snapshot, exports, figures, simulate
 from checkin_desk.reports.dashboard import check_now
 from checkin_desk.reports.source import LocalSource
+from checkin_desk.services import door
+from checkin_desk.util.privacy import open_private
 
 WHAT = ("figures", "attendees", "dashboard", "simulate")
 
@@ -106,8 +108,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise UsageError("the attendee list is written as csv or xlsx")
             if not args.out or args.out == "-":
                 raise UsageError("report attendees needs --out FILE")
-            path = exports.write_attendees(store, fmt, args.out)
-            print(f"wrote {path}")
+            with door.privileged(store, "export_attendees", staff_of(args), desk=desk_name(args, store),
+                                 claimed=operator_name(args), subject=str(args.out),
+                                 details={"format": fmt, "from": "report"}):  # fmt: skip
+                path = exports.write_attendees(store, fmt, args.out)
+            print(f"wrote {path} (owner-only file)")
             return 0
         if args.day and args.day not in store.event().days:
             print(f"checkin-desk: note: {args.day} is not one of the event's days", file=sys.stderr)
@@ -143,7 +148,8 @@ def _source(args: argparse.Namespace, store):
 
 def _emit(text: str, out: str | None) -> None:
     if out and out != "-":
-        Path(out).write_text(text, encoding="utf-8")
+        with open_private(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
         print(f"wrote {out}")
     else:
         sys.stdout.write(text + "\n")

@@ -7,30 +7,23 @@ from standard input when it is not a terminal). Before the event has any staff a
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from pathlib import Path
 
 from checkin_desk.cli import CommandError, UsageError
-from checkin_desk.cli._common import desk_name, open_store
+from checkin_desk.cli._common import authorize as _authorize
+from checkin_desk.cli._common import desk_name, new_pin, open_store, privileged, staff_of
 from checkin_desk.domain import codes
 from checkin_desk.imports.readers import ImportFileError, plan_table, read_table, row_to_attendee
+from checkin_desk.services import door
 from checkin_desk.storage import audit
-from checkin_desk.storage.store import Store
 from checkin_desk.trust import keys, roles, signing
 from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
 from checkin_desk.util.privacy import open_private
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    def privileged(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument(
-            "--as", dest="as_name", metavar="NAME", help="staff name (PIN from CHECKIN_DESK_PIN or asked)"
-        )
-        return p
-
     keys_p = sub.add_parser("keys", help="the event's signing key pair")
     keys_sub = keys_p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     p = privileged(keys_sub.add_parser("init", help="make the event's key pair (never overwrites)"))
@@ -66,6 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_staff_add)
     p = staff_sub.add_parser("list", help="list staff accounts")
     p.set_defaults(handler=cmd_staff_list)
+    p = privileged(
+        staff_sub.add_parser("remove", help="close a staff account: its PIN stops working (admin)")
+    )
+    p.add_argument("name")
+    p.add_argument("--yes", action="store_true", help="confirm")
+    p.set_defaults(handler=cmd_staff_remove)
     p = privileged(staff_sub.add_parser("set-pin", help="change a PIN (yours, or anyone's as admin)"))
     p.add_argument("name")
     p.set_defaults(handler=cmd_staff_set_pin)
@@ -93,37 +92,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # -- PINs ----------------------------------------------------------------------------------------------
-
-
-def _read_secret(prompt: str, env: str) -> str:
-    if env in os.environ:
-        return os.environ[env]
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        raise UsageError(f"no PIN given (set {env} or type it)")
-    return line.rstrip("\r\n")
-
-
-def _new_pin() -> str:
-    if "CHECKIN_DESK_NEW_PIN" in os.environ or not sys.stdin.isatty():
-        return _read_secret("New PIN: ", "CHECKIN_DESK_NEW_PIN")
-    first, second = getpass.getpass("New PIN: "), getpass.getpass("New PIN again: ")
-    if first != second:
-        raise UsageError("the two PINs differ")
-    return first
-
-
-def _authorize(args: argparse.Namespace, store: Store, action: str) -> roles.Staff | None:
-    """The staff member running a privileged command; None while the event has no staff accounts."""
-    if not roles.enforced(store):
-        return None
-    if not args.as_name:
-        raise UsageError(f"this needs a staff member ({roles.REQUIRED[action].key}): add --as NAME")
-    return roles.authorize(
-        store, roles.REQUIRED[action], args.as_name, _read_secret("PIN: ", "CHECKIN_DESK_PIN")
-    )
 
 
 # -- keys ----------------------------------------------------------------------------------------------
@@ -219,7 +187,8 @@ def cmd_codes_sign(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     event_days = store.event().days
     signed, problems = [], []
-    with store.transaction():
+    with door.privileged(store, "keys", staff_of(args), desk=desk_name(args, store), claimed=args.operator or "",
+                         audit_as="codes_sign", subject=source.name) as entry:  # fmt: skip
         for number, row in table:
             attendee = row_to_attendee(row, plan.mapping, event_days, plan.row_options)
             if isinstance(attendee, str):
@@ -227,6 +196,7 @@ def cmd_codes_sign(args: argparse.Namespace) -> int:
                 signed.append("")
                 continue
             signed.append(signing.issue(store, attendee, key))
+        entry.details["signed"] = len(table) - len(problems)
     _write_table(
         out,
         [*header, args.column],
@@ -316,10 +286,31 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     store = open_store(args)
     by = _authorize(args, store, "staff")
     try:
-        staff = roles.add_staff(store, args.name, roles.Role.parse(args.role), _new_pin(), by=by)
+        staff = roles.add_staff(store, args.name, roles.Role.parse(args.role), new_pin(), by=by)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     print(f"added {staff.name} ({staff.role.key})")
+    return 0
+
+
+def cmd_staff_remove(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    staff = roles.get_staff(store, args.name)
+    if staff is None:
+        raise CommandError(f"no staff account named {args.name}")
+    if not args.yes:
+        raise UsageError(
+            f"this closes {staff.name}'s account ({staff.role.key}): their PIN stops working on this desk; "
+            "add --yes to confirm"
+        )
+    by = _authorize(args, store, "staff")
+    if by is None:
+        raise UsageError("removing staff needs an admin: add --as NAME")
+    try:
+        roles.remove_staff(store, args.name, by=by)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"removed {staff.name} ({staff.role.key}); the audit log keeps their name")
     return 0
 
 
@@ -335,11 +326,9 @@ def cmd_staff_set_pin(args: argparse.Namespace) -> int:
     store = open_store(args)
     if not args.as_name:
         raise UsageError("say who you are with --as NAME")
-    by = roles.authorize(
-        store, roles.Role.OPERATOR, args.as_name, _read_secret("Your PIN: ", "CHECKIN_DESK_PIN")
-    )
+    by = _authorize(args, store, "set_pin")
     try:
-        roles.set_pin(store, args.name, _new_pin(), by=by)
+        roles.set_pin(store, args.name, new_pin(), by=by)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     print(f"PIN of {args.name} changed")

@@ -13,7 +13,6 @@ import sys
 import time
 import traceback
 from datetime import datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,6 +24,7 @@ from checkin_desk.gui.main_window import MainWindow
 from checkin_desk.gui.settings_dialog import KIOSK_SETTING
 from checkin_desk.services.desk import Desk
 from checkin_desk.util.config import MachineConfig, log_dir
+from checkin_desk.util.privacy import make_private_dir, mask, open_private, setup_file_logging
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +89,9 @@ class CrashHandler:
             self.showing = False
 
     def write_log(self, text: str) -> Path:
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "crash.log"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n{text}\n")
+        path = make_private_dir(log_dir()) / "crash.log"
+        with open_private(path, "a", encoding="utf-8") as handle:  # a traceback can hold a name
+            handle.write(f"--- {datetime.now().isoformat(timespec='seconds')}\n{mask(text)}\n")
         self.last_log = path
         return path
 
@@ -121,16 +119,11 @@ def log_to_file() -> Path | None:
     in desk.log beside crash.log (1 MB, three old files kept)."""
     folder = log_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            folder / "desk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        # Owner-only, and names, e-mails and phone numbers masked (privacy.setup_file_logging).
+        setup_file_logging(make_private_dir(folder) / "desk.log", level=logging.WARNING)
     except OSError as exc:
         log.warning("no log file: %s", exc)
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.WARNING)
-    logging.getLogger("checkin_desk").addHandler(handler)
     return folder / "desk.log"
 
 

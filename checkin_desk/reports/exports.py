@@ -23,6 +23,7 @@ from checkin_desk.reports.source import LocalSource
 from checkin_desk.reports.tables import DATE, DATETIME, INT, PERCENT, Column, Section, sections
 from checkin_desk.storage.store import Store
 from checkin_desk.util.clock import zone
+from checkin_desk.util.privacy import open_private
 
 FORMATS = ("csv", "xlsx", "pdf", "json")
 ATTENDEE_FORMATS = ("csv", "xlsx")
@@ -59,6 +60,10 @@ def _atomic(path: Path, write) -> Path:
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     try:
+        # Made owner-only before any library writes it: whatever writes next keeps the mode, so
+        # the finished file never exists readable by others, not even for a moment.
+        with open_private(tmp, "wb"):
+            pass
         write(tmp)
         os.replace(tmp, path)
     except OSError as exc:

@@ -349,6 +349,7 @@ class Desk:
         reason: str,
         allowed_by: str = "",
         template: str | None = None,
+        printer: str | None = None,
         authorized_by: Staff | None = None,
     ) -> int:
         allowed_by, auth = self._authorize("reprint", authorized_by, allowed_by)
@@ -369,6 +370,7 @@ class Desk:
                 reason=reason,
                 allowed_by=allowed_by,
                 template=template,
+                printer=printer,
             )
 
     def queue_badge(
@@ -384,6 +386,7 @@ class Desk:
         allowed_by: str | None = None,
         template: str | None = None,
         override: bool = False,
+        printer: str | None = None,
     ) -> int:
         """A badge print job with its audit entry and outbox row, in the caller's transaction.
 
@@ -401,6 +404,8 @@ class Desk:
             "template": template,
             "desk": self.desk_name,
         }
+        if printer:  # this printer rather than the desk's pool
+            job["printer"] = printer
         job_id = self.store.insert_print_job(conn, job)
         self.store.audit(
             conn,

@@ -15,7 +15,9 @@ from checkin_desk.trust.roles import Staff
 from checkin_desk.util.textnorm import clean_text
 
 
-def print_first_badge(desk: Desk, code: str) -> int:
+def print_first_badge(
+    desk: Desk, code: str, *, printer: str | None = None, template: str | None = None
+) -> int:
     """Queue the attendee's first badge (no supervisor needed). A badge printed or queued before makes
     this a reprint: DeskError, and the caller asks for a supervisor (`Desk.reprint`). A pass the rules
     refuse (blocked, cancelled, revoked, unknown): PassRefused, checked first; the caller may ask for
@@ -27,14 +29,20 @@ def print_first_badge(desk: Desk, code: str) -> int:
     with desk.store.transaction() as conn:
         if conn.execute("SELECT 1 FROM print_jobs WHERE attendee_code = ?", (attendee.code,)).fetchone():
             raise DeskError(f"a badge was already printed for {attendee.code}: a reprint needs a supervisor")
-        job_id = desk.queue_badge(
-            conn, attendee.code, operator=desk.operator, action="print_badge", details={"from": "search"}
-        )
+        job_id = desk.queue_badge(conn, attendee.code, operator=desk.operator, action="print_badge",
+                                  details={"from": "search"}, printer=printer, template=template)  # fmt: skip
     return job_id
 
 
 def print_refused_badge(
-    desk: Desk, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
+    desk: Desk,
+    code: str,
+    *,
+    reason: str,
+    supervisor: str = "",
+    authorized_by: Staff | None = None,
+    printer: str | None = None,
+    template: str | None = None,
 ) -> int:
     """A supervisor's override: queue a badge for a pass the rules refuse (blocked, cancelled,
     revoked), with their reason; audited as `print_override` with what the pass was. An unknown code
@@ -62,6 +70,8 @@ def print_refused_badge(
             reason=reason,
             allowed_by=name,
             override=True,
+            printer=printer,
+            template=template,
         )
 
 

@@ -62,6 +62,9 @@ REQUIRED: dict[str, Role] = {
     "keys": Role.ADMIN,
     "purge": Role.ADMIN,
     "kiosk_exit": Role.SUPERVISOR,  # leaving the desk window's kiosk mode
+    "import": Role.SUPERVISOR,  # an attendee list can block or unblock passes, as an edit can
+    "demo_replace": Role.ADMIN,  # deletes the event's file: its scans, staff and audit log
+    "set_pin": Role.OPERATOR,  # one's own PIN; another's needs an admin (set_pin checks)
 }
 
 
@@ -211,6 +214,34 @@ def set_pin(store: Store, name: str, pin: str, *, by: Staff) -> None:
             action="staff_set_pin",
             subject=staff.name,
         )
+
+
+def remove_staff(store: Store, name: str, *, by: Staff | None) -> Staff:
+    """Close a staff account (an admin's act): its PIN stops working; the audit log keeps its name.
+    The last admin cannot be removed: nobody could then add staff or change settings."""
+    _require(by, Role.ADMIN, "removing staff")
+    staff = get_staff(store, name)
+    if staff is None:
+        raise ValueError(f"no staff account named {name}")
+    with store.transaction() as conn:
+        if staff.role is Role.ADMIN:
+            admins = conn.execute(
+                "SELECT count(*) FROM staff WHERE role = 'admin' AND active = 1"
+            ).fetchone()[0]
+            if admins <= 1:
+                raise ValueError(f"{staff.name} is the last admin: add another admin first")
+        conn.execute(
+            "UPDATE staff SET active = 0, updated_at = ? WHERE name = ?", (iso(utc_now()), staff.name)
+        )
+        store.audit(
+            conn,
+            desk=str(store.get_setting("desk_name", "")),
+            operator=by.name,
+            action="staff_remove",
+            subject=staff.name,
+            details={"role": staff.role.key},
+        )
+    return staff
 
 
 def get_staff(store: Store, name: str) -> Staff | None:
