@@ -387,6 +387,7 @@ class Desk:
         template: str | None = None,
         override: bool = False,
         printer: str | None = None,
+        audit: bool = True,
     ) -> int:
         """A badge print job with its audit entry and outbox row, in the caller's transaction.
 
@@ -407,14 +408,15 @@ class Desk:
         if printer:  # this printer rather than the desk's pool
             job["printer"] = printer
         job_id = self.store.insert_print_job(conn, job)
-        self.store.audit(
-            conn,
-            desk=self.desk_name,
-            operator=operator,
-            action=action,
-            subject=attendee_code,
-            details={**details, "job": job_uuid},
-        )
+        if audit:  # False: part of an action whose one audit entry is written by the caller
+            self.store.audit(
+                conn,
+                desk=self.desk_name,
+                operator=operator,
+                action=action,
+                subject=attendee_code,
+                details={**details, "job": job_uuid},
+            )
         self.store.enqueue_outbox(conn, "print_job", job_uuid, job)
         return job_id
 

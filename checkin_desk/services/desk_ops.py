@@ -100,6 +100,7 @@ def reissue_and_print(
             reprint=True,
             reason=clean_text(reason),
             allowed_by=who,
+            audit=False,  # the re-issue's own entry covers its new badge: one act, one entry
         )
     return token, job_id
 
