@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check checkin_desk tests benchmarks
 	$(BIN)/ruff format --check checkin_desk tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/vulture checkin_desk tests benchmarks vulture_whitelist.py --min-confidence 60
 
 format: $(STAMP)
 	$(BIN)/ruff format checkin_desk tests benchmarks

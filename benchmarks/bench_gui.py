@@ -3,11 +3,11 @@ start-up to a ready window, each beside its floor (a label update; an empty QApp
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--small]
 
-Targets (issue 5): p99 <= 50 ms per scan on 100,000 attendees; start-up <= 1.5 s.
+Targets: p99 <= 50 ms per scan on 100,000 attendees; start-up <= 1.5 s.
 X11: the same scan through a real X server (Xvfb + openbox), the code typed by xdotool at
 2 ms per key, Return -> banner painted, p99 <= 50 ms; beside it the floor, the same Return through X
 repainting a label. Skipped (and said) without Xvfb, openbox and xdotool.
-Dashboard (issue 7): GUI-thread time of one refresh (a finished snapshot applied to the widgets and
+Dashboard: GUI-thread time of one refresh (a finished snapshot applied to the widgets and
 painted) <= 50 ms on 100,000 attendees; the snapshot itself is computed on the db worker.
 """
 

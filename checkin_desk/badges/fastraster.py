@@ -193,11 +193,6 @@ def _left(page_px: int, width_dots: int) -> int:
     return max(0, (width_dots - page_px) // 2)
 
 
-def clear_static_cache() -> None:
-    with _STATIC_LOCK:
-        _STATIC.clear()
-
-
 # -- glyphs ------------------------------------------------------------------------------------------
 
 

@@ -167,3 +167,13 @@ class EventInfo:
     days: tuple[str, ...]  # ISO dates
     timezone: str = "Africa/Casablanca"
     venue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HubAnswer:
+    """The hub's decision on a scan, made for every desk at once: what it decided, when it received the
+    scan (its clock orders the desks'), and its copy of the attendee, which replaces the desk's."""
+
+    decision: Decision
+    hub_at: str
+    attendee: Attendee | None

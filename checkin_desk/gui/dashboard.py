@@ -1,4 +1,4 @@
-"""The live dashboard page (issue 7, point 3), built on `checkin_desk.reports.dashboard_snapshot`.
+"""The live dashboard page, built on `checkin_desk.reports.dashboard_snapshot`.
 
 `make_panel` builds the page (`dashboard_view.DashboardView`); `set_active` starts or stops its
 refreshes (only while it is shown).

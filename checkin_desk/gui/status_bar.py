@@ -70,10 +70,6 @@ class DeskStatusBar(QStatusBar):
         self.state = state
         self.retranslate()
 
-    def show_sync(self, text: str) -> None:
-        self.sync_state = text
-        self.retranslate()
-
     def show_hub(self, connected: bool, online: bool | None, where: str, message: str, pending: int) -> None:
         """The hub link's state, in plain words; offline stands out in red."""
         self.hub = (connected, online, where, message, pending)

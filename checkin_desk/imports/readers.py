@@ -265,7 +265,7 @@ def import_file(
         # A stray non-UTF-8 byte deep in the file: read it again as Windows-1252.
         try:
             return run(store, path, options, skip_invalid, dry_run, origin, encoding="cp1252")
-        except UnicodeDecodeError as exc:  # issue 8: bytes that are neither (found by hypothesis)
+        except UnicodeDecodeError as exc:  # bytes that are neither (found by hypothesis)
             raise ImportFileError(f"{path.name} is not text in UTF-8 or Windows-1252") from exc
 
 

@@ -93,8 +93,6 @@ _ROW_FIELDS = (
     "paid",
     "blocked",
 )
-# The fields a table may map besides days; the checks of a plain batch run over all of them.
-ROW_FIELDS = _ROW_FIELDS
 
 # The longest text each field may hold, in characters. Real values are far shorter (the longest
 # names in civil registers are under 100 characters); a longer cell is a mistake in the list, or a

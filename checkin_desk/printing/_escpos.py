@@ -42,10 +42,3 @@ def printer_module():
         root.setLevel(level)
     logging.getLogger("escpos").setLevel(logging.WARNING)
     return module
-
-
-def exceptions_module():
-    printer_module()
-    import escpos.exceptions as module
-
-    return module

@@ -174,7 +174,3 @@ class RasterStream:
             self.rows = []
             return 1
         return 1
-
-
-def parse_pages(data: bytes, row_bytes: int) -> list[BrotherPage]:
-    return RasterStream(row_bytes).feed(data)

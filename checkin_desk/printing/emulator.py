@@ -340,11 +340,6 @@ class PrinterEmulator:
         sock.close()
 
 
-def load_badge(path: Path) -> Image.Image:
-    with Image.open(path) as img:
-        return img.copy()
-
-
 class ZplParser:
     """ZPL as it arrives: ~HS answered at once, each ^XA...^XZ label's graphic becomes a page."""
 

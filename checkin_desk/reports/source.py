@@ -31,7 +31,6 @@ from checkin_desk.storage.store import Store
 COUNTED = "kind = 'entry' AND admitted = 1 AND cancelled_at IS NULL"
 HOUR = "substr(at, 1, 13)"
 QUARTER = "CAST(substr(at, 15, 2) AS INTEGER) / 15"
-MAX_DAY_COLUMNS = 31
 
 SCOPE_DESK = "desk"
 SCOPE_HUB = "hub"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from checkin_desk.reports.figures import Figures
@@ -203,7 +203,3 @@ def sections(fig: Figures) -> list[Section]:
         "" if fig.clock_warnings else "Every desk's scans fall within the event's days.",
     )
     return [summary, by_day, by_hour, by_quarter, by_category, by_desk, refused, badges, conflicts, clocks]
-
-
-def is_datetime(value: Any) -> bool:
-    return isinstance(value, datetime)

@@ -7,7 +7,6 @@ transaction: scan row + outbox row + print job) -> Outcome.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -16,54 +15,38 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from checkin_desk.domain import codes, rules
-from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind, Status
-from checkin_desk.errors import CheckinDeskError
-from checkin_desk.services import badge_policy
+from checkin_desk.domain.models import Attendee, Decision, HubAnswer, Outcome, ScanKind
+from checkin_desk.services.desk_badges import BadgeActions
+from checkin_desk.services.desk_errors import DeskError, PassRefused
+from checkin_desk.services.desk_supervisor import SupervisorActions
+from checkin_desk.services.walk_ins import WalkIns, new_code
 from checkin_desk.storage import recording
-from checkin_desk.storage.store import ATTENDEE_FIELDS, Store, attendee_values
-from checkin_desk.trust import roles, signing
-from checkin_desk.trust.roles import Staff
+from checkin_desk.storage.store import Store
+from checkin_desk.trust import signing
 from checkin_desk.util.clock import iso, local_day, utc_now
-from checkin_desk.util.textnorm import clean_text
 
 log = logging.getLogger(__name__)
 
 DOUBLE_READ_SECONDS = 1.0
 ONLINE_DEADLINE_S = 0.3  # past this, the desk decides on its own copy
 VOID_REASON = "decided at the desk instead (the hub's answer came too late or did not fit)"
-_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
-
-
-class DeskError(CheckinDeskError):
-    """An action a user asked for cannot be done; the message says why."""
-
-
-class PassRefused(DeskError):
-    """A badge was asked for a pass the rules refuse (`badge_policy`): only a supervisor's override
-    (`desk_ops.print_refused_badge`) may print it. `status` says why (unknown, cancelled, blocked)."""
-
-    def __init__(self, code: str, status: Status):
-        super().__init__(f"no badge for {code}: the pass is {status} (a supervisor's override is needed)")
-        self.code, self.status = code, status
 
 
 class OnlineDecider(Protocol):
     """The hub (checkin_desk.sync.HubDecider): decides a scan for all desks at once, or returns None
-    when unreachable. The result is (Decision, hub receive time) and optionally the hub's copy of the
-    attendee as a third item, which replaces the desk's."""
+    when unreachable or too slow."""
 
-    def decide(self, scan: dict[str, Any], deadline_s: float) -> tuple[Any, ...] | None: ...
+    def decide(self, scan: dict[str, Any], deadline_s: float) -> HubAnswer | None: ...
 
 
 def _maybe(_scan_uuid: str) -> bool:
     return True  # a decider that cannot tell whether the hub kept a scan: assume it might have
 
 
-def new_code(prefix: str = "W") -> str:
-    return prefix + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+class Desk(WalkIns, BadgeActions, SupervisorActions):
+    """One desk: scanning here (every scan's one path), walk-ins, badges and supervisor actions in
+    their own modules (services.walk_ins, services.desk_badges, services.desk_supervisor)."""
 
-
-class Desk:
     def __init__(
         self,
         store: Store,
@@ -162,7 +145,7 @@ class Desk:
         if attendee is None and check.payload is not None and not check.revoked:
             attendee = signing.provisional(check.payload)  # never synced: admit on the signature
             rec.upsert_attendees([attendee], origin="signed")
-        hub_attendee = online_result[2] if online_result is not None and len(online_result) > 2 else None
+        hub_attendee = online_result.attendee if online_result is not None else None
         hub_recorded = online_result is not None
         if online_result is not None and hub_attendee is None and attendee is not None:
             # Known here, not (yet) on the hub: e.g. a walk-in not pushed yet. Decide here.
@@ -170,7 +153,7 @@ class Desk:
         hub_at = None
         offline = online_result is None
         if online_result is not None:
-            decision, hub_at = online_result[0], online_result[1]
+            decision, hub_at = online_result.decision, online_result.hub_at
             if hub_attendee is not None and hub_attendee != attendee:
                 rec.upsert_attendees([hub_attendee], origin="hub")
                 attendee = hub_attendee
@@ -187,9 +170,9 @@ class Desk:
                     {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": VOID_REASON, "void": True},
                 )
                 scan_uuid = str(uuid.uuid4())
-        job_id = self._record(
-            rec, scan_uuid, check, raw, attendee, decision, at, day, kind, offline, hub_at=hub_at
-        )
+        job_id = self._record(rec, scan_uuid=scan_uuid, check=check, raw=raw, attendee=attendee,
+                              decision=decision, at=at, day=day, kind=kind, offline=offline,
+                              hub_at=hub_at)  # fmt: skip
         return Outcome(
             status=decision.status,
             admitted=decision.admitted,
@@ -233,18 +216,20 @@ class Desk:
     def _record(
         self,
         rec: recording.Recorder,
-        scan_uuid,
+        *,
+        scan_uuid: str,
         check: signing.ScanCheck,
-        raw,
-        attendee,
-        decision,
-        at,
-        day,
-        kind,
-        offline,
+        raw: str | bytes,
+        attendee: Attendee | None,
+        decision: Decision,
+        at: str,
+        day: str,
+        kind: ScanKind,
+        offline: bool,
         override_reason: str | None = None,
         hub_at: str | None = None,
     ) -> int | None:
+        """The scan row, its outbox row and its first badge's job (when the decision prints one)."""
         parsed = check.parsed
         raw_text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         scan = {
@@ -287,333 +272,6 @@ class Desk:
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
         return self.store.search(text, limit)
 
-    # -- walk-ins, reprints, supervisor actions ----------------------------------------------------
-
-    def register_walk_in(
-        self,
-        *,
-        first_name: str,
-        last_name: str,
-        company: str = "",
-        category: str = "visitor",
-        email: str = "",
-        job_title: str = "",
-        country: str = "",
-        phone: str = "",
-        code: str | None = None,
-    ) -> Outcome:
-        first_name, last_name = clean_text(first_name), clean_text(last_name)
-        if not (first_name or last_name):
-            raise DeskError("a walk-in needs a first or a last name")
-        category = clean_text(category).lower() or "visitor"
-        attendee = Attendee(
-            code=code or new_code(),
-            first_name=first_name,
-            last_name=last_name,
-            company=clean_text(company),
-            job_title=clean_text(job_title),
-            country=clean_text(country),
-            email=clean_text(email),
-            phone=clean_text(phone),
-            category=category,
-        )
-        with self.store.transaction() as conn:
-            if self.store.lookup(attendee.code):
-                raise DeskError(f"code {attendee.code} is already taken")
-            self.store.upsert_attendees([attendee], origin="walk_in")
-            signed_code = self._issue_signed(attendee)  # issue 8: None without the event's private key
-            self.store.enqueue_outbox(conn, "attendee", attendee.code, _attendee_payload(attendee, "walk_in"))
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=self.operator,
-                action="walk_in",
-                subject=attendee.code,
-                details={"category": category},
-            )
-            self._last_read = None
-            # Checked in by the code the badge will carry: a signed pass's plain code is refused.
-            # Not asked of the hub: it cannot know a pass made here a moment ago.
-            shown = signed_code or attendee.code
-            outcome = self._decide_and_record(codes.parse(shown), shown, ScanKind.ENTRY, ask_hub=False)
-            return (
-                replace(outcome, extra={**outcome.extra, "signed_code": signed_code})
-                if signed_code
-                else outcome
-            )
-
-    def reprint(
-        self,
-        code: str,
-        *,
-        reason: str,
-        allowed_by: str = "",
-        template: str | None = None,
-        printer: str | None = None,
-        authorized_by: Staff | None = None,
-    ) -> int:
-        allowed_by, auth = self._authorize("reprint", authorized_by, allowed_by)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("a reprint needs a reason")
-        attendee = self.store.lookup(codes.normalise(code))
-        if attendee is None:
-            raise DeskError(f"no attendee with code {code}")
-        with self.store.transaction() as conn:
-            return self.queue_badge(
-                conn,
-                attendee.code,
-                operator=allowed_by,
-                action="reprint",
-                details={"reason": reason, **auth},
-                reprint=True,
-                reason=reason,
-                allowed_by=allowed_by,
-                template=template,
-                printer=printer,
-            )
-
-    def queue_badge(
-        self,
-        conn,
-        attendee_code: str,
-        *,
-        operator: str,
-        action: str,
-        details: dict[str, Any],
-        reprint: bool = False,
-        reason: str | None = None,
-        allowed_by: str | None = None,
-        template: str | None = None,
-        override: bool = False,
-        printer: str | None = None,
-        audit: bool = True,
-    ) -> int:
-        """A badge print job with its audit entry and outbox row, in the caller's transaction.
-
-        Raises PassRefused for a pass the rules refuse, unless `override` (a supervisor's, audited)."""
-        refusal = badge_policy.badge_refusal(self.store, attendee_code)
-        if refusal is not None and not (override and refusal != Status.UNKNOWN):
-            raise PassRefused(attendee_code, refusal)
-        job_uuid = str(uuid.uuid4())
-        job = {
-            "uuid": job_uuid,
-            "attendee_code": attendee_code,
-            "reprint": int(reprint),
-            "reason": reason,
-            "allowed_by": allowed_by,
-            "template": template,
-            "desk": self.desk_name,
-        }
-        if printer:  # this printer rather than the desk's pool
-            job["printer"] = printer
-        job_id = self.store.insert_print_job(conn, job)
-        if audit:  # False: part of an action whose one audit entry is written by the caller
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=operator,
-                action=action,
-                subject=attendee_code,
-                details={**details, "job": job_uuid},
-            )
-        self.store.enqueue_outbox(conn, "print_job", job_uuid, job)
-        return job_id
-
-    def admit_override(
-        self, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
-    ) -> Outcome:
-        """Admit a refused pass; the refusal's status is kept and the reason recorded."""
-        supervisor, auth = self._authorize("override", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("an override needs a reason")
-        check = signing.check_scan(self.store, codes.parse(code))  # issue 8: the code inside a signed one
-        parsed = check.parsed
-        moment = self.clock()
-        at, day = iso(moment), local_day(moment, self.event.timezone)
-        with self.store.transaction() as conn:
-            attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
-            entries = self.store.admitted_entries(parsed.code) if attendee else ()
-            refused = self._decide_here(check, attendee, entries, day)
-            first_badge = attendee is not None and not entries and self.policy.auto_badge
-            decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
-            scan_uuid = str(uuid.uuid4())
-            job_id = self._record(
-                recording.DatabaseRecorder(self.store),
-                scan_uuid,
-                check,
-                code,
-                attendee,
-                decision,
-                at,
-                day,
-                ScanKind.ENTRY,
-                True,
-                override_reason=reason,
-            )
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=supervisor,
-                action="override",
-                subject=parsed.code,
-                details={"reason": reason, "was": str(refused.status), "scan": scan_uuid, **auth},
-            )
-        return Outcome(
-            decision.status,
-            True,
-            parsed.code,
-            attendee,
-            decision.first_entry,
-            first_badge,
-            scan_uuid,
-            at,
-            self.desk_name,
-            print_job_id=job_id,
-            extra={"override": reason},
-        )
-
-    def cancel_checkin(
-        self, scan_uuid: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
-    ) -> None:
-        supervisor, auth = self._authorize("cancel_checkin", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("cancelling a check-in needs a reason")
-        at = iso(self.clock())
-        with self.store.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE scans SET cancelled_at = ?, cancel_reason = ? "
-                "WHERE uuid = ? AND admitted = 1 AND cancelled_at IS NULL",
-                (at, reason, scan_uuid),
-            )
-            if cur.rowcount != 1:
-                raise DeskError("no admitted check-in with that id (or it was already cancelled)")
-            self.store.enqueue_outbox(
-                conn,
-                "scan_cancel",
-                scan_uuid,
-                {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": reason},
-            )
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=supervisor,
-                action="cancel_checkin",
-                subject=scan_uuid,
-                details={"reason": reason, **auth},
-            )
-
-    def edit_attendee(
-        self, code: str, changes: dict[str, Any], *, supervisor: str = "", authorized_by: Staff | None = None
-    ) -> Attendee:
-        supervisor, auth = self._authorize("edit_attendee", authorized_by, supervisor)
-        attendee = self.store.lookup(codes.normalise(code))
-        if attendee is None:
-            raise DeskError(f"no attendee with code {code}")
-        allowed = set(ATTENDEE_FIELDS) - {"code"}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise DeskError(f"cannot edit {', '.join(sorted(unknown))}")
-        cleaned: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "status":
-                try:
-                    cleaned[key] = PassStatus(value)
-                except ValueError:
-                    raise DeskError(f"status must be valid, cancelled or blocked, not {value!r}") from None
-            elif key == "days":
-                cleaned[key] = tuple(value)
-            else:
-                cleaned[key] = clean_text(value)
-        updated = replace(attendee, **cleaned)
-        if updated.first_name == "" and updated.last_name == "":
-            raise DeskError("an attendee needs a first or a last name")
-        with self.store.transaction() as conn:
-            self.store.upsert_attendees([updated], origin="edit")
-            self.store.enqueue_outbox(conn, "attendee", updated.code, _attendee_payload(updated, "edit"))
-            before = {k: getattr(attendee, k) for k in changes}
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=supervisor,
-                action="edit_attendee",
-                subject=updated.code,
-                details={
-                    "changed": sorted(changes),
-                    "before": {k: str(v) for k, v in before.items()},
-                    **auth,
-                },
-            )
-        return updated
-
-    # -- issue 8: roles, signed passes, settings -------------------------------------------------------
-
-    def _authorize(
-        self, action: str, authorized_by: Staff | None, claimed: str
-    ) -> tuple[str, dict[str, str]]:
-        """Who to record for a privileged action, and what the audit entry adds about it.
-
-        Raises roles.AuthorizationError when the event has staff accounts and `authorized_by` is missing
-        or its role is too low. Without staff accounts, the name typed (`claimed`) is trusted as before.
-        """
-        name = roles.require(self.store, action, authorized_by, claimed)
-        if authorized_by is None:
-            return name, {}
-        return name, {"role": authorized_by.role.key, "desk_operator": self.operator}
-
-    def _issue_signed(self, attendee: Attendee) -> str | None:
-        key = signing.private_key(self.store)
-        return signing.issue(self.store, attendee, key) if key is not None else None
-
-    def reissue_pass(
-        self, code: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
-    ) -> str:
-        """A new signed code for a lost or stolen badge; the old one is refused from now on (by sync
-        on other desks). Needs the event's private key on this machine. Returns the new signed code."""
-        supervisor, auth = self._authorize("reissue_pass", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("re-issuing a pass needs a reason")
-        attendee = self.store.lookup(codes.normalise(code))
-        if attendee is None:
-            raise DeskError(f"no attendee with code {code}")
-        key = signing.private_key(self.store)
-        if key is None:
-            raise DeskError(
-                "this machine does not hold the event's private key: re-issue the pass where it is"
-            )
-        with self.store.transaction() as conn:
-            token = signing.reissue(self.store, attendee, key, reason=reason)
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=supervisor,
-                action="reissue_pass",
-                subject=attendee.code,
-                details={"reason": reason, "issue": signing.revocation(self.store, attendee.code), **auth},
-            )
-        return token
-
-    def change_setting(
-        self, key: str, value: Any, *, admin: str = "", authorized_by: Staff | None = None
-    ) -> None:
-        """Change an event setting (admin only when roles are enforced); audited with the old value."""
-        admin, auth = self._authorize("settings", authorized_by, admin)
-        with self.store.transaction() as conn:
-            before = self.store.get_setting(key)
-            self.store.set_setting(key, value)
-            self.store.audit(
-                conn,
-                desk=self.desk_name,
-                operator=admin,
-                action="settings",
-                subject=key,
-                details={"before": before, "after": value, **auth},
-            )
-        self.reload_settings()
-
     def last_scans(self, limit: int = 20) -> list[dict[str, Any]]:
         return list(
             self.store.db.query(
@@ -623,10 +281,5 @@ class Desk:
             )
         )
 
-    @staticmethod
-    def is_refusal(status: Status) -> bool:
-        return status not in (Status.OK, Status.ALREADY_CHECKED_IN)
 
-
-def _attendee_payload(attendee: Attendee, origin: str) -> dict[str, Any]:
-    return {**dict(zip(ATTENDEE_FIELDS, attendee_values(attendee), strict=True)), "origin": origin}
+__all__ = ["Desk", "DeskError", "OnlineDecider", "PassRefused", "new_code"]

@@ -121,14 +121,14 @@ CREATE TABLE audit_log (
 );
 """
 
-# The print queue (issue 4): failures on the printer a job currently has, so that "move to the next
+# The print queue: failures on the printer a job currently has, so that "move to the next
 # printer after N failures" survives a restart; and the worker's lookup of its desk's next job.
 V2_PRINT_QUEUE = """
 ALTER TABLE print_jobs ADD COLUMN printer_attempts INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX print_jobs_by_desk ON print_jobs (desk, state, id);
 """
 
-# Reports (issue 7): covering partial indexes so that attendance figures read small indexes in order
+# Reports: covering partial indexes so that attendance figures read small indexes in order
 # instead of the whole scans table. The WHERE clauses must match reports.source.COUNTED word for word.
 V3_REPORT_INDEXES = """
 CREATE INDEX scans_counted_by_day ON scans (day, attendee_code, at, desk, offline, reentry)
@@ -146,7 +146,7 @@ CREATE INDEX print_jobs_by_kind ON print_jobs (reprint, state, created_at);
 CREATE INDEX scans_pulled ON scans (hub_at) WHERE origin = 'hub';
 """
 
-# Issue 8 (trust at the door): staff and PIN lockouts, revoked signed codes, codes this machine signed.
+# Trust at the door: staff and PIN lockouts, revoked signed codes, codes this machine signed.
 V4_SECURITY = """
 CREATE TABLE staff (
     name TEXT PRIMARY KEY COLLATE NOCASE,

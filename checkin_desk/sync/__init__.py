@@ -8,13 +8,13 @@
 
 from checkin_desk.sync.connection import HubError, describe, mask
 from checkin_desk.sync.loop import HUB_DSN_SETTING, SyncLoop, SyncReport, SyncState
-from checkin_desk.sync.online import HubDecider, OnlineResult
+from checkin_desk.sync.online import HubAnswer, HubDecider
 
 __all__ = [
     "HUB_DSN_SETTING",
+    "HubAnswer",
     "HubDecider",
     "HubError",
-    "OnlineResult",
     "SyncLoop",
     "SyncReport",
     "SyncState",

@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, NamedTuple
+from typing import Any
 
 import psycopg
 
-from checkin_desk.domain.models import Attendee, Decision
+from checkin_desk.domain.models import HubAnswer
 from checkin_desk.sync import connection, hub, identity
 from checkin_desk.util.clock import utc_now_iso
 
@@ -37,12 +37,6 @@ log = logging.getLogger(__name__)
 
 
 LATE_REASON = "the hub's answer reached the desk too late: the desk decided this scan itself"
-
-
-class OnlineResult(NamedTuple):
-    decision: Decision
-    hub_at: str
-    attendee: Attendee | None  # the hub's copy: the desk refreshes its own with it
 
 
 class _Job:
@@ -99,7 +93,7 @@ class HubDecider:
 
     # -- the desk's side ---------------------------------------------------------------------------
 
-    def decide(self, scan: dict[str, Any], deadline_s: float) -> OnlineResult | None:
+    def decide(self, scan: dict[str, Any], deadline_s: float) -> HubAnswer | None:
         deadline = time.monotonic() + deadline_s
         with self._lock:
             if self._closed or self._busy:
@@ -203,7 +197,7 @@ class HubDecider:
                 with self._lock:
                     self._busy = False
 
-    def _decide(self, job: _Job) -> OnlineResult | None:
+    def _decide(self, job: _Job) -> HubAnswer | None:
         committing = False
         try:
             conn = self._connection()
@@ -229,7 +223,7 @@ class HubDecider:
                 self._settled(job.scan)
                 return None
             self._set_state(True, "")
-            return OnlineResult(decision, hub_at, attendee)
+            return HubAnswer(decision, hub_at, attendee)
         except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
             self._settled(job.scan)  # rolled back
             return None  # the hub is slow right now, not gone

@@ -282,13 +282,6 @@ def provisional(payload: codes.SignedPayload) -> Attendee:
     return Attendee(code=payload.code, category=payload.category, days=payload.days)
 
 
-def provisional_attendee(store: Store, payload: codes.SignedPayload) -> Attendee:
-    """`provisional(payload)`, stored."""
-    attendee = provisional(payload)
-    store.upsert_attendees([attendee], origin="signed")
-    return attendee
-
-
 def provisional_codes(store: Store) -> list[str]:
     """Codes admitted on the strength of their signature alone and not yet filled in by import or sync."""
     rows = store.conn.execute(

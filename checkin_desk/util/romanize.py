@@ -269,10 +269,6 @@ def _arabic_classes(word: str) -> list[str]:
     return _trimmed([_ARABIC_CLASS.get(ch, "") for ch in word if ch not in _ARABIC_DROPPED])
 
 
-def _classes(word: str) -> list[str]:
-    return _arabic_classes(word) if has_arabic(word) else _latin_classes(word)
-
-
 def _arabic_forms(word: str) -> list[str]:
     """A word with and without its article: الرحمن -> الرحمن (with the ل) and رحمن."""
     if word.startswith("ال") and len(word) > 3:
@@ -375,10 +371,6 @@ def query_sound_keys(text: str) -> list[list[str]]:
             alternatives.append(list(combo))
     unique = {tuple(a): a for a in alternatives if a}
     return list(unique.values())[:24]
-
-
-def strip_tones(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
 def cjk_query_alternatives(word: str) -> list[list[str]]:

@@ -68,7 +68,7 @@ def test_long_codes_still_decode_on_58mm(event, categories):
 
 
 def test_the_qr_carries_the_qr_text_given_and_the_plain_code_otherwise(event, categories):
-    """Issue 8: the print path passes the signed code (signing.qr_text); badges never read the store."""
+    """Signed codes: the print path passes the signed code (signing.qr_text); badges never read the store."""
     person, other = Attendee("W123", "Karim", "Tazi"), Attendee("W124", "Salma", "Berrada")
     raster = render_badge_raster(person, event=event, categories=categories, qr_text="S1:EXAMPLE")
     assert decode_qr(raster) == ["S1:EXAMPLE"]

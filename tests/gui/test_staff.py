@@ -1,4 +1,4 @@
-"""Staff names, roles and PINs at the desk window: one authority, checkin_desk.trust.roles (issue 8)."""
+"""Staff names, roles and PINs at the desk window: one authority, checkin_desk.trust.roles."""
 
 from __future__ import annotations
 

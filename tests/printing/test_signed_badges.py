@@ -1,4 +1,4 @@
-"""Issue 8 on paper: a badge's QR code carries the signed code when one was issued for the attendee."""
+"""Signed codes on paper: a badge's QR code carries the signed code when one was issued for the attendee."""
 
 from __future__ import annotations
 

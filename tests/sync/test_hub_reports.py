@@ -1,4 +1,4 @@
-"""Issue 7 with a hub: the report at one desk covers every desk, with the hub's conflicts."""
+"""Reports with a hub: the report at one desk covers every desk, with the hub's conflicts."""
 
 from __future__ import annotations
 

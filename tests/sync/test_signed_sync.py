@@ -1,4 +1,4 @@
-"""Issue 8 through the hub: revocations and the event's public key reach every desk by sync."""
+"""Signed codes through the hub: revocations and the event's public key reach every desk by sync."""
 
 from __future__ import annotations
 
