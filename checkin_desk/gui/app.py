@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.gui.i18n import LANGUAGES, Translator
 from checkin_desk.gui.main_window import MainWindow
 from checkin_desk.gui.settings_dialog import KIOSK_SETTING
@@ -72,6 +73,9 @@ class CrashHandler:
         sys.excepthook = self.previous
 
     def __call__(self, kind, value, tb) -> None:
+        if isinstance(value, CheckinDeskError):
+            self.expected(value)  # trouble a person can act on, that no screen caught: its words, no crash
+            return
         text = "".join(traceback.format_exception(kind, value, tb))
         path = self.write_log(text)
         log.error("unexpected error, written to %s\n%s", path, text)
@@ -87,6 +91,14 @@ class CrashHandler:
             self.box = box
         except Exception:  # the crash dialog itself must never crash the desk
             self.showing = False
+
+    def expected(self, error: CheckinDeskError) -> None:
+        log.warning("%s", error)
+        if QApplication.instance() is None:
+            return
+        box = QMessageBox(QMessageBox.Warning, self.translator.tr("error.title"), str(error))
+        box.open()
+        self.box = box
 
     def write_log(self, text: str) -> Path:
         path = make_private_dir(log_dir()) / "crash.log"

@@ -60,3 +60,32 @@ def test_worker_bug_goes_to_crash_dialog_and_log(qtbot, window, people, isolated
         handler.box.close()
     finally:
         handler.uninstall()
+
+
+def test_expected_trouble_a_screen_did_not_catch_is_shown_in_words_not_as_a_crash(
+    qtbot, window, isolated_home
+):
+    from checkin_desk.printing.errors import PrintError
+
+    handler = CrashHandler(window.translator)
+    handler.install()
+    try:
+
+        def offline():
+            raise PrintError("Thermique-1", "cannot connect to 127.0.0.1:9100")
+
+        window.runner.submit(offline)
+        qtbot.waitUntil(lambda: getattr(handler, "box", None) is not None)
+        assert "Thermique-1" in handler.box.text() and handler.box.windowTitle() != "Erreur inattendue"
+        assert handler.last_log is None and not (isolated_home / "logs" / "crash.log").exists()
+        handler.box.close()
+    finally:
+        handler.uninstall()
+
+
+def test_the_crash_log_is_owner_only_and_masks_contacts(qtbot, window, isolated_home):
+    handler = CrashHandler(window.translator)
+    path = handler.write_log("Traceback: amina.benali@example.ma +212 661 234 567")
+    text = path.read_text()
+    assert "amina.benali@example.ma" not in text and "661 234 567" not in text
+    assert path.stat().st_mode & 0o077 == 0
