@@ -178,3 +178,17 @@ def test_no_command_opens_the_desk_window(monkeypatch):
     from checkin_desk.cli.scanning import run_desk
 
     assert cli._default_handler() is run_desk
+
+
+def test_every_option_of_every_command_says_what_it_is_for():
+    import argparse
+
+    from checkin_desk.cli import build_parser, command_parsers
+
+    silent = [
+        f"{name} {' '.join(action.option_strings) or action.dest}"
+        for name, parser in command_parsers(build_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._HelpAction) and not action.help
+    ]
+    assert silent == []

@@ -54,10 +54,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_init)
 
     q = hub_sub.add_parser("import", help="load an attendee list (CSV, XLSX, JSON) into the hub")
-    q.add_argument("file")
-    q.add_argument("--dsn")
-    q.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
-    q.add_argument("--skip-invalid", action="store_true")
+    q.add_argument("file", help="the attendee list: CSV, XLSX or JSON")
+    q.add_argument("--dsn", help="an administrator's DSN (default: $CHECKIN_DESK_HUB)")
+    q.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD (code, first_name...)",
+    )
+    q.add_argument("--skip-invalid", action="store_true", help="load the good rows, skip the bad ones")
     q.set_defaults(handler=cmd_import)
 
     q = hub_sub.add_parser(
@@ -73,20 +79,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_publish_key)
 
     q = hub_sub.add_parser("status", help="desks, last contact, counts")
-    q.add_argument("--dsn")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--dsn", help="the hub's DSN (default: $CHECKIN_DESK_HUB, else this desk's hub)")
+    q.add_argument("--json", action="store_true", help="JSON instead of a table")
     q.set_defaults(handler=cmd_status)
 
     q = hub_sub.add_parser("conflicts", help="offline check-ins the hub would have refused")
-    q.add_argument("--dsn")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--dsn", help="the hub's DSN (default: $CHECKIN_DESK_HUB, else this desk's hub)")
+    q.add_argument("--json", action="store_true", help="JSON instead of a table")
     q.set_defaults(handler=cmd_conflicts)
 
     q = hub_sub.add_parser(
         "connect",
         help="make this desk use a hub; with no event database yet, make one for the hub's event",
     )
-    q.add_argument("dsn")
+    q.add_argument(
+        "dsn", help='the hub\'s address, e.g. "host=hub.local dbname=expo user=desk_1 password=..."'
+    )
     q.add_argument("--no-check", action="store_true", help="store it even if the hub cannot be reached now")
     q.add_argument(
         "--adopt",

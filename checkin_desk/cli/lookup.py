@@ -15,14 +15,19 @@ from checkin_desk.util.csvsafe import SafeWriter
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("search", help="search attendees by name, company or e-mail")
-    p.add_argument("text")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("text", help="a name, company, e-mail or code, in any script (wang wei finds 王伟)")
+    p.add_argument("--json", action="store_true", help="one JSON list instead of lines")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default: %(default)s)")
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("counts", help="unique attendees admitted and total entries")
-    p.add_argument("--by", choices=reports.GROUPINGS, default="day")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--by", choices=reports.GROUPINGS, default="day", help="count per (default: %(default)s)")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print them (default: %(default)s)",
+    )
     p.set_defaults(handler=cmd_counts)
 
 

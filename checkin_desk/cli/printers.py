@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     psub = printers.add_subparsers(dest="printers_command", metavar="ACTION", required=True)
 
     add = psub.add_parser("add", help="add (or with --replace, change) a printer")
-    add.add_argument("name")
+    add.add_argument("name", help="the printer's name at this event, e.g. Thermique-1")
     where = add.add_mutually_exclusive_group(required=True)
     for dest, _, metavar, help_text in TARGETS:
         where.add_argument("--" + dest.replace("_", "-"), dest=dest, metavar=metavar, help=help_text)
@@ -77,14 +77,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(handler=cmd_list)
 
     rm = psub.add_parser("remove", help="remove a printer")
-    rm.add_argument("name")
+    rm.add_argument("name", help="the printer's name (see printers list)")
     rm.set_defaults(handler=cmd_remove)
 
     profiles = psub.add_parser("profiles", help="the known printer profiles: language, dots, dpi, labels")
     profiles.set_defaults(handler=cmd_profiles)
 
     test = psub.add_parser("test", help="print a test badge on a printer, now")
-    test.add_argument("name")
+    test.add_argument("name", help="the printer's name (see printers list)")
     test.set_defaults(handler=cmd_test)
 
     work = psub.add_parser(
@@ -102,12 +102,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     work.set_defaults(handler=cmd_work)
 
     jobs = psub.add_parser("jobs", help="the latest print jobs and their state")
-    jobs.add_argument("--limit", type=int, default=20)
-    jobs.add_argument("--all-desks", action="store_true")
+    jobs.add_argument("--limit", type=int, default=20, help="the latest N jobs (default: %(default)s)")
+    jobs.add_argument("--all-desks", action="store_true", help="every desk's jobs, not only this desk's")
     jobs.set_defaults(handler=cmd_jobs)
 
     emu = psub.add_parser("emulate", help="run a network badge printer on loopback (PNG per badge)")
-    emu.add_argument("--port", type=int, default=9100)
+    emu.add_argument("--port", type=int, default=9100, help="TCP port to listen on (default: %(default)s)")
     emu.add_argument(
         "--protocol",
         choices=("escpos", "zpl", "brother-ql"),
@@ -115,7 +115,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the printer language it speaks (default escpos)",
     )
     emu.add_argument("--model", default="QL-820NWB", help="with --protocol brother-ql: the model it is")
-    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     emu.add_argument(
         "--out", required=True, metavar="DIR", help="folder for the badges (badge-0001.png, ...)"
     )
@@ -135,7 +135,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     emu.set_defaults(handler=cmd_emulate, mode="normal")
 
     pr = sub.add_parser("print", help="print an attendee's badge now (a job in the print queue)")
-    pr.add_argument("code")
+    pr.add_argument("code", help="the attendee's badge code")
     pr.add_argument("--printer", help="this printer rather than the desk's pool")
     pr.add_argument("--template", help="badge template")
     pr.add_argument(

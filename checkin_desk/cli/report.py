@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "report simulate --scans N: add simulated scans (demo events only)."
         ),
     )
-    p.add_argument("what", nargs="?", choices=WHAT, default="figures")
+    p.add_argument(
+        "what", nargs="?", choices=WHAT, default="figures", help="what to report (default: %(default)s)"
+    )
     p.add_argument("--format", choices=exports.FORMATS, help="default: from the --out suffix, else json")
     p.add_argument("--out", help="file to write ('-' or none: JSON to standard output)")
     p.add_argument("--day", help="one event-local day (YYYY-MM-DD); default: the whole event")

@@ -50,8 +50,8 @@ REOPEN_ON = ("readonly", "readonly_folder", "cantopen", "io")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scan", help="check in one code")
-    p.add_argument("code")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("code", help="the code as the scanner reads it")
+    p.add_argument("--json", action="store_true", help="the outcome as one JSON object")
     p.add_argument(
         "--print",
         action="store_true",

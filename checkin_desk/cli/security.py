@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     codes_p = sub.add_parser("codes", help="signed badge codes")
     codes_sub = codes_p.add_subparsers(dest="codes_command", metavar="ACTION", required=True)
     p = codes_sub.add_parser("sign", help="write an attendee list again with a signed code beside each row")
-    p.add_argument("file")
+    p.add_argument("file", help="the attendee list: CSV, XLSX or JSON")
     p.add_argument("--out", required=True, type=Path, help="CSV, XLSX or JSON, by its extension")
     p.add_argument("--key-file", type=Path, help="the private key (default: the event's, in the config dir)")
     p.add_argument("--column", default="signed_code", help="name of the new column")
@@ -54,19 +54,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     staff_p = sub.add_parser("staff", help="staff accounts and PINs")
     staff_sub = staff_p.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = privileged(staff_sub.add_parser("add", help="add a staff account (the first one: an admin)"))
-    p.add_argument("name")
-    p.add_argument("--role", required=True, choices=("operator", "supervisor", "admin"))
+    p.add_argument("name", help="the staff member's name, as they will type it")
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=("operator", "supervisor", "admin"),
+        help="what they may do (SECURITY.md has the table)",
+    )
     p.set_defaults(handler=cmd_staff_add)
     p = staff_sub.add_parser("list", help="list staff accounts")
     p.set_defaults(handler=cmd_staff_list)
     p = privileged(
         staff_sub.add_parser("remove", help="close a staff account: its PIN stops working (admin)")
     )
-    p.add_argument("name")
+    p.add_argument("name", help="the staff member's name")
     p.add_argument("--yes", action="store_true", help="confirm")
     p.set_defaults(handler=cmd_staff_remove)
     p = privileged(staff_sub.add_parser("set-pin", help="change a PIN (yours, or anyone's as admin)"))
-    p.add_argument("name")
+    p.add_argument("name", help="whose PIN (yours, or anyone's as an admin)")
     p.set_defaults(handler=cmd_staff_set_pin)
 
     p = privileged(
@@ -74,12 +79,12 @@ def register(sub: argparse._SubParsersAction) -> None:
             "reissue", help="re-issue a lost badge: the old code stops working, the new one prints"
         )
     )
-    p.add_argument("code")
-    p.add_argument("--reason", required=True)
+    p.add_argument("code", help="the lost badge's code")
+    p.add_argument("--reason", required=True, help="why (lost, stolen, damaged): kept in the audit log")
     p.set_defaults(handler=cmd_reissue)
 
     p = privileged(sub.add_parser("export-attendees", help="export the attendee list as CSV (supervisor)"))
-    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--out", required=True, type=Path, help="the CSV file to write (owner-only)")
     p.set_defaults(handler=cmd_export_attendees)
 
     p = privileged(
