@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _door(args: argparse.Namespace) -> None:
     """The one check before any command runs: the role its action needs (cli._policy, roles.REQUIRED),
-    from --as NAME and the PIN. `args.staff` is who was checked (None while the event has no staff)."""
+    from --as NAME and the PIN. `args.checked_staff` is who was checked (None while the event has no staff)."""
     from checkin_desk.cli import _policy as policy
     from checkin_desk.cli._common import authorize, db_path
     from checkin_desk.trust import roles
@@ -124,7 +124,7 @@ def _door(args: argparse.Namespace) -> None:
         action = policy.action_for(command, args)
     except KeyError as exc:
         raise CommandError(f"{exc.args[0]}: refused until its role is declared") from None
-    args.action = action
+    args.policy_action = action
     if action not in roles.REQUIRED:
         return
     path = db_path(args)

@@ -92,20 +92,20 @@ def new_pin() -> str:
 
 def authorize(args: argparse.Namespace, store: Store, action: str) -> roles.Staff | None:
     """The staff member running a privileged command; None while the event has no staff accounts."""
-    if getattr(args, "staff_checked", None) == action:
-        return args.staff  # checked once already, at the door (cli._door)
+    if getattr(args, "checked_for", None) == action:
+        return args.checked_staff  # checked once already, at the door (cli._door)
     if not roles.enforced(store):
-        args.staff, args.staff_checked = None, action
+        args.checked_staff, args.checked_for = None, action
         return None
     if not args.as_name:
         raise UsageError(f"this needs a staff member ({roles.REQUIRED[action].key}): add --as NAME")
     staff = roles.authorize(
         store, roles.REQUIRED[action], args.as_name, read_secret("PIN: ", "CHECKIN_DESK_PIN")
     )
-    args.staff, args.staff_checked = staff, action
+    args.checked_staff, args.checked_for = staff, action
     return staff
 
 
 def staff_of(args: argparse.Namespace) -> roles.Staff | None:
     """Who was checked at the door for this command (None: no staff accounts, or an open command)."""
-    return getattr(args, "staff", None)
+    return getattr(args, "checked_staff", None)

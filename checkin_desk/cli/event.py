@@ -153,7 +153,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = store.upsert_attendees(demo_data.attendees(args.attendees, event, args.seed), origin="demo")
     if args.replace and lost:  # the old log went with its file: the new one says what was replaced
         door.record(store, "demo_replace", None, desk=desk_name(args, store),
-                    claimed=getattr(getattr(args, "staff", None), "name", "") or operator_name(args),
+                    claimed=getattr(staff_of(args), "name", "") or operator_name(args),
                     details={"deleted": lost})  # fmt: skip
     _set_current(path)
     print(f"demo event: {report.inserted} attendees, {event.days[0]} to {event.days[-1]}, in {path}")

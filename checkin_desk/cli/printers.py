@@ -9,7 +9,7 @@ import threading
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import desk_name, open_store, operator_name, staff_of
 from checkin_desk.domain import codes
-from checkin_desk.domain.models import Attendee
+from checkin_desk.domain.models import Attendee, Status
 from checkin_desk.services import door
 
 TARGETS = (
@@ -426,15 +426,20 @@ def cmd_print(args: argparse.Namespace) -> int:
             else:
                 job_id = desk_ops.print_first_badge(desk, args.code, **where)
         except PassRefused as exc:
+            if exc.status == Status.UNKNOWN:
+                raise CommandError(f"no attendee with code {args.code}") from None
             raise CommandError(
                 f"{exc}: no badge. A supervisor may print it anyway: --override --reason WHY --as NAME"
             ) from None
         except DeskError as exc:
             if "already printed" in str(exc):
-                raise UsageError(f"{exc}: add --reason WHY --as NAME") from None
+                raise UsageError(
+                    f"{codes.normalise(args.code)}'s badge was printed or queued before: a reprint needs --reason "
+                    "WHY (and, once the event has staff accounts, a supervisor's --as NAME)"
+                ) from None
             raise
         job = Dispatcher(store, name).attempt(get_job(store, job_id))
-    code = codes.normalise(args.code)
+    code = job.attendee_code  # as the list has it, whatever case was typed
     if job.state == "printed":
         print(f"badge of {code} printed on {job.printer} (job #{job.id})")
         return 0
