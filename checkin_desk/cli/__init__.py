@@ -124,7 +124,6 @@ def _door(args: argparse.Namespace) -> None:
         action = policy.action_for(command, args)
     except KeyError as exc:
         raise CommandError(f"{exc.args[0]}: refused until its role is declared") from None
-    args.policy_action = action
     if action not in roles.REQUIRED:
         return
     path = db_path(args)
