@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout
 from checkin_desk.domain.models import Attendee, Outcome
 from checkin_desk.gui.elided import ElidedLabel
 from checkin_desk.gui.i18n import Translator
-from checkin_desk.gui.trouble_text import printer_short
+from checkin_desk.gui.trouble_text import printer_short, printer_words
 from checkin_desk.gui.verdict import describe, kind_of, person_details
-from checkin_desk.services.trouble import printer_trouble
+from checkin_desk.services.trouble import BADGE_CHECK_KINDS, printer_trouble
 
 COLOURS = {  # background, text
     "idle": ("#ECEFF1", "#263238"),
@@ -108,6 +108,9 @@ class ResultBanner(QFrame):
 
     def set_print_state(self, state: str, error: str = "") -> None:
         self.print_state, self.print_error = state, error
+        if self.outcome is not None:
+            # The action line said "the badge is printing": it must not outlive a badge that failed.
+            self.reason.setText(self._verdict().action)
         self._show_print_state()
 
     def clear(self) -> None:
@@ -147,14 +150,7 @@ class ResultBanner(QFrame):
             for label in (self.name, self.details, self.notes, self.printing, self.time):
                 label.setText("")
             return
-        verdict = describe(
-            self.outcome,
-            t,
-            language=self.translator.language,
-            timezone=self.timezone,
-            categories=self.categories,
-            event_days=self.event_days,
-        )
+        verdict = self._verdict()
         self.headline.setText(verdict.headline)
         self.reason.setText(verdict.action)
         self.name.setText(verdict.name)
@@ -163,6 +159,17 @@ class ResultBanner(QFrame):
         self.time.setText(verdict.time)
         self._show_print_state()
 
+    def _verdict(self):
+        return describe(
+            self.outcome,
+            self.translator.tr,
+            language=self.translator.language,
+            timezone=self.timezone,
+            categories=self.categories,
+            event_days=self.event_days,
+            print_state=self.print_state,
+        )
+
     def _show_print_state(self) -> None:
         t = self.translator.tr
         state = self.print_state
@@ -170,6 +177,9 @@ class ResultBanner(QFrame):
             trouble = printer_trouble(self.print_error)
             if trouble.kind == "no_printer":
                 text = ""  # said once, in the red bar under the search, not on every banner
+            elif trouble.kind in BADGE_CHECK_KINDS and state == "failed":
+                # A reprint fails the same way: the sentence names the badge's layout and the technician.
+                text = "⚠ " + printer_words(t, trouble)
             else:
                 why = printer_short(t, trouble)
                 text = t("badge.failed" if state == "failed" else "badge.waiting", why=why)

@@ -13,6 +13,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "اسمح بالمرور — الشارة قيد الطبع",
         "Let them in — the badge is printing",
     ),
+    "act.ok.no_badge": (
+        "Laissez passer — son badge ne s'est pas imprimé",
+        "اسمح بالمرور — لم تطبع شارته",
+        "Let them in — their badge did not print",
+    ),
     "act.already": (
         "Déjà entré à {time}, {desk} — laissez passer",
         "دخل على الساعة {time}، {desk} — اسمح بالمرور",

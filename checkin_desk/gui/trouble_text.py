@@ -58,10 +58,27 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "إعدادات الطابعة {printer} خاطئة — اتصل بالدعم",
         "Printer {printer} is set up wrong — call support",
     ),
+    # The badge check refused the badge: a reprint fails the same way until the template is fixed.
     "printer.check": (
-        "Badge non imprimé : son QR code ne se lisait pas — appelez le support (F2)",
-        "لم تطبع الشارة: رمز QR غير مقروء — اتصل بالدعم (F2)",
-        "Badge not printed: its QR code did not read — call support (F2)",
+        "Badge non imprimé : son QR code ne se lit pas — appelez le technicien, "
+        "la mise en page des badges de l'imprimante {printer} est à corriger (F2)",
+        "لم تطبع الشارة: رمز QR غير مقروء — اتصل بالتقني، يجب تصحيح تصميم شارات الطابعة {printer} (F2)",
+        "Badge not printed: its QR code does not scan — call the technician, "
+        "the badge layout of printer {printer} needs fixing (F2)",
+    ),
+    "printer.check_name": (
+        "Badge non imprimé : le nom n'y apparaît pas — appelez le technicien, "
+        "la mise en page des badges de l'imprimante {printer} est à corriger (F2)",
+        "لم تطبع الشارة: الاسم لا يظهر عليها — اتصل بالتقني، يجب تصحيح تصميم شارات الطابعة {printer} (F2)",
+        "Badge not printed: the name does not show on it — call the technician, "
+        "the badge layout of printer {printer} needs fixing (F2)",
+    ),
+    "printer.check_pdf": (
+        "Badge non imprimé : le fichier du badge est illisible — appelez le technicien, "
+        "la mise en page des badges de l'imprimante {printer} est à corriger (F2)",
+        "لم تطبع الشارة: ملف الشارة غير مقروء — اتصل بالتقني، يجب تصحيح تصميم شارات الطابعة {printer} (F2)",
+        "Badge not printed: the badge file cannot be read — call the technician, "
+        "the badge layout of printer {printer} needs fixing (F2)",
     ),
     "printer.render": (
         "Badge impossible à fabriquer — appelez le support",

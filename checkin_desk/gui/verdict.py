@@ -79,13 +79,15 @@ def describe(
     timezone: str,
     categories: Mapping[str, Mapping] | None = None,
     event_days: Sequence[str] = (),
+    print_state: str = "",
 ) -> Verdict:
+    """`print_state` is the badge's (queued, printed, failed...): a badge that failed is not "printing"."""
     kind = kind_of(outcome)
     person = outcome.attendee
     return Verdict(
         kind=kind,
         headline=_headline(outcome, kind, tr),
-        action=_action(outcome, tr, language, timezone, event_days),
+        action=_action(outcome, tr, language, timezone, event_days, print_state),
         name=(person.full_name or person.code) if person else outcome.code,
         details=person_details(person, categories or {}, language) if person else "",
         notes=tr("notes", notes=person.notes) if person and person.notes else "",
@@ -101,12 +103,17 @@ def _headline(outcome: Outcome, kind: str, tr: Tr) -> str:
     return tr("verdict.ok") if kind == "admitted" else tr("verdict.refused")
 
 
-def _action(outcome: Outcome, tr: Tr, language: str, timezone: str, event_days: Sequence[str]) -> str:
+def _action(
+    outcome: Outcome, tr: Tr, language: str, timezone: str, event_days: Sequence[str], print_state: str = ""
+) -> str:
     status, person = outcome.status, outcome.attendee
     if outcome.extra.get("override"):
         text = tr("act.override", reason=outcome.extra["override"])
     elif status == Status.OK:
-        text = tr("act.ok.badge") if outcome.print_job_id else tr("act.ok")
+        if not outcome.print_job_id:
+            text = tr("act.ok")
+        else:
+            text = tr("act.ok.no_badge") if print_state == "failed" else tr("act.ok.badge")
     elif status == Status.ALREADY_CHECKED_IN and outcome.first_entry is not None:
         entry = outcome.first_entry
         words = {"time": local_time(entry.at, timezone), "desk": entry.desk}

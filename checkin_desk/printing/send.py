@@ -173,15 +173,13 @@ def send_badge(
         if printer.transport == "cups":
             return "CUPS " + (lp_submit(printer, data, raw=True, title=label) or "accepted the job") + note
         return send_raster(printer, data, timeouts) + note
-    pdf = renderer.pdf(
-        attendee,
-        event=event,
-        categories=categories,
-        template=template or printer.template or PDF_TEMPLATE,
-        qr_text=qr_text,
-    )
+    pdf_template = template or printer.template or PDF_TEMPLATE
+    pdf = renderer.pdf(attendee, event=event, categories=categories, template=pdf_template, qr_text=qr_text)
     if (why := check.pdf_problem(pdf, qr_text or attendee.code)) is not None:
-        raise check.BadgeCheckFailed(f"badge of {attendee.code} not printed: {why}")
+        raise check.BadgeCheckFailed(
+            f"badge of {attendee.code} not printed: {why}; check the template {pdf_template!r} "
+            f"for the printer {printer.name}"
+        )
     if printer.kind == "cups":
         return "CUPS " + (lp_submit(printer, pdf, raw=False, title=label) or "accepted the job")
     if printer.kind == "pdf-folder":

@@ -46,7 +46,10 @@ _PRINTER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _PRINTER = re.compile(r"^printer (?P<name>[^:]+): (?P<rest>.*)$", re.DOTALL)
 _MOVED = re.compile(r"; moved to printer (?P<name>.+)$")
 # The print path's own check before sending: the QR code read back, the name's ink (printing/check.py).
+# A reprint would fail the same way: these need the technician and the printer's badge template.
 _CHECK = re.compile(r"^badge of \S+ not printed: ")
+_CHECK_PRINTER = re.compile(r"for the printer (?P<name>.+?)(; moved to printer .*)?$")
+BADGE_CHECK_KINDS = ("check", "check_name", "check_pdf")
 
 _HUB_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("auth", ("refused the password", "asks for a password", "permission denied", "refused:")),
@@ -86,6 +89,13 @@ def printer_trouble(message: str, printer: str = "") -> Trouble:
         rest = match["rest"]
     moved = _MOVED.search(rest)
     if _CHECK.match(rest):
+        if not name and (named := _CHECK_PRINTER.search(rest)):
+            name = named["name"].strip()
+        lower = rest.lower()
+        if "name line" in lower:
+            return Trouble("check_name", name, "", text)
+        if "cannot be read back" in lower:
+            return Trouble("check_pdf", name, "", text)
         return Trouble("check", name, "", text)
     lower = rest.lower()
     for kind, marks in _PRINTER_KINDS:

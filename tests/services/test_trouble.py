@@ -100,7 +100,12 @@ def test_the_print_paths_own_check_and_a_hung_printer():
         "badge of SCE-1 not printed: the QR code read back is 'SCE-7', also when drawn again with larger QR "
         "modules; check the template 'thermal-80' for the printer Thermique-1"
     )
-    assert check.kind == "check"
+    assert (check.kind, check.printer) == ("check", "Thermique-1")
+    no_name = printer_trouble(
+        "badge of SCE-1 not printed: the name line on the badge came out empty, also when drawn again with "
+        "larger QR modules; check the template 'a6' for the printer PDF badges"
+    )
+    assert (no_name.kind, no_name.printer) == ("check_name", "PDF badges")
     hung = printer_trouble(
         "printer Z-1: took the connection but not the last 512 bytes of the badge within 5 s (hung, or "
         "switched off); the badge is not marked printed"
