@@ -24,11 +24,12 @@ from reportlab.platypus import (
 
 from checkin_desk.reports import pdf_fonts
 from checkin_desk.reports.figures import Figures
-from checkin_desk.reports.pdf_layout import LANGUAGES, Cell, column_widths, number
+from checkin_desk.reports.pdf_layout import LANGUAGES, Cell, chart_labels, column_widths, number
 from checkin_desk.reports.tables import PERCENT, Section, sections
 
 DAY_COLOURS = [colors.HexColor(c) for c in ("#1565C0", "#EF6C00", "#2E7D32", "#6A1B9A", "#C62828", "#00838F")]
 MAX_TABLE_ROWS = 60
+LABEL_GAP = 5  # points between a chart's category label and its axis
 WIDTH = A4[0] - 3 * cm
 
 
@@ -174,16 +175,22 @@ def category_chart(fig: Figures, fonts) -> tuple[Drawing, str]:
     if not rows:
         why = "No attendees registered and no entries"
         return _caption_drawing(f"{why}: no chart by category.", fonts), why
-    height = max(3 * cm, (len(rows) * 0.7 + 1.5) * cm)
+    # The labels sit left of the bars, right-aligned: wrapped (or cut) to the room there, never
+    # running off the page's left edge; each row is as tall as its longest label.
+    left = 4.2 * cm
+    labels = chart_labels([str(r.label) for r in rows], fonts, left - LABEL_GAP - 2)
+    row = max(0.7 * cm, labels.lines * labels.size * 1.2 + 4)
+    height = max(3 * cm, len(rows) * row + 1.5 * cm)
     d = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 4.2 * cm, 0.8 * cm
+    chart.x, chart.y = left, 0.8 * cm
     chart.width, chart.height = WIDTH - 5 * cm, height - 1.4 * cm
     chart.data = [[r.registered for r in rows], [r.arrived for r in rows]]
-    labels = [fonts.single(f"{r.label}") for r in rows]
-    chart.categoryAxis.categoryNames = [text for _, text in labels]
-    chart.categoryAxis.labels.fontName = labels[0][0] if len({f for f, _ in labels}) == 1 else fonts.regular
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.categoryNames = labels.texts
+    chart.categoryAxis.labels.fontName = labels.font
+    chart.categoryAxis.labels.fontSize = labels.size
+    chart.categoryAxis.labels.textAnchor = "end"
+    chart.categoryAxis.labels.dx = -LABEL_GAP
     chart.categoryAxis.reverseDirection = True
     chart.valueAxis.labels.fontName = fonts.regular
     chart.valueAxis.labels.fontSize = 7

@@ -64,3 +64,56 @@ def column_widths(rows: Sequence[Sequence[Cell]], fonts, available: float) -> tu
             return [m + give * w / total for m, w in zip(least, want, strict=True)], size, False
     scale = available / sum(least)
     return [w * scale for w in least], FONT_STEPS[-1], True
+
+
+@dataclass
+class ChartLabels:
+    font: str
+    size: float
+    texts: list[str]  # each label's lines, joined by "\n", in visual order (Arabic shaped)
+    lines: int  # the most lines any label takes
+
+
+def chart_labels(labels: Sequence[str], fonts, width: float, max_lines: int = 3) -> ChartLabels:
+    """A chart's category labels wrapped between words into `width` points, at most `max_lines` lines
+    each: the font shrinks a step while a word is wider than the room, then the word or the last line
+    is cut with "…". Wrapped on the logical text, each line then shaped: Arabic lines keep their order."""
+    size = FONT_STEPS[-1]
+    for step in (s for s in FONT_STEPS if s <= 7.0):
+        if all(text_width(w, fonts, step, False) <= width for label in labels for w in label.split()):
+            size = step
+            break
+    font = fonts.single(" ".join(labels))[0] if labels else fonts.regular
+    texts, most = [], 1
+    for label in labels:
+        lines = _wrap(label.split(), fonts, size, width, max_lines)
+        most = max(most, len(lines))
+        texts.append("\n".join(fonts.single(line)[1] for line in lines))
+    return ChartLabels(font, size, texts, most)
+
+
+def _wrap(words: list[str], fonts, size: float, width: float, max_lines: int) -> list[str]:
+    def fits(text: str) -> bool:
+        return text_width(text, fonts, size, False) <= width
+
+    lines: list[str] = []
+    for word in words:
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+        elif len(lines) < max_lines:
+            lines.append(word)
+        else:
+            lines[-1] += " " + word  # cut below
+            break
+    if not lines:
+        return [""]
+    for i, line in enumerate(lines):
+        if not fits(line) or (i == len(lines) - 1 and " ".join(lines) != " ".join(words)):
+            lines[i] = _elide(line, fits)
+    return lines
+
+
+def _elide(text: str, fits) -> str:
+    while text and not fits(text + "…"):
+        text = text[:-1].rstrip()
+    return text + "…"

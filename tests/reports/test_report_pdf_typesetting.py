@@ -96,3 +96,41 @@ def test_an_unknown_report_language_is_refused(people, tmp_path):
     with pytest.raises(ValueError, match="unknown report language 'de'"):
         exports.write_report(fig, "pdf", tmp_path / "x.pdf", language="de")
     assert not (tmp_path / "x.pdf").exists()
+
+
+LONG_LABELS = (
+    "VISITEURS PROFESSIONNELS ACCRÉDITÉS (PASS TROIS JOURS)",
+    "DÉLÉGATIONS INSTITUTIONNELLES INTERNATIONALES",
+    "وفود المدن الشريكة والمؤسسات الدولية المدعوة إلى المعرض",
+    "ANTICONSTITUTIONNELLEMENTINTERNATIONALISATIONS",  # one word wider than the chart's label column
+)
+
+
+def test_long_category_labels_stay_inside_the_page_in_the_chart(people, tmp_path):
+    store = make_fixed(people)
+    for n, label in enumerate(LONG_LABELS):
+        store.upsert_attendees([Attendee(f"LONG-{n}", "A", "B", category=f"long{n}")])
+        with store.transaction() as conn:
+            conn.execute("UPDATE categories SET label_fr = ? WHERE key = ?", (label, f"long{n}"))
+    fig = figures.compute(store, now=AFTER)
+    path = exports.write_report(fig, "pdf", tmp_path / "long.pdf")
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        outside = []
+        texts = []
+        for number in range(len(doc)):
+            page = doc[number]
+            width, _height = page.get_size()
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            for i in range(textpage.count_chars()):
+                left, _bottom, right, _top = textpage.get_charbox(i)
+                if right > left and (left < 0 or right > width):
+                    outside.append((number + 1, textpage.get_text_range(i, 1), round(left, 1)))
+    finally:
+        doc.close()
+    assert outside == [], outside[:10]
+    tokens = "\n".join(texts).split()
+    # Each word of the long Latin labels shows twice: in the table and, wrapped, in the chart.
+    for word in LONG_LABELS[0].split() + LONG_LABELS[1].split():
+        assert tokens.count(word) >= 2, word
