@@ -5,13 +5,15 @@ The badge raster is made exactly the label's printable width (and, for die-cut l
 printable length), already 1-bit, so that brother_ql neither resizes nor re-thresholds it: the bytes
 carry the raster that was checked.
 
-Over the network a QL answers nothing on port 9100 (its status is on SNMP): the print path then only
-knows the printer acknowledged every byte. Over USB (/dev/usb/lp0) it sends 32-byte status packets.
+Over the network a QL answers nothing on port 9100: its status, the same 32 bytes as over USB, is
+read over SNMP before and after each badge (`network_status`). Where SNMP is switched off the print
+path only knows the printer acknowledged every byte.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from PIL import Image
@@ -27,6 +29,7 @@ INSTALL_HINT = (
 _INVERT = bytes(255 - i for i in range(256))
 # brother_ql logs a warning for every raster it has to resize; ours never need it.
 logging.getLogger("brother_ql").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 
 class BrotherSupportMissing(CheckinDeskError, ValueError):
@@ -78,15 +81,65 @@ def job(image: Image.Image, profile: Profile) -> bytes:
 
 
 def parse_status(answer: bytes) -> PrinterStatus:
+    """The 32-byte status reply (USB, or SNMP on the network), read by brother_ql's own reader."""
     from brother_ql.reader import interpret_response
 
-    info = interpret_response(answer[:32])
-    errors = " ".join(info.get("errors") or []).lower()
+    try:
+        info = interpret_response(answer[:32])
+    except (NameError, IndexError) as exc:  # brother_ql raises NameError for a reply it cannot read
+        raise ValueError(f"not a Brother QL status reply: {answer[:8].hex(' ')}") from exc
+    errors = [e.lower() for e in info.get("errors") or []]
+    paper_out = [e for e in errors if "no media" in e or "end of media" in e or "cannot be fed" in e]
+    cover = [e for e in errors if "cover open" in e]
     return PrinterStatus(
-        paper_out="no media" in errors or "end of media" in errors,
-        cover_open="cover open" in errors,
-        error=bool(errors) and "media" not in errors and "cover" not in errors,
+        paper_out=bool(paper_out),
+        cover_open=bool(cover),
+        cutter_error=any("cutter jam" in e for e in errors),
+        error=len(errors) > len(paper_out) + len(cover),  # any other error stops the badge too
     )
+
+
+# Error information bytes 8 and 9 of the status reply (Brother QL raster command reference).
+_NO_MEDIA, _END_OF_MEDIA, _CUTTER_JAM = 0x01, 0x02, 0x04
+_COVER_OPEN, _SYSTEM_ERROR = 0x10, 0x80
+
+
+def encode_status(status: PrinterStatus, model_code: int = 0x41, width_mm: int = 62) -> bytes:
+    """A 32-byte status reply as a QL sends it (the emulator answers with it): "reply to status
+    request", waiting to receive, continuous tape of `width_mm`."""
+    reply = bytearray(32)
+    reply[0:8] = bytes([0x80, 0x20, 0x42, 0x34, model_code, 0x30, 0x30, 0x00])
+    reply[8] = (_NO_MEDIA if status.paper_out else 0) | (_CUTTER_JAM if status.cutter_error else 0)
+    reply[9] = (_COVER_OPEN if status.cover_open else 0) | (
+        _SYSTEM_ERROR if status.error and not status.cutter_error else 0
+    )
+    reply[10], reply[11] = (0, 0x00) if status.paper_out else (width_mm, 0x0A)
+    return bytes(reply)
+
+
+# A printer whose SNMP is switched off is asked again only after this long: not twice per badge.
+SILENT_FOR = 60.0
+_silent: dict[tuple[str, int], float] = {}
+
+
+def network_status(host: str, port: int, timeout: float) -> PrinterStatus | None:
+    """The status of a QL on the network, read over SNMP; None when SNMP does not answer (switched
+    off in the printer's settings): the print path then only knows its bytes were acknowledged."""
+    from checkin_desk.printing import snmp
+
+    key = (host, port)
+    if time.monotonic() < _silent.get(key, 0.0):
+        return None
+    try:
+        answer = snmp.get(host, port, snmp.BROTHER_QL_STATUS_OID, timeout=timeout)
+    except snmp.SnmpError as exc:
+        raise ValueError(f"{exc}; is SNMP on this printer a Brother QL's?") from exc
+    if answer is None:
+        log.warning("Brother QL %s: no answer on SNMP port %s; its status cannot be read", host, port)
+        _silent[key] = time.monotonic() + SILENT_FOR
+        return None
+    _silent.pop(key, None)
+    return parse_status(answer)
 
 
 # -- reading it back (the emulator) ------------------------------------------------------------------

@@ -2,14 +2,16 @@
 
 It listens like a printer on port 9100 and speaks one printer language: ESC/POS (each badge's `GS v 0`
 raster, DLE EOT status), ZPL II (each label's ^GFA graphic, ~HS status) or Brother QL (each page of
-raster lines; no status on the network, like the real ones). It turns every badge back into a PNG in
+raster lines; its status over SNMP on a UDP port of its own, `snmp_port`, like the real ones' status
+on SNMP beside port 9100). It turns every badge back into a PNG in
 its folder (badge-0001.png, badge-0002.png, ... in the order they were printed) and can be told at
 run time to misbehave:
 
     normal     prints and answers "ready"
     refuse     stops listening: connections are refused
     stall      accepts connections but never reads from them (what is sent to it is never printed)
-    paper-out  answers "out of paper" and prints nothing
+    paper-out  answers "out of paper" (out of labels) and prints nothing
+    cover-open answers "cover open" and prints nothing
 and, once, `drop_next_job(after_bytes)`: disappear in the middle of the next job (reset the connection).
 
     emu = PrinterEmulator(tmp_path).start()     # emu.address == "127.0.0.1:PORT"
@@ -44,11 +46,10 @@ class Mode(enum.StrEnum):
     REFUSE = "refuse"
     STALL = "stall"
     PAPER_OUT = "paper-out"
+    COVER_OPEN = "cover-open"
 
 
 RECEIVE_BUFFER = 4096  # bytes; Linux doubles it
-READY = encode_status(PrinterStatus())
-PAPER_OUT = encode_status(PrinterStatus(paper_out=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ class PrinterEmulator:
         self.badges: list[Badge] = []
         self.discarded = 0  # jobs received but not printed (paper out, dropped mid-job)
         self.status_queries = 0
+        self.snmp_port = 0  # brother-ql: the UDP port its status is read on (SNMP)
+        self._snmp: socket.socket | None = None
         self.connections = 0
         self._cond = threading.Condition()
         self._sel: selectors.BaseSelector | None = None
@@ -122,6 +125,14 @@ class PrinterEmulator:
             self._next_number = max(taken, default=0) + 1
         self._sel = selectors.DefaultSelector()
         self._sel.register(self._waker_r, selectors.EVENT_READ, "waker")
+        if self.protocol == "brother-ql":
+            self._snmp = socket.socket(
+                socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_DGRAM
+            )
+            self._snmp.bind((self.host, 0))
+            self._snmp.setblocking(False)
+            self.snmp_port = self._snmp.getsockname()[1]
+            self._sel.register(self._snmp, selectors.EVENT_READ, "snmp")
         if self.mode is not Mode.REFUSE:
             self._listen()
         elif not self.port:
@@ -144,6 +155,9 @@ class PrinterEmulator:
         if self._listener is not None:
             self._listener.close()
             self._listener = None
+        if self._snmp is not None:
+            self._snmp.close()
+            self._snmp = None
         if self._sel is not None:
             self._sel.close()
             self._sel = None
@@ -219,6 +233,8 @@ class PrinterEmulator:
                         self._apply_mode()
                 elif key.data == "listener":
                     self._accept()
+                elif key.data == "snmp":
+                    self._snmp_answer()
                 else:
                     self._read(key.fileobj)
 
@@ -275,21 +291,44 @@ class PrinterEmulator:
         conn.received += len(data)
         conn.parser.feed(data)
 
-    def _status(self, conn: _Conn, n: int) -> None:
+    def _printer_status(self) -> PrinterStatus:
         with self._cond:
             self.status_queries += 1
-            answers = PAPER_OUT if self.mode is Mode.PAPER_OUT else READY
+            return PrinterStatus(
+                paper_out=self.mode is Mode.PAPER_OUT, cover_open=self.mode is Mode.COVER_OPEN
+            )
+
+    def _status(self, conn: _Conn, n: int) -> None:
+        answers = encode_status(self._printer_status())
         with contextlib.suppress(OSError):
             conn.sock.sendall(bytes([answers.get(n, 0x12)]))
 
     def _zpl_status(self, conn: _Conn) -> None:
         from checkin_desk.printing.zpl import encode_host_status
 
-        with self._cond:
-            self.status_queries += 1
-            paper_out = self.mode is Mode.PAPER_OUT
+        status = self._printer_status()
         with contextlib.suppress(OSError):
-            conn.sock.sendall(encode_host_status(PrinterStatus(paper_out=paper_out)))
+            conn.sock.sendall(encode_host_status(status))
+
+    def _snmp_answer(self) -> None:
+        """A Brother QL's SNMP agent: GET of its status OID answers the 32-byte status reply."""
+        from checkin_desk.printing import brother, snmp
+
+        try:
+            request, peer = self._snmp.recvfrom(2048)
+            pdu_type, community, request_id, _error, name, _value = snmp.read_message(request)
+        except (BlockingIOError, OSError, snmp.SnmpError):
+            return
+        if pdu_type != snmp.GET_REQUEST:
+            return
+        if name == snmp.BROTHER_QL_STATUS_OID:
+            value = snmp.tlv(snmp.OCTET_STRING, brother.encode_status(self._printer_status()))
+            answer = snmp.message(snmp.GET_RESPONSE, request_id, name, value, community)
+        else:
+            null = snmp.tlv(snmp.NULL, b"")
+            answer = snmp.message(snmp.GET_RESPONSE, request_id, name, null, community, snmp.NO_SUCH_NAME)
+        with contextlib.suppress(OSError):
+            self._snmp.sendto(answer, peer)
 
     def _page(self, conn: _Conn, image: Image.Image) -> None:
         self._finish(conn, ParsedJob(bands=[image], cut=True))
@@ -303,7 +342,7 @@ class PrinterEmulator:
         if image is None:
             return
         with self._cond:
-            if self.mode is Mode.PAPER_OUT:
+            if self.mode in (Mode.PAPER_OUT, Mode.COVER_OPEN):
                 self.discarded += 1
                 self._cond.notify_all()
                 return

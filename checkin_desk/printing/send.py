@@ -119,23 +119,24 @@ def escpos_bytes(printer: PrinterConfig, attendee: Attendee, **kw) -> bytes:
 
 
 def send_raster(printer: PrinterConfig, data: bytes, timeouts: Timeouts) -> str:
-    """Write the job; where the printer answers status queries, ask before and after.
+    """Write the job; where the printer answers status queries (on the connection, or a Brother QL's
+    SNMP beside it), ask before and after.
 
     Before: a printer that is out of paper would keep the job in its buffer and print it once refilled,
     after we had given it to another printer (a duplicate). After: sendall() returning only means the
     bytes reached a buffer; the answer to the query, sent after the job, means the printer read them all.
     """
     with open_transport(printer, timeouts) as transport:
-        if transport.bidirectional:
-            before = transport.status()
-            if not before.ok:
-                raise transport.error(
-                    f"{before.describe()}; the badge was not sent", move_now=before.move_now
-                )
+        before = transport.status() if transport.bidirectional else transport.side_status()
+        if before is not None and not before.ok:
+            raise transport.error(f"{before.describe()}; the badge was not sent", move_now=before.move_now)
         transport.write(data)
         if not transport.bidirectional:
             transport.drain()
-            return f"{len(data)} bytes sent"
+            after = transport.side_status() if before is not None else None
+            if after is not None and not after.ok:
+                raise transport.error(f"{after.describe()} after the badge was sent", move_now=after.move_now)
+            return f"{len(data)} bytes sent" + (", printer ready" if after is not None else "")
         after = transport.status()
         if not after.ok:
             raise transport.error(f"{after.describe()} after the badge was sent", move_now=after.move_now)

@@ -80,7 +80,15 @@ class Transport:
     def status(self) -> PrinterStatus:
         raise NotImplementedError
 
+    def side_status(self) -> PrinterStatus | None:
+        """Status read outside the data connection (a Brother QL's SNMP); None where there is none."""
+        return None
+
     def close(self) -> None: ...
+
+
+SNMP_PORT = 161
+SNMP_WAIT = 0.5  # seconds: an SNMP agent on the printer's network answers in milliseconds
 
 
 class NetworkTransport(Transport):
@@ -88,7 +96,8 @@ class NetworkTransport(Transport):
 
     Not escpos.printer.Network: in python-escpos 3.1 its open() drops the socket without closing it when
     the connection fails (a ResourceWarning per retry), and it offers nothing beyond sendall/recv.
-    Status: ESC/POS answers DLE EOT, ZPL answers ~HS, a Brother QL answers nothing on this port.
+    Status: ESC/POS answers DLE EOT, ZPL answers ~HS, a Brother QL answers nothing on this port (its
+    status is read over SNMP: `side_status`).
     """
 
     bidirectional = True
@@ -151,6 +160,17 @@ class NetworkTransport(Transport):
                 )
             time.sleep(pause)  # the kernel offers no wait for this: poll, quickly at first
             pause = min(pause * 2, 0.02)
+
+    def side_status(self) -> PrinterStatus | None:
+        if self.language != "brother-ql" or not self.printer.options.get("status", True):
+            return None
+        from checkin_desk.printing import brother
+
+        port = int(self.printer.options.get("snmp_port", SNMP_PORT))
+        try:
+            return brother.network_status(self.host, port, min(self.timeouts.status, SNMP_WAIT))
+        except ValueError as exc:
+            raise self.error(f"{exc} (add it with --no-status if it cannot answer)") from None
 
     def status(self) -> PrinterStatus:
         if self.language == "zpl":
