@@ -69,6 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an `lp -o` option for CUPS printers, e.g. media=A6 (repeatable)",
     )
     add.add_argument("--no-status", action="store_true", help="the network printer cannot answer DLE EOT")
+    add.add_argument(
+        "--snmp-port", type=int, help="Brother QL on the network: the UDP port its status is read on (161)"
+    )
     add.add_argument("--disabled", action="store_true", help="keep it configured but out of the pool")
     add.add_argument("--replace", action="store_true", help="replace a printer of the same name")
     add.set_defaults(handler=cmd_add)
@@ -151,6 +154,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from checkin_desk.printing import PrinterConfig, add_printer
+    from checkin_desk.printing.registry import CUPS_KINDS
+    from checkin_desk.printing.transports import queue_warning
 
     kind, target = next((k, getattr(args, d)) for d, k, _, _ in TARGETS if getattr(args, d) is not None)
     options: dict = {}
@@ -162,6 +167,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         options["lp_options"] = args.lp_options
     if args.no_status:
         options["status"] = False
+    if args.snmp_port is not None:
+        if kind != "brother-ql-network" or not 0 < args.snmp_port < 65536:
+            raise UsageError("--snmp-port takes a port (1-65535), for a --brother-ql-network printer")
+        options["snmp_port"] = args.snmp_port
     profile = args.profile
     if args.model or args.label:
         if not kind.startswith("brother-ql") or not (args.model and args.label) or profile:
@@ -183,6 +192,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     print(f"printer {config.name}: {config.describe()}, pool order {config.pool_order}")
+    if config.kind in CUPS_KINDS and (warning := queue_warning(config)):
+        print(f"warning: printer {config.name}: {warning}", file=sys.stderr)
     return 0
 
 
@@ -308,14 +319,21 @@ def _job_line(job) -> str:
 def cmd_work(args: argparse.Namespace) -> int:
     import signal
 
-    from checkin_desk.printing import PrintWorker, counts, pool
+    from checkin_desk.printing import PrintWorker, counts, jobs, pool
+    from checkin_desk.printing.headless import FailureTally, Summary
     from checkin_desk.printing.worker_lock import WorkerBusy
 
     with _store(args) as store:
         desk = desk_name(args, store)
         path = store.path
+        tally = FailureTally(len(pool(store, desk)))
     stop = threading.Event()
-    worker = PrintWorker(path, desk, on_change=lambda job: print(_job_line(job), flush=True))
+
+    def on_change(job) -> None:
+        tally.seen(job)
+        print(_job_line(job), flush=True)
+
+    worker = PrintWorker(path, desk, on_change=on_change)
     try:
         worker.start(exclusive=True)
     except WorkerBusy as exc:
@@ -329,12 +347,16 @@ def cmd_work(args: argparse.Namespace) -> int:
                 "added (`checkin-desk printers add`)",
                 flush=True,
             )
+    stuck: list = []
     try:
         with _store(args) as store:
             while not stop.wait(0.5):
                 if args.exit_when_empty:
-                    left = counts(store, desk)
-                    if left["queued"] == 0 and left["sending"] == 0:
+                    left = jobs(store, 10_000, desk=desk, states=("queued", "sending"))
+                    if not left:
+                        break
+                    if tally.given_up(left):  # each failed on every printer: waiting will not help
+                        stuck = left
                         break
     except KeyboardInterrupt:
         pass
@@ -346,6 +368,16 @@ def cmd_work(args: argparse.Namespace) -> int:
     waiting = left["queued"] + left["sending"]
     tail = f"; {waiting} badge(s) stay queued for the next worker" if waiting else ""
     print(f"print worker for desk {desk} stopped{tail}", flush=True)
+    if stuck:
+        with _store(args) as store:
+            left = jobs(store, 10_000, desk=desk, states=("queued", "sending"))
+        for line in Summary(left=sorted(left, key=lambda j: j.id)).lines():
+            print(f"checkin-desk: {line}", file=sys.stderr)
+        print(
+            f"checkin-desk: {len(left)} badge(s) failed on every printer of desk {desk} and stay queued",
+            file=sys.stderr,
+        )
+        return 1
     return 0 if stopped else 1
 
 
@@ -359,12 +391,15 @@ def cmd_emulate(args: argparse.Namespace) -> int:
         emulator.start()
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})") from None
+    snmp = f", status on SNMP port {emulator.snmp_port} (--snmp-port)" if emulator.snmp_port else ""
     print(
-        f"printer emulator on {emulator.address} ({args.mode}, {args.protocol}), badges in {args.out}",
+        f"printer emulator on {emulator.address} ({args.mode}, {args.protocol}{snmp}), badges in {args.out}",
         flush=True,
     )
     if sys.stdin is not None and sys.stdin.isatty():
-        print("type normal, refuse, stall, paper-out or drop then Enter to change its mood; Ctrl-C to stop")
+        print(
+            "type normal, refuse, stall, paper-out, cover-open or drop then Enter to change its mood; Ctrl-C to stop"
+        )
 
         def read_modes() -> None:
             for line in sys.stdin:

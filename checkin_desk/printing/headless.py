@@ -131,3 +131,29 @@ class HeadlessPrinting:
             failed=[j for j in jobs if j.state == "failed"],
             left=[j for j in jobs if j.state not in DONE],
         )
+
+
+class FailureTally:
+    """How often each badge failed while one worker ran, so that `printers work --exit-when-empty`
+    can tell a queue that will drain from one that will not: a badge that failed as often as the
+    failover tries it on every printer of the pool needs a person, not more waiting."""
+
+    def __init__(self, printers: int, settings: DispatchSettings | None = None):
+        self.limit = (settings or DispatchSettings()).max_attempts * max(1, printers)
+        self.failures: dict[int, int] = {}
+        self._sending: set[int] = set()
+
+    def seen(self, job: JobInfo) -> None:
+        """Every state change the worker reports (its on_change)."""
+        if job.state == "sending":
+            self._sending.add(job.id)
+        elif job.id in self._sending:
+            self._sending.discard(job.id)
+            if job.state != "printed":
+                self.failures[job.id] = self.failures.get(job.id, 0) + 1
+
+    def given_up(self, left: list[JobInfo]) -> bool:
+        """True when badges are left and each of them is queued and has failed `limit` times."""
+        return bool(left) and all(
+            job.state == "queued" and self.failures.get(job.id, 0) >= self.limit for job in left
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,11 @@ KINDS = RASTER_KINDS + PDF_KINDS
 NETWORK_KINDS = ("escpos-network", "zpl-network", "brother-ql-network")
 DEFAULT_PORT = 9100
 _NAME = re.compile(r"^[\w][\w .@+-]{0,63}$")
+CUPS_KINDS = ("escpos-cups", "zpl-cups", "brother-ql-cups", "cups")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63})*\.?$")
+# What CUPS itself refuses in a queue name (lpadmin(8); cups's ValidateName): a name holding one of
+# these can never be a queue, so it is refused when the printer is added, not at the first badge.
+_CUPS_FORBIDDEN = set(" /\\?'\"#")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,28 @@ def parse_host_port(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, i
     return host, port
 
 
+def check_host(host: str) -> None:
+    """A host name or an IP address, nothing else (no spaces, no shell or URL characters)."""
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    if len(host) > 253 or not _HOSTNAME.match(host):
+        raise ValueError(
+            f"{host!r} is not a host name or an IP address (expected e.g. 192.168.1.50 or printer-1.local)"
+        )
+
+
+def check_queue_name(name: str) -> None:
+    bad = sorted({ch for ch in name if ch in _CUPS_FORBIDDEN or not ch.isprintable()})
+    if bad or len(name) > 127:
+        shown = " ".join(repr(ch) for ch in bad) or "more than 127 characters"
+        raise ValueError(
+            f"{name!r} cannot be a CUPS queue name ({shown}); the names are listed by `lpstat -p`"
+        )
+
+
 def parse_usb_id(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"(?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4})", text.strip())
     if not match:
@@ -108,7 +136,10 @@ def validate(config: PrinterConfig) -> PrinterConfig:
         raise ValueError(f"printer {config.name}: no target given")
     if config.kind in NETWORK_KINDS:
         host, port = parse_host_port(target)
+        check_host(host)
         target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    elif config.kind in CUPS_KINDS:
+        check_queue_name(target)
     elif config.kind == "escpos-usb":
         vid, pid = parse_usb_id(target)
         target = f"{vid:04x}:{pid:04x}"

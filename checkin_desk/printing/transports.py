@@ -289,6 +289,24 @@ class EscposDeviceTransport(Transport):
             self.device = None
 
 
+def queue_warning(printer: PrinterConfig) -> str | None:
+    """Why a CUPS printer cannot print yet (its queue is not on this machine), or None. A warning, not
+    a refusal: the queue may be created after the printer is added, or on the day."""
+    lpstat = shutil.which("lpstat")
+    if lpstat is None:
+        return "the `lpstat` command is missing, so the CUPS queue could not be checked; install CUPS"
+    try:
+        done = subprocess.run([lpstat, "-p", printer.target], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"the CUPS queue could not be checked ({exc})"
+    if done.returncode != 0:
+        return (
+            f"CUPS has no queue named {printer.target!r} on this machine (`lpstat -p` lists them); "
+            "badges sent to this printer will fail until it exists"
+        )
+    return None
+
+
 def lp_submit(printer: PrinterConfig, data: bytes, *, raw: bool, title: str, timeout: float = 15.0) -> str:
     """Hand a document to CUPS with `lp` (raw ESC/POS bytes or a PDF). Returns lp's request id line."""
     lp = shutil.which("lp")

@@ -217,3 +217,24 @@ def test_a_second_worker_in_one_process_stands_by_and_takes_over(db_path, store,
         assert second.stop()
     assert [decode_qr(b.path)[0] for b in emulator.badges] == ["SCE-1", "SCE-2", "SCE-3"]
     assert {j.id: j.state for j in jobs(store)} == {ids[0]: "printed", ids[1]: "printed", third: "printed"}
+
+
+def test_exit_when_empty_ends_non_zero_and_names_the_badges_that_keep_failing(live_db, tmp_path):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("badges cannot go in here")
+    store = Store.open(live_db)
+    try:
+        add_printer(store, PrinterConfig("pdf", "pdf-folder", str(not_a_folder)))
+    finally:
+        store.close()
+    assert cli(live_db, "scan", "SCE-1").returncode == 0  # admitted, its badge queued
+    done = cli(live_db, "printers", "work", "--exit-when-empty", timeout=120)
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert "(SCE-1) still queued" in err and "cannot write to folder" in err
+    assert "1 badge(s) failed on every printer of desk door-1 and stay queued" in err
+    store = Store.open(live_db)
+    try:
+        assert counts(store, "door-1")["queued"] == 1  # nothing changed: it stays for the next worker
+    finally:
+        store.close()

@@ -241,3 +241,27 @@ def test_without_the_optional_brother_support_the_desk_says_how_to_add_it(tmp_pa
     )
     assert proc.returncode in (1, 2), proc.stderr
     assert "pip install 'checkin-desk[brother]'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_add_refuses_a_host_that_is_no_host_and_warns_of_a_missing_cups_queue(cli_run, monkeypatch):
+    code, _, err = cli_run("printers", "add", "z", "--zpl-network", "127.0.0.1;rm -rf /")
+    assert code == 2 and "'127.0.0.1;rm -rf /' is not a host name or an IP address" in err
+    code, _, err = cli_run("printers", "add", "q", "--zpl-cups", "Zebra raw")
+    assert code == 2 and "'Zebra raw' cannot be a CUPS queue name" in err
+    code, out, _ = cli_run("printers", "list")
+    assert " z " not in f" {out} " and " q " not in f" {out} "  # nothing was added
+    # A well-formed name of a queue this machine does not have: added, with a warning that says so.
+    monkeypatch.setenv("PATH", "")  # no lpstat: the check says it could not look
+    code, out, err = cli_run("printers", "add", "n", "--zpl-cups", "NoSuchQueue")
+    assert code == 0 and "printer n:" in out
+    assert "warning: printer n: the `lpstat` command is missing" in err
+
+
+def test_a_cups_queue_that_does_not_exist_is_named_at_add_time(cli_run):
+    import shutil
+
+    if shutil.which("lpstat") is None:
+        pytest.skip("needs CUPS's lpstat")
+    code, _, err = cli_run("printers", "add", "n", "--zpl-cups", "NoSuchQueue-16b")
+    assert code == 0
+    assert "warning: printer n: CUPS has no queue named 'NoSuchQueue-16b' on this machine" in err
