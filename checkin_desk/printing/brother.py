@@ -29,6 +29,8 @@ INSTALL_HINT = (
 _INVERT = bytes(255 - i for i in range(256))
 # brother_ql logs a warning for every raster it has to resize; ours never need it.
 logging.getLogger("brother_ql").setLevel(logging.ERROR)
+# Its status reader logs each printer error it decodes ("Error: No media"); the print path words it.
+logging.getLogger("brother_ql.reader").setLevel(logging.CRITICAL)
 log = logging.getLogger(__name__)
 
 
