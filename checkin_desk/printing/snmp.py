@@ -13,6 +13,8 @@ import itertools
 import os
 import socket
 
+from checkin_desk.errors import CheckinDeskError
+
 BROTHER_QL_STATUS_OID = "1.3.6.1.4.1.2435.3.3.9.1.6.1.0"
 GET_REQUEST, GET_RESPONSE = 0xA0, 0xA2
 INTEGER, OCTET_STRING, NULL, OID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
@@ -21,7 +23,7 @@ NO_SUCH_NAME = 2
 _request_ids = itertools.count(int.from_bytes(os.urandom(2), "big"))
 
 
-class SnmpError(ValueError):
+class SnmpError(CheckinDeskError, ValueError):
     """An answer that is not the SNMP reply to our request."""
 
 
