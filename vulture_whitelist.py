@@ -39,6 +39,7 @@ _.categoryNames  # unused attribute (checkin_desk/reports/pdf.py:184)
 _.fontName  # unused attribute (checkin_desk/reports/pdf.py:185)
 _.fontSize  # unused attribute (checkin_desk/reports/pdf.py:186)
 _.reverseDirection  # unused attribute (checkin_desk/reports/pdf.py:187)
+_.textAnchor  # unused attribute (checkin_desk/reports/pdf.py:192): the chart's labels, right-aligned
 _.fontName  # unused attribute (checkin_desk/reports/pdf.py:188)
 _.fontSize  # unused attribute (checkin_desk/reports/pdf.py:189)
 _.valueMin  # unused attribute (checkin_desk/reports/pdf.py:190)
