@@ -6,8 +6,8 @@ transaction is older than the oldest still running in the hub's database (see `h
 a row written by a slow transaction can never slip in behind a cursor that already moved past it.
 
 Desks connect with their own role (default `checkin_desk`): read what they pull, insert scans,
-audit events and conflicts; walk-ins, attendee edits, cancelled check-ins, revocations and the row
-lock of an online decision go through SECURITY DEFINER functions that do only that (schema 5).
+audit events, audit anchors and conflicts; walk-ins, attendee edits, cancelled check-ins, revocations
+and the row lock of an online decision go through SECURITY DEFINER functions that do only that (schema 5).
 No UPDATE, no DELETE, no DDL: a stolen desk credential can add to the history, not rewrite it.
 """
 
@@ -338,9 +338,33 @@ def v5_desks_add_never_rewrite(conn: psycopg.Connection) -> None:
         grant_desk(conn, role)
 
 
+# Version 6: audit anchors. At every sync a desk adds the count and last hash of its audit chain
+# here; `audit verify` compares the desk's chain with them. A desk may add anchors but never change
+# or remove one, so rewinding the chain on the desk (deleting the newest entries and the head record
+# with it) no longer goes unseen once an anchor of the longer chain is on the hub. `hub_at` is the
+# hub's clock: a desk cannot set it.
+V6 = """
+CREATE TABLE audit_anchors (
+    id bigserial PRIMARY KEY,
+    desk_uid text NOT NULL,                          -- as the desk's pushes are keyed (loop.DESK_UID_SETTING)
+    desk text NOT NULL,
+    entries bigint NOT NULL CHECK (entries > 0),
+    last_hash text NOT NULL CHECK (last_hash ~ '^[0-9a-f]{64}$'),
+    hub_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    UNIQUE (desk_uid, entries, last_hash)
+);
+"""
+
+
+def v6_audit_anchors(conn: psycopg.Connection) -> None:
+    conn.execute(V6)
+    for role in desk_roles(conn):
+        grant_desk(conn, role)
+
+
 # Each entry is applied once, in order; never edit a released one, add a new one. An entry is an
 # SQL script, or a function of the connection (inside the migration's transaction).
-MIGRATIONS: list = [V1, V2, V3, V4, v5_desks_add_never_rewrite]
+MIGRATIONS: list = [V1, V2, V3, V4, v5_desks_add_never_rewrite, v6_audit_anchors]
 HUB_SCHEMA_VERSION = len(MIGRATIONS)
 
 # What a desk role may do, table by table: read what it pulls, add rows. Never UPDATE, DELETE or
@@ -366,8 +390,9 @@ DESK_GRANTS: tuple[tuple[str, str], ...] = (
     ("walk_ins", "SELECT"),
     ("revocations", "SELECT"),
     ("scan_cancels", "SELECT"),
+    ("audit_anchors", "SELECT, INSERT (desk_uid, desk, entries, last_hash)"),
 )
-DESK_SEQUENCES = ("change_seq", "conflicts_id_seq")
+DESK_SEQUENCES = ("change_seq", "conflicts_id_seq", "audit_anchors_id_seq")
 
 
 class HubSchemaError(CheckinDeskError):
@@ -458,9 +483,14 @@ def ensure_desk_role(conn: psycopg.Connection, role: str, password: str | None) 
 
 
 def desk_roles(conn: psycopg.Connection) -> list[str]:
-    """Roles that `hub init` made desk roles (they may add audit events), other than the owner's."""
+    """Roles that `hub init` made desk roles (they may add audit events), other than the owner's.
+
+    Since schema 5 that INSERT is granted on columns, which only column_privileges lists.
+    """
     rows = conn.execute(
-        "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+        "SELECT grantee FROM information_schema.role_table_grants "
+        "WHERE table_name = 'desk_events' AND privilege_type = 'INSERT' AND grantee <> current_user "
+        "UNION SELECT grantee FROM information_schema.column_privileges "
         "WHERE table_name = 'desk_events' AND privilege_type = 'INSERT' AND grantee <> current_user"
     ).fetchall()
     return sorted(r[0] for r in rows)
@@ -472,9 +502,17 @@ def grant_desk(conn: psycopg.Connection, role: str) -> None:
     conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
     conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {}").format(ident))
     conn.execute(sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {}").format(ident))
+    # A migration half-way through (version 5 granting before version 6 made its table) grants
+    # what exists so far; the later migration grants the rest.
     for table, privileges in DESK_GRANTS:
-        conn.execute(sql.SQL(f"GRANT {privileges} ON {{}} TO {{}}").format(sql.Identifier(table), ident))
+        if _exists(conn, table):
+            conn.execute(sql.SQL(f"GRANT {privileges} ON {{}} TO {{}}").format(sql.Identifier(table), ident))
     for sequence in DESK_SEQUENCES:
-        conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.Identifier(sequence), ident))
+        if _exists(conn, sequence):
+            conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.Identifier(sequence), ident))
     for function in DESK_FUNCTIONS:
         conn.execute(sql.SQL(f"GRANT EXECUTE ON FUNCTION {function} TO {{}}").format(ident))
+
+
+def _exists(conn: psycopg.Connection, relation: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (relation,)).fetchone()[0]

@@ -35,6 +35,8 @@ FORBIDDEN = (
     "DELETE FROM conflicts",
     "UPDATE desk_events SET payload = '{}'",
     "DELETE FROM desk_events",
+    "UPDATE audit_anchors SET entries = 1",
+    "DELETE FROM audit_anchors",
     "UPDATE attendee_changes SET payload = '{}'",
     "DELETE FROM attendee_changes",
     "INSERT INTO attendee_changes (change_key, code, kind, desk, payload) VALUES ('k', 'SCE-1', 'edit', 'x', '{}')",
@@ -152,6 +154,58 @@ def test_a_desk_role_of_an_older_hub_loses_its_updates_when_the_hub_is_migrated(
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     conn.execute(statement)
             assert conn.execute("SELECT count(*) FROM checkin_lock_attendees(ARRAY['X'])").fetchone() == (0,)
+            # The audit anchors came with a later migration than the desk role: granted to it then.
+            conn.execute(
+                "INSERT INTO audit_anchors (desk_uid, desk, entries, last_hash) VALUES ('u', 'x', 1, repeat('a', 64))"
+            )
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("DELETE FROM audit_anchors")
+    finally:
+        admin_query(hub_admin_dsn, f"DROP OWNED BY {role}")
+        admin_query(hub_admin_dsn, f"DROP ROLE IF EXISTS {role}")
+
+
+def test_the_desk_role_adds_audit_anchors_but_cannot_change_or_remove_them(busy_hub, hub_dsn, hub_admin_dsn):
+    before = admin_query(hub_admin_dsn, "SELECT id, desk_uid, entries, last_hash, hub_at FROM audit_anchors")
+    assert len(before) == 1
+    with psycopg.connect(hub_dsn, autocommit=True) as conn:
+        for statement in (
+            "UPDATE audit_anchors SET entries = 2",
+            "UPDATE audit_anchors SET last_hash = repeat('0', 64)",
+            "DELETE FROM audit_anchors",
+            "TRUNCATE audit_anchors",
+            "INSERT INTO audit_anchors (desk_uid, desk, entries, last_hash, hub_at) "
+            "VALUES ('u', 'x', 1, repeat('0', 64), '2000-01-01')",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO audit_anchors (desk_uid, desk, entries, last_hash) VALUES ('u', 'x', 1, repeat('0', 64))"
+        )
+    after = admin_query(hub_admin_dsn, "SELECT id, desk_uid, entries, last_hash, hub_at FROM audit_anchors")
+    assert after[:1] == before and [row[1:4] for row in after[1:]] == [("u", 1, "0" * 64)]
+
+
+def test_the_desk_role_of_a_schema_5_hub_may_add_anchors_once_it_is_migrated(hub_admin_dsn, monkeypatch):
+    role = "desk_v5_" + hub_admin_dsn.rsplit("_", 1)[-1][:8]
+    with monkeypatch.context() as m:  # hub_schema as the release that made schema 5
+        m.setattr(hub_schema, "MIGRATIONS", hub_schema.MIGRATIONS[:5])
+        m.setattr(hub_schema, "HUB_SCHEMA_VERSION", 5)
+        m.setattr(hub_schema, "DESK_GRANTS", [g for g in hub_schema.DESK_GRANTS if g[0] != "audit_anchors"])
+        m.setattr(hub_schema, "DESK_SEQUENCES", [q for q in hub_schema.DESK_SEQUENCES if "anchors" not in q])
+        with psycopg.connect(hub_admin_dsn, autocommit=True) as conn:
+            hub_schema.migrate(conn)
+            hub_schema.ensure_desk_role(conn, role, "v5-secret")
+    desk_dsn = psycopg.conninfo.make_conninfo(hub_admin_dsn, user=role, password="v5-secret")
+    anchor = (
+        "INSERT INTO audit_anchors (desk_uid, desk, entries, last_hash) VALUES ('u', 'x', 1, repeat('a', 64))"
+    )
+    try:
+        assert cli.main(["hub", "init", "--dsn", hub_admin_dsn, "--no-desk-role"]) == 0
+        with psycopg.connect(desk_dsn, autocommit=True) as conn:
+            conn.execute(anchor)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE audit_anchors SET entries = 2")
     finally:
         admin_query(hub_admin_dsn, f"DROP OWNED BY {role}")
         admin_query(hub_admin_dsn, f"DROP ROLE IF EXISTS {role}")
