@@ -123,3 +123,16 @@ def _check_head(conn: sqlite3.Connection, last_id: int, last_hash: str) -> list[
     if head_hash != last_hash:
         return [AuditProblem(last_id, "the newest entry is not the one the app wrote")]
     return []
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(entries, hash of the newest) as the log stands, or None when it is empty: what a sync anchors."""
+    row = conn.execute(
+        "SELECT count(*), (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM audit_log"
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row[0] else None
+
+
+def hashes(conn: sqlite3.Connection) -> list[str]:
+    """Every entry's hash, oldest first: position n - 1 holds the hash of the n-th entry."""
+    return [row[0] for row in conn.execute("SELECT hash FROM audit_log ORDER BY id")]

@@ -7,6 +7,9 @@ are keyed by uuid, the rest by desk uid + outbox id).
 Pulls go by pages, each applied in one local transaction together with the cursor it reached, so
 an interrupted first sync of 100,000 attendees resumes at the page where it stopped.
 
+Last, the audit chain's head is anchored on the hub, where this desk cannot take it back
+(`audit_anchor`).
+
 Give the loop its own `Store` (its own SQLite connection) when it runs beside a desk in a thread.
 """
 
@@ -27,9 +30,9 @@ from typing import Any
 import psycopg
 
 from checkin_desk import __version__
-from checkin_desk.storage import recording
+from checkin_desk.storage import audit, recording
 from checkin_desk.storage.store import HUB_DSN_SETTING, Store, StoreError
-from checkin_desk.sync import connection, credentials, hub, identity
+from checkin_desk.sync import audit_anchor, connection, credentials, hub, identity
 from checkin_desk.trust import keys, signing
 from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.clock import iso, utc_now, utc_now_iso
@@ -112,6 +115,7 @@ class SyncLoop:
         self._conn: psycopg.Connection | None = None
         self._last_conn: psycopg.Connection | None = None
         self._wake = threading.Event()
+        self._anchored: tuple[int, str] | None = None  # the audit head this connection's hub already holds
 
     # -- public ------------------------------------------------------------------------------------
 
@@ -135,6 +139,7 @@ class SyncLoop:
                 conn = self._last_conn = self._connection()
                 self._push(conn, report)
             self._pull(conn, report)
+            self._anchor_audit(conn)
             report.clock_skew_s = hub.touch_desk(
                 conn,
                 self.desk_name,
@@ -246,6 +251,7 @@ class SyncLoop:
                     self.store.delete_setting(CURSOR_SETTING.format(name))
                 self.store.set_setting(HUB_ID_SETTING, hub_id)
         self._conn = conn
+        self._anchored = None
         return conn
 
     def _desk_uid(self) -> str:
@@ -278,6 +284,14 @@ class SyncLoop:
             report.conflicts += result.conflicts
             if self.on_page:
                 self.on_page("push", report.pushed)
+
+    def _anchor_audit(self, conn: psycopg.Connection) -> None:
+        """The audit chain's head onto the hub, where this desk cannot take it back (audit_anchor)."""
+        head = audit.head(self.store.conn)
+        if head is None or head == self._anchored:
+            return
+        audit_anchor.record(conn, self._desk_uid(), self.desk_name, head)
+        self._anchored = head
 
     # -- pull --------------------------------------------------------------------------------------
 
