@@ -17,7 +17,7 @@ from checkin_desk.cli._common import desk_name, new_pin, open_store, privileged,
 from checkin_desk.domain import codes
 from checkin_desk.imports.readers import ImportFileError, plan_table, read_table, row_to_attendee
 from checkin_desk.services import door
-from checkin_desk.storage import audit
+from checkin_desk.services.audit_check import check_audit
 from checkin_desk.trust import keys, roles, signing
 from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
 from checkin_desk.util.privacy import open_private
@@ -269,12 +269,16 @@ def _plain(value: object) -> str:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     store = open_store(args)
-    problems = audit.verify(store.conn)
-    count = store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    if not problems:
-        print(f"audit log intact: {count} entries")
+    result = check_audit(store)
+    count, problems = result.entries, result.problems
+    if result.intact:
+        print(f"audit log intact: {count} entries; {result.compared_with}")
         return 0
+    if not problems:
+        print(f"audit log not verified: {count} entries; {result.compared_with}", file=sys.stderr)
+        return 1
     print(f"audit log damaged: {len(problems)} problems in {count} entries", file=sys.stderr)
+    print(f"  {result.compared_with}", file=sys.stderr)
     for problem in problems:
         row = store.conn.execute(
             "SELECT at, operator, action, subject FROM audit_log WHERE id = ?", (problem.entry_id,)
