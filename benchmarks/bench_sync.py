@@ -6,8 +6,10 @@
    Floor: one bare INSERT + SELECT round trip pair.
 3. 20 desks (processes) scanning at a steady pace, hub throughput and p99 (target >= 200 scans/s,
    p99 <= 100 ms). Floor: the same 20 processes doing bare INSERT + SELECT pairs at the same pace.
+4. `audit verify` with a hub (local chain + every anchor the hub holds for the desk), and one sync's
+   anchor. Floors: the local chain check alone; one bare INSERT.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_sync.py [--small]
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_sync.py [--small] [--audit-only]
 
 Uses a temporary database on $CHECKIN_DESK_BENCH_PG (default: the local server as postgres), dropped
 at the end.
@@ -34,8 +36,10 @@ from psycopg import conninfo, sql
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checkin_desk.domain.models import Attendee, EventInfo
-from checkin_desk.storage.store import Store
-from checkin_desk.sync import HubDecider, SyncLoop, hub_schema
+from checkin_desk.services.audit_check import check_audit
+from checkin_desk.storage import audit
+from checkin_desk.storage.store import HUB_DSN_SETTING, Store
+from checkin_desk.sync import HubDecider, SyncLoop, audit_anchor, hub_schema
 from checkin_desk.sync import hub as hubsql
 from checkin_desk.util.clock import iso, local_day, today, utc_now
 
@@ -181,9 +185,60 @@ def bench_many_desks(admin_dsn: str, desk_dsn: str, desks: int, rate: float, sec
     )
 
 
+def bench_audit_verify(admin_dsn: str, desk_dsn: str, entries: int) -> None:
+    """A desk whose log has `entries` entries, anchored every 10 entries (one sync each time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "desk.sqlite", create=True)
+        store.init_event(EventInfo("Bench", (today(TZ).isoformat(),), TZ))
+        # The administrator's DSN (trust auth, no password): nothing is written to the password file.
+        store.set_setting(HUB_DSN_SETTING, admin_dsn)
+        store.set_setting("sync_desk_uid", "bench-desk")
+        with (
+            psycopg.connect(desk_dsn, autocommit=True) as hub,
+            psycopg.connect(admin_dsn, autocommit=True) as bare,
+        ):
+            for i in range(entries):
+                with store.transaction() as conn:
+                    audit.append(conn, desk="d", operator="o", action="reprint", subject=f"C{i}", details={})
+                if (i + 1) % 10 == 0:
+                    audit_anchor.record(hub, "bench-desk", "d", audit.head(store.conn))
+            anchor_times, floor_times = [], []
+            for i in range(200):
+                with store.transaction() as conn:
+                    audit.append(conn, desk="d", operator="o", action="reprint", subject=f"X{i}", details={})
+                started = time.perf_counter()
+                audit_anchor.record(hub, "bench-desk", "d", audit.head(store.conn))
+                anchor_times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                bare.execute("INSERT INTO bench_floor (id, v) VALUES (%s, %s)", (str(uuid.uuid4()), i))
+                floor_times.append(time.perf_counter() - started)
+        anchors = entries // 10 + 200
+        checks, floors = [], []
+        for _ in range(5):
+            started = time.perf_counter()
+            result = check_audit(store)
+            checks.append(time.perf_counter() - started)
+            assert result.intact, result
+            started = time.perf_counter()
+            assert audit.verify(store.conn) == []
+            floors.append(time.perf_counter() - started)
+        store.close()
+    print(
+        f"audit verify with hub: {entries + 200} entries, {anchors} anchors, median {ms(statistics.median(checks))} "
+        f"| floor local chain only {ms(statistics.median(floors))} "
+        f"| ratio {statistics.median(checks) / statistics.median(floors):.1f}x"
+    )
+    print(
+        f"anchor at a sync whose head changed: median {ms(statistics.median(anchor_times))} "
+        f"| floor bare INSERT {ms(statistics.median(floor_times))} "
+        f"| ratio {statistics.median(anchor_times) / statistics.median(floor_times):.1f}x"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="10,000 attendees, shorter runs")
+    parser.add_argument("--audit-only", action="store_true", help="only the audit verify and anchor figures")
     args = parser.parse_args()
     n = 10_000 if args.small else 100_000
     admin = psycopg.connect(ADMIN, autocommit=True)
@@ -201,6 +256,9 @@ def main() -> int:
             conn.execute("CREATE TABLE bench_floor (id text PRIMARY KEY, v int)")
         desk_dsn = conninfo.make_conninfo(admin_dsn, user=role, password="bench")
         print(f"PostgreSQL {admin.info.server_version}, {os.cpu_count()} CPUs, loopback")
+        bench_audit_verify(admin_dsn, desk_dsn, 1_000 if args.small else 10_000)
+        if args.audit_only:
+            return 0
         bench_first_sync(admin_dsn, desk_dsn, n)
         bench_online_p99(admin_dsn, desk_dsn, 500 if args.small else 3000)
         bench_many_desks(admin_dsn, desk_dsn, 20, 10.0, 3.0 if args.small else 15.0, n)
