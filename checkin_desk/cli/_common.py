@@ -43,7 +43,10 @@ def open_desk(args: argparse.Namespace) -> Desk:
         # Connected to a hub: decide online first (checkin_desk.sync), locally when it does not answer.
         from checkin_desk.sync import HubDecider, credentials
 
-        online = HubDecider(credentials.hub_dsn(store), name, event_id=store.get_setting("event_id"))
+        if credentials.purged(store):
+            print(f"hub not asked: {credentials.PURGED_REFUSAL}", file=sys.stderr)
+        else:
+            online = HubDecider(credentials.hub_dsn(store), name, event_id=store.get_setting("event_id"))
     return Desk(store, name, operator_name(args), online=online)
 
 

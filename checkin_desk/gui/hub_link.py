@@ -62,8 +62,9 @@ class HubLink(QObject):
         # Only a desk with a hub pays for importing the hub client (psycopg): start-up stays fast.
         from checkin_desk.sync import HubDecider, HubError, SyncLoop, credentials
 
-        dsn = credentials.hub_dsn(self.desk.store) or ""  # a password still in the file moves out
         try:
+            credentials.refuse_if_purged(self.desk.store)
+            dsn = credentials.hub_dsn(self.desk.store) or ""  # a password still in the file moves out
             self.decider = HubDecider(
                 dsn, self.desk.desk_name, on_state=self.hub_state.emit, event_id=self._event_id()
             )

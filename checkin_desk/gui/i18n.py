@@ -225,6 +225,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "لتغيير الخادم، أدخل العنوان كاملا مع كلمة المرور",
         "To change the hub, type the whole address, password included",
     ),
+    "settings.hub_purged": (
+        "Les données des inscrits de cet événement ont été effacées : il ne se connecte plus à un hub",
+        "تم مسح بيانات المسجلين في هذا الحدث: لم يعد يتصل بأي خادم",
+        "This event's attendee data was purged: it never connects to a hub again",
+    ),
     "settings.printers": ("Imprimantes (ordre du pool)", "الطابعات (ترتيب)", "Printers (pool order)"),
     "settings.templates": ("Modèle par catégorie", "القالب حسب الفئة", "Template per category"),
     "settings.up": ("Monter", "أعلى", "Up"),

@@ -276,6 +276,10 @@ class SettingsDialog(FormDialog):
     def validate(self) -> str:
         hub = self.hub.text().strip()
         if hub and hub != self.hub_shown:
+            from checkin_desk.sync import credentials
+
+            if credentials.purged(self.store):
+                return self.translator.tr("settings.hub_purged")
             connection = _hub_connection()
             if connection.MASK in hub:
                 return self.translator.tr("settings.hub_retype")

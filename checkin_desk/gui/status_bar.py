@@ -75,7 +75,8 @@ class DeskStatusBar(QStatusBar):
         self.hub = (connected, online, where, message, pending)
         offline = connected and online is False
         self.sync.setStyleSheet(ALARM if offline else CELL)
-        self.sync.setToolTip(message if offline else where)  # the technician's words
+        # The technician's words; also why a desk with an address stays local (a purged event).
+        self.sync.setToolTip(message if offline or (message and not connected) else where)
         if offline and message != self._hub_logged:
             log.warning("hub offline: %s", message)
         self._hub_logged = message if offline else ""

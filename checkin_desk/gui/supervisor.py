@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from checkin_desk.domain.models import Attendee, Status
+from checkin_desk.errors import CheckinDeskError
 from checkin_desk.gui.controller import DeskController
 from checkin_desk.gui.dialogs import CancelScanDialog, EditAttendeeDialog, PinDialog, ReasonDialog
 from checkin_desk.gui.i18n import Translator
@@ -169,7 +170,7 @@ class SupervisorActions(QObject):
                 who = d.authority() or Authority(self.desk.operator or self.desk.desk_name)
                 try:
                     apply_settings(self.desk, values, who)
-                except (roles.AuthorizationError, ValueError) as exc:
+                except (CheckinDeskError, ValueError) as exc:  # refused: a role, a purged event's hub
                     self.controller.problem.emit(str(exc))
                     return
                 self.settings_applied.emit(values)

@@ -23,6 +23,7 @@ from checkin_desk.services.walk_ins import WalkIns, new_code
 from checkin_desk.storage import recording
 from checkin_desk.storage.store import Store
 from checkin_desk.trust import signing
+from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.clock import iso, local_day, utc_now
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
 
     def reload_settings(self) -> None:
         self.event = self.store.event()
+        # A purged event never asks the hub: its answer would write a name back into this file.
+        self.purged = bool(self.store.get_setting(PURGED_SETTING))
         self.policy = self.store.policy()
         if not self.policy.event_days and self.event.days:
             self.policy = replace(self.policy, event_days=self.event.days)
@@ -112,7 +115,11 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
             check = replace(check, parsed=parsed)
         online_result = None
         asked = (
-            ask_hub and parsed.ok and self.online is not None and not (check.bad_signature or check.revoked)
+            ask_hub
+            and parsed.ok
+            and self.online is not None
+            and not self.purged
+            and not (check.bad_signature or check.revoked)
         )
         try:
             # This desk's write is reserved before the hub is asked: the hub never records a scan

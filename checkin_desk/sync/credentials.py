@@ -18,6 +18,7 @@ from pathlib import Path
 from psycopg import conninfo
 
 from checkin_desk.storage.store import HUB_DSN_SETTING, Store, StoreError
+from checkin_desk.trust.personal_data import PURGED_SETTING
 from checkin_desk.util.config import config_dir
 from checkin_desk.util.privacy import make_private_dir, open_private
 
@@ -33,9 +34,29 @@ def split(dsn: str) -> tuple[str, str | None]:
     return conninfo.make_conninfo(**{k: str(v) for k, v in params.items()}), password
 
 
+PURGED_REFUSAL = (
+    "this event's attendee data was purged on this desk: a purged event never connects to a hub "
+    "again (the hub would write the names back)"
+)
+
+
+def purged(store: Store) -> bool:
+    return bool(store.get_setting(PURGED_SETTING))
+
+
+def refuse_if_purged(store: Store) -> None:
+    """Raises HubError on a purged event: every way to a hub (settings, `hub connect`, a scan, the
+    sync loop) checks this first, so an address put back by hand brings no name back either."""
+    if purged(store):
+        from checkin_desk.sync.connection import HubError  # connection imports this module
+
+        raise HubError(PURGED_REFUSAL)
+
+
 def store_hub(store: Store, dsn: str) -> str:
     """Connect this event database to the hub at `dsn`: its password to the password file, the rest
-    to the database. Returns the address as stored."""
+    to the database. Returns the address as stored. Refused on a purged event."""
+    refuse_if_purged(store)
     address, password = split(dsn)
     if password is not None:
         remember(address, password)
@@ -52,9 +73,10 @@ def connect_store(store: Store, dsn: str) -> str:
 
 
 def hub_dsn(store: Store) -> str | None:
-    """The hub this event database is connected to (no password), or None."""
+    """The hub this event database is connected to (no password), or None; None on a purged event
+    even when an address was put back by hand."""
     dsn = store.get_setting(HUB_DSN_SETTING)
-    if not dsn:
+    if not dsn or purged(store):
         return None
     try:
         password = split(str(dsn))[1]
@@ -70,9 +92,10 @@ def hub_dsn(store: Store) -> str | None:
 
 def disconnect(store: Store) -> str | None:
     """Forget the hub of this event database and its password. Returns the address it had."""
-    dsn = hub_dsn(store)
-    if dsn is None:
+    dsn = store.get_setting(HUB_DSN_SETTING)
+    if not dsn:
         return None
+    dsn = split(str(dsn))[0] if purged(store) else hub_dsn(store)
     store.delete_setting(HUB_DSN_SETTING)
     forget(dsn)
     return dsn

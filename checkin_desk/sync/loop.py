@@ -97,6 +97,7 @@ class SyncLoop:
         # Given no address, the loop follows the event database's: disconnecting it (or a purge)
         # stops the loop at its next round.
         self._follows_store = dsn is None
+        credentials.refuse_if_purged(store)
         dsn = dsn or credentials.hub_dsn(store)
         if not dsn:
             raise connection.HubError(

@@ -82,3 +82,46 @@ def test_settings_store_the_hub_masked_and_disconnect(qtbot, hub_window, hub_dsn
     window.supervisor.settings_applied.emit({"hub_dsn": stored})
     assert window.hub.running
     qtbot.waitUntil(lambda: "EN LIGNE" in window.status.sync.text(), timeout=15_000)
+
+
+def test_a_purged_event_refuses_the_hub_in_the_settings_and_on_start(qtbot, tmp_path, hub_dsn):  # noqa: F811
+    from checkin_desk.sync import HubDecider, HubError
+    from checkin_desk.trust.personal_data import purge_event
+    from tests.conftest import PEOPLE
+
+    store = Store.open(tmp_path / "purged.sqlite", create=True)
+    store.init_event(HUB_EVENT)
+    store.upsert_attendees(PEOPLE)
+    purge_event(store)
+    clock = FakeClock(HUB_NOW)
+    desk = Desk(store, "desk-1", "amina", clock=clock, monotonic=clock.monotonic)
+    make_app()
+    win, translator = build(desk, language="fr", start_workers=True)
+    qtbot.addWidget(win)
+    try:
+        # F10: the address typed into the settings is refused, in the window's language, and not stored.
+        dialog = SettingsDialog(translator, store, "desk-1", "amina")
+        dialog.hub.setText(hub_dsn)
+        assert "effacées" in dialog.validate()
+        with pytest.raises(HubError, match="purged"):
+            apply_settings(desk, dialog.values(), Authority("amina"))
+        assert store.get_setting(HUB_DSN_SETTING) is None
+        # The address put back by hand: the link does not start and says why.
+        store.set_setting(HUB_DSN_SETTING, hub_dsn)
+        win.hub.restart()
+        assert not win.hub.running and desk.online is None
+        assert "purged" in win.status.sync.toolTip()
+        # Even with a decider attached, the desk does not ask the hub: no name comes back.
+        desk.online = HubDecider(hub_dsn, "desk-1")
+        try:
+            outcome = desk.scan(PEOPLE[1].code)
+        finally:
+            desk.online.close()
+            desk.online = None
+        assert outcome.offline and outcome.status != "ok"
+        named = "SELECT count(*) FROM attendees WHERE last_name <> '' OR first_name <> '' OR company <> ''"
+        assert store.conn.execute(named).fetchone() == (0,)
+    finally:
+        win.close()
+        win.runner.shutdown(wait=True)
+        store.close()

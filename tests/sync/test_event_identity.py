@@ -160,4 +160,10 @@ def test_purge_disconnects_the_desk_from_its_hub_and_says_so(hub_dsn, make_desk,
     assert code == 1 and "purged" in err
     code, _, err = run(capsys, "--db", str(rig.path), "hub", "connect", hub_dsn)
     assert code == 1 and "purged" in err
+    # A scan with the address put back is decided here and says why: the hub is never asked.
+    hub_scans = admin_query(hub_dsn, "SELECT count(*) FROM scans")
+    code, out, err = run(capsys, "--db", str(rig.path), "--desk", "desk-1", "scan", "SCE-2", "--json")
+    assert "hub not asked" in err and "purged" in err
+    assert json.loads(out)["attendee"] is None
+    assert admin_query(hub_dsn, "SELECT count(*) FROM scans") == hub_scans
     assert rig.store.conn.execute("SELECT count(*) FROM attendees WHERE last_name <> ''").fetchone() == (0,)
