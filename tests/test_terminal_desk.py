@@ -254,6 +254,39 @@ def test_a_read_only_event_file_is_said_in_words_and_the_scan_is_kept_until_it_i
     assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
 
 
+def test_a_desk_started_on_files_left_read_only_recovers_once_they_are_fixed(tmp_path):
+    """A first run on a 0400 file leaves SQLite's -shm (and -wal) 0400 too. The next desk, started
+    after only the database was fixed, is told the -shm is read-only; once that is fixed as told,
+    it records the scan it kept and the next ones without a restart."""
+    db = tmp_path / "event.sqlite"
+    codes = make_event(db, 10)
+    os.chmod(db, 0o400)
+    first = DeskProcess(db, "--retry-for", "0", prefix=unprivileged())
+    try:
+        assert first.scan(codes[0])["status"] == "not_recorded"
+        assert first.finish() == 1
+    finally:
+        first.kill()
+    left = sorted(p.name for p in tmp_path.glob("event.sqlite-*"))
+    assert left and all(os.stat(tmp_path / name).st_mode & 0o777 == 0o400 for name in left)
+    os.chmod(db, 0o600)
+    desk = DeskProcess(db, prefix=unprivileged())
+    try:
+        kept = desk.scan(codes[1])
+        assert kept["status"] == "not_recorded" and "read-only" in kept["error"]
+        for name in left:
+            os.chmod(tmp_path / name, 0o600)
+        retried = desk.answer()
+        assert (retried["code"], retried["status"], retried.get("retried")) == (codes[1], "ok", True)
+        assert desk.scan(codes[2])["status"] == "ok"
+        assert desk.finish() == 0
+    finally:
+        for path in tmp_path.glob("event.sqlite*"):
+            os.chmod(path, 0o600)
+        desk.kill()
+    assert sorted(rows(db, "SELECT code FROM scans")) == sorted([(codes[1],), (codes[2],)])
+
+
 def test_a_read_only_folder_is_said_in_words_and_the_desk_waits_for_it(tmp_path):
     folder = tmp_path / "events"
     folder.mkdir()

@@ -233,14 +233,17 @@ class Store:
 
     def reopen(self) -> None:
         """A new connection to the same file, for this same Store (its users keep their reference).
-        SQLite keeps using a file it once opened read-only as read-only, even after it was fixed."""
-        fresh = Store.open(self.path)
+        SQLite keeps using a file it once opened read-only as read-only, even after it was fixed.
+        The old connection is closed first: while any connection of this process has the file open,
+        SQLite shares its -shm mapping with a new one, read-only as it was opened. When the file still
+        cannot be opened this raises (a StorageFault) and a later call tries again."""
         with self._lock:
-            old, self.conn, self.db = self.conn, fresh.conn, fresh.db
             if self.waiting is not None:
                 self.waiting.close()
                 self.waiting = None
-        old.close()
+            self.conn.close()
+            fresh = Store.open(self.path)
+            self.conn, self.db = fresh.conn, fresh.db
 
     def close(self) -> None:
         if self.waiting is not None:
