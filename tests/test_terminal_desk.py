@@ -347,6 +347,37 @@ def test_a_full_disk_is_said_in_words_and_the_scan_recorded_once_there_is_room(t
         assert rows(db, "SELECT count(*) FROM scans") == [(2,)]
 
 
+def test_a_disk_full_before_the_desk_opened_the_file_is_called_full(tmp_path):
+    """With no -shm yet, SQLite's first write on a full disk fails growing it (SQLITE_IOERR_SHMSIZE)."""
+    with small_disk(tmp_path / "disk", "6m") as disk:
+        db = disk / "event.sqlite"
+        codes = make_event(db, 30)
+        assert not list(disk.glob("event.sqlite-*"))
+        filler = fill(disk)
+        done = subprocess.run(
+            [sys.executable, "-m", "checkin_desk", "--db", str(db), "scan", codes[0]],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        filler.unlink()
+        assert done.returncode == 1
+        assert f"the disk holding {disk} is full" in done.stderr.decode(), done.stderr
+        assert b"SHMSIZE" not in done.stderr
+
+
+def test_an_shm_size_error_is_a_full_disk(tmp_path):
+    import sqlite3
+
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = faults.SQLITE_IOERR | (19 << 8)  # SQLITE_IOERR_SHMSIZE
+    error.sqlite_errorname = "SQLITE_IOERR_SHMSIZE"
+    problem = faults.fault(error, tmp_path / "event.sqlite")
+    assert problem.kind == "full" and f"the disk holding {tmp_path} is full" in str(problem)
+    error.sqlite_errorcode = faults.SQLITE_IOERR | (3 << 8)  # a write error with room left: not "full"
+    assert faults.fault(error, tmp_path / "event.sqlite").kind == "io"
+
+
 @pytest.mark.slow
 def test_kill_9_while_scans_wait_beside_a_busy_database_loses_no_acknowledged_scan(tmp_path):
     """Ten times: another program holds the database, the desk answers three scans from the waiting

@@ -31,6 +31,10 @@ SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
 SQLITE_READONLY_DIRECTORY = SQLITE_READONLY | (6 << 8)
+# Growing the -shm file failed: on a disk already full when the database was opened, this is how
+# "disk full" arrives (the -shm is made before anything else is written).
+SQLITE_IOERR_SHMSIZE = SQLITE_IOERR | (19 << 8)
+FULL_BELOW_BYTES = 64 * 1024  # an I/O error with less room than this left is a full disk
 
 # Lock bytes (sqlite3.c): the WAL write lock is byte 120 of the -shm file; a rollback-journal
 # writer holds the RESERVED byte (PENDING_BYTE + 1) of the database file.
@@ -103,6 +107,8 @@ def fault(exc: BaseException, path: str | os.PathLike) -> StorageFault | None:
     path = str(path)
     name = Path(path).name
     folder = str(Path(path).parent)
+    if kind == "io" and (getattr(exc, "sqlite_errorcode", None) == SQLITE_IOERR_SHMSIZE or _no_room(folder)):
+        kind = "full"
     if kind == "busy":
         return StorageFault(
             f"the event database {name} is busy: {holder_text(path)} is writing to it", kind, path
@@ -165,6 +171,13 @@ def _read_only_text(path: str, kind: str) -> str:
 def _mounted_read_only(folder: str) -> bool:
     try:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _no_room(folder: str) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
     except OSError:
         return False
 
