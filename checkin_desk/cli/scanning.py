@@ -19,6 +19,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 
 from checkin_desk.cli._common import open_desk
 from checkin_desk.cli._printing import DEFAULT_WAIT, finish_printing, say, start_printing
@@ -27,6 +28,7 @@ from checkin_desk.services.desk import Desk, DeskError
 from checkin_desk.storage import faults, recording
 from checkin_desk.storage.faults import StorageFault, user_message
 from checkin_desk.storage.store import StoreError
+from checkin_desk.util.clock import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +198,7 @@ class TerminalDesk:
         # Scans recorded beside a busy database whose badge has no print job yet (made when moved in).
         self.badges_waiting: list[str] = []
         self.desk: Desk | None = None
-        self.kept: list[bytes] = []
+        self.kept: list[tuple[bytes, datetime]] = []  # (scan, when it was read): recorded with that time
         self.problem = ""
         self.labels: dict[str, str] = {}  # category key -> label shown (the event's)
         self._reopen = False
@@ -214,11 +216,12 @@ class TerminalDesk:
 
     def scan(self, raw: bytes) -> None:
         self.retry()
+        read_at = self.desk.clock() if self.desk is not None else utc_now()
         if self.kept:  # still failing: keep the order, answer for this one too
-            self.kept.append(raw)
+            self.kept.append((raw, read_at))
             self._not_recorded(raw, self.problem)
             return
-        self._record(raw, retried=False)
+        self._record(raw, read_at, retried=False)
 
     def idle(self) -> None:
         self.retry()
@@ -231,7 +234,7 @@ class TerminalDesk:
 
     def retry(self) -> None:
         while self.kept:
-            if not self._record(self.kept[0], retried=True, keep=False):
+            if not self._record(*self.kept[0], retried=True, keep=False):
                 return
             self.kept.pop(0)
 
@@ -253,29 +256,35 @@ class TerminalDesk:
                     )
             self._hand_over_badges()
         if self.kept:
-            shown = ", ".join(r.decode("utf-8", "replace")[:40] for r in self.kept[:10])
+            shown = ", ".join(r.decode("utf-8", "replace")[:40] for r, _ in self.kept[:10])
             self.emit_problem(f"{len(self.kept)} scan(s) were NOT recorded ({self.problem}): {shown}")
             return 1
         return 0
 
     # -- inside ------------------------------------------------------------------------------------
 
-    def _record(self, raw: bytes, *, retried: bool, keep: bool = True) -> bool:
+    def _record(self, raw: bytes, read_at: datetime, *, retried: bool, keep: bool = True) -> bool:
         try:
             if self.desk is None and self.start(quiet=True) is None:
                 raise StorageFault(self.problem, "cantopen")
             if self._reopen:
                 self.desk.store.reopen()
                 self._reopen = False
-            outcome = self.desk.scan(raw)
+            # A retry keeps the time the scan was read, and asks no hub (see Desk.scan).
+            outcome = (
+                self.desk.scan(raw, scanned_at=read_at, ask_hub=False) if retried else self.desk.scan(raw)
+            )
         except (StoreError, DeskError, OSError) as exc:
-            self._failed(raw, user_message(exc, self.desk.store.path if self.desk else ""), keep, retried)
+            why = user_message(exc, self.desk.store.path if self.desk else "")
+            self._failed(raw, read_at, why, keep, retried)
             if getattr(exc, "kind", "") in REOPEN_ON:
                 self._reopen = True  # SQLite keeps a file it opened read-only so: open it again
             return False
         except Exception as exc:  # a bug: logged with its traceback; the desk goes on
             log.exception("scan failed")
-            self._failed(raw, f"internal error ({exc.__class__.__name__}: {exc}); see the log", keep, retried)
+            self._failed(
+                raw, read_at, f"internal error ({exc.__class__.__name__}: {exc}); see the log", keep, retried
+            )
             return False
         self.problem = ""
         if outcome.print_job_id and self.on_badge is not None:
@@ -309,11 +318,11 @@ class TerminalDesk:
             self.badges_waiting.remove(scan_uuid)
             self.on_badge(self.desk, job_id)
 
-    def _failed(self, raw: bytes, why: str, keep: bool, retried: bool) -> None:
+    def _failed(self, raw: bytes, read_at: datetime, why: str, keep: bool, retried: bool) -> None:
         changed = why != self.problem
         self.problem = why
         if keep:
-            self.kept.append(raw)
+            self.kept.append((raw, read_at))
             self._not_recorded(raw, why)
         elif changed:  # a retry failing for a new reason: say so once
             self.emit_problem(f"still not recorded: {why}")

@@ -77,7 +77,17 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
 
     # -- scanning ----------------------------------------------------------------------------------
 
-    def scan(self, raw: str | bytes, *, kind: ScanKind = ScanKind.ENTRY) -> Outcome:
+    def scan(
+        self,
+        raw: str | bytes,
+        *,
+        kind: ScanKind = ScanKind.ENTRY,
+        scanned_at: datetime | None = None,
+        ask_hub: bool = True,
+    ) -> Outcome:
+        """`scanned_at`: when a scan kept after a failed write was read (it keeps that time, not the
+        retry's); such a retry passes `ask_hub=False`, so a disk still full leaves no hub decision
+        to cancel at every attempt."""
         parsed = codes.parse(raw)
         now_mono = self.monotonic()
         if self._last_read and parsed.ok:
@@ -91,15 +101,21 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
             if same and now_mono - seen_at < DOUBLE_READ_SECONDS:
                 # A scanner that reads the same QR twice in a blink: one person, one scan.
                 return replace(previous, duplicate_read=True)
-        outcome = self._decide_and_record(parsed, raw, kind)
+        outcome = self._decide_and_record(parsed, raw, kind, ask_hub=ask_hub, scanned_at=scanned_at)
         # Only the very same code read again straight away is a double read.
         self._last_read = (parsed.code, now_mono, outcome) if parsed.ok else None
         return outcome
 
     def _decide_and_record(
-        self, parsed: codes.ParsedCode, raw: str | bytes, kind: ScanKind, *, ask_hub: bool = True
+        self,
+        parsed: codes.ParsedCode,
+        raw: str | bytes,
+        kind: ScanKind,
+        *,
+        ask_hub: bool = True,
+        scanned_at: datetime | None = None,
     ) -> Outcome:
-        moment = self.clock()
+        moment = scanned_at or self.clock()
         at, day = iso(moment), local_day(moment, self.event.timezone)
         scan_uuid = str(uuid.uuid4())
         if parsed.ok and not parsed.signed:

@@ -4,6 +4,8 @@ not record (a full disk), so that the scan done again gets its first entry and i
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from checkin_desk.domain.models import Status
@@ -12,7 +14,7 @@ from checkin_desk.storage import faults, recording
 from checkin_desk.storage.store import Store
 from checkin_desk.sync import HubDecider
 from sync.conftest import HUB_EVENT, HUB_NOW, admin_query, join_hub_event
-from tests.conftest import FakeClock
+from tests.conftest import PEOPLE, FakeClock
 from tests.desk_faults import LockHolder, fill, small_disk
 
 pytestmark = pytest.mark.hub
@@ -86,6 +88,54 @@ def test_a_hub_decision_the_desk_cannot_write_is_cancelled_and_the_retry_gets_th
             assert store.conn.execute(
                 "SELECT scan_uuid FROM print_jobs WHERE attendee_code = 'SCE-1'"
             ).fetchall() == [(retried.scan_uuid,)]
+        finally:
+            decider.close()
+            store.close()
+
+
+def test_kept_scans_retried_on_a_full_disk_keep_their_time_and_leave_one_hub_decision(
+    hub_dsn, hub_admin_dsn, tmp_path
+):
+    """The terminal desk's kept scans: tried again while the disk is still full, they ask no hub
+    (one cancelled decision, not one per retry); recorded once there is room, each with the time it
+    was scanned, not the retry's."""
+    from checkin_desk.cli.scanning import TerminalDesk
+    from checkin_desk.util.clock import iso
+
+    with small_disk(tmp_path / "disk", "6m") as disk:
+        store = Store.open(disk / "desk.sqlite", create=True)
+        store.init_event(HUB_EVENT)
+        event_id = join_hub_event(store, hub_dsn)
+        store.upsert_attendees(PEOPLE)  # as the first sync pulls them
+        clock = FakeClock(HUB_NOW)
+        decider = HubDecider(hub_dsn, "desk-1", event_id=event_id)
+        desk = Desk(store, "desk-1", "op", clock=clock, monotonic=clock.monotonic, online=decider)
+        lines: list[str] = []
+        terminal = TerminalDesk(lambda: desk, lines.append, as_json=True)
+        terminal.start()
+        try:
+            terminal.scan(b"SCE-2")
+            filler = fill(disk)
+            clock.advance(5)
+            first_at = iso(clock())
+            terminal.scan(b"SCE-1")
+            clock.advance(3)
+            second_at = iso(clock())
+            terminal.scan(b"SCE-3")
+            assert [line.count('"not_recorded"') for line in lines[1:]] == [1, 1]
+            for _ in range(3):
+                clock.advance(10)
+                terminal.idle()
+            assert [row[3] for row in hub_entries(hub_admin_dsn, "SCE-1")] == [True]  # one, cancelled
+            assert admin_query(hub_admin_dsn, "SELECT count(*) FROM scan_cancels") == [(1,)]
+            filler.unlink()
+            clock.advance(60)
+            terminal.idle()
+            assert terminal.kept == []
+            assert [json.loads(line)["status"] for line in lines[3:]] == ["ok", "ok"]
+            recorded = dict(store.conn.execute("SELECT attendee_code, at FROM scans").fetchall())
+            assert (recorded["SCE-1"], recorded["SCE-3"]) == (first_at, second_at)
+            assert admin_query(hub_admin_dsn, "SELECT count(*) FROM scan_cancels") == [(1,)]
         finally:
             decider.close()
             store.close()
