@@ -175,6 +175,15 @@ def check_zip(path: Path) -> None:
     total = 0
     for info in members:
         total += info.file_size
+        # Deflate never makes data more than a little larger (stored blocks: 5 bytes per 64 kB), so
+        # a part holding more compressed bytes than that says less than it unpacks to: its checksum
+        # cannot match, and only reading it all would show it. Refused now, before the header.
+        if info.compress_size > info.file_size + info.file_size // 100 + 1024:
+            raise ImportFileError(
+                f"{path.name} is damaged: its part {info.filename} holds {info.compress_size:,} packed "
+                f"bytes but says it unpacks to {info.file_size:,}, so its size and checksum cannot be "
+                "right (a zip bomb?); nothing was imported"
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
             raise ImportFileError(
