@@ -11,6 +11,8 @@ widening the window; the fonts follow the banner's height (1024×600 up to a ful
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QEasingCurve, QRectF, Qt, QTimer, QVariantAnimation, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QRegion
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout
@@ -18,8 +20,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout
 from checkin_desk.domain.models import Attendee, Outcome
 from checkin_desk.gui.elided import ElidedLabel
 from checkin_desk.gui.i18n import Translator
-from checkin_desk.gui.trouble_text import printer_short, printer_words
-from checkin_desk.gui.verdict import describe, kind_of, person_details
+from checkin_desk.gui.trouble_text import printer_short, printer_words, storage_words
+from checkin_desk.gui.verdict import describe, kind_of, local_time, person_details
 from checkin_desk.services.trouble import BADGE_CHECK_KINDS, printer_trouble
 
 COLOURS = {  # background, text
@@ -28,8 +30,9 @@ COLOURS = {  # background, text
     "already": ("#F2A900", "#1A1A1A"),
     "refused": ("#C62828", "#FFFFFF"),
     "notice": ("#1565C0", "#FFFFFF"),
+    "kept": ("#6A1B9A", "#FFFFFF"),  # neither a yes nor a no: the scan waits to be recorded
 }
-ICONS = {"idle": "⌁", "admitted": "✔", "already": "⚠", "refused": "✖", "notice": "ℹ"}
+ICONS = {"idle": "⌁", "admitted": "✔", "already": "⚠", "refused": "✖", "notice": "ℹ", "kept": "⚠"}
 FLASH_MS = 450
 RING = 8  # the flash: a white frame this thick inside the banner's edge, fading out
 # Each line's share of the banner's height: the verdict and the name first.
@@ -52,6 +55,7 @@ class ResultBanner(QFrame):
         self.kind = "idle"
         self.outcome: Outcome | None = None
         self.notice: tuple[Attendee, str, str, dict] | None = None  # (attendee, headline, line, words)
+        self.kept: tuple[str, str, datetime, int] | None = None  # (scan, fault kind, read at, how many)
         self.print_state = ""
         self.print_error = ""
         self.flashes = 0  # how many times the banner flashed (one per result shown)
@@ -94,14 +98,22 @@ class ResultBanner(QFrame):
     # -- showing -------------------------------------------------------------------------------
 
     def show_outcome(self, outcome: Outcome) -> None:
-        self.outcome, self.notice = outcome, None
+        self.outcome, self.notice, self.kept = outcome, None, None
         self.kind = kind_of(outcome)
         self.print_state = "queued" if outcome.print_job_id else ""
         self.print_error = ""
         self._shown()
 
+    def show_kept(self, raw: str, fault_kind: str, at: datetime, waiting: int) -> None:
+        """A scan the desk could not record (disk full, read-only file): kept, recorded later."""
+        self.outcome, self.notice, self.kind = None, None, "kept"
+        self.kept = (raw, fault_kind, at, waiting)
+        self.print_state, self.print_error = "", ""
+        self._shown()
+
     def show_notice(self, attendee: Attendee, headline: str, line: str, **words) -> None:
         """Something a supervisor did to `attendee` (a reprint, a re-issued pass), until the next scan."""
+        self.kept = None
         self.outcome, self.notice, self.kind = None, (attendee, headline, line, words), "notice"
         self.print_state, self.print_error = "", ""
         self._shown()
@@ -116,6 +128,7 @@ class ResultBanner(QFrame):
     def clear(self) -> None:
         self._ready.stop()
         self.outcome, self.notice, self.kind, self.print_state = None, None, "idle", ""
+        self.kept = None
         self.retranslate()
 
     def _shown(self) -> None:
@@ -143,6 +156,16 @@ class ResultBanner(QFrame):
             self.details.setText(person_details(person, self.categories, self.translator.language))
             self.notes.setText("")
             self._show_print_state()
+            return
+        if self.kept is not None:
+            raw, fault_kind, at, waiting = self.kept
+            self.headline.setText(t("verdict.kept"))
+            self.reason.setText(storage_words(t, fault_kind))
+            self.name.setText(raw)
+            self.details.setText(t("kept.waiting", n=waiting))
+            self.notes.setText("")
+            self.printing.setText("")
+            self.time.setText(local_time(at.isoformat(), self.timezone, seconds=True))
             return
         if self.outcome is None:
             self.headline.setText(t("idle.title"))

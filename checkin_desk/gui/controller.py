@@ -10,6 +10,8 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,7 +23,7 @@ from checkin_desk.gui.workers import TaskRunner
 from checkin_desk.services import desk_ops, print_backlog
 from checkin_desk.services.desk import Desk, DeskError, PassRefused
 from checkin_desk.storage import recording
-from checkin_desk.storage.faults import user_message
+from checkin_desk.storage.faults import fault, user_message
 from checkin_desk.storage.store import StoreError
 from checkin_desk.util.clock import local_day
 
@@ -32,6 +34,16 @@ log = logging.getLogger(__name__)
 KNOWN = (DeskError, StoreError, OSError, ValueError, sqlite3.OperationalError)
 STATE_EVERY_MS = 3000
 JOB_POLL_MS = 400
+KEPT_RETRY_MS = 2000  # kept scans are tried again this often, not only at the next scan
+
+
+@dataclass(frozen=True)
+class KeptScan:
+    """A scan that could not be recorded (disk full, read-only file): kept, in order, with the time
+    it was read, which it keeps when it is recorded later."""
+
+    raw: str
+    at: datetime
 
 
 class DeskController(QObject):
@@ -39,6 +51,8 @@ class DeskController(QObject):
     state = Signal(object)  # DeskState
     print_state = Signal(str, str)  # state, error of the current attendee's badge
     problem = Signal(str)  # expected trouble, for the status bar
+    scan_kept = Signal(object, str, int)  # KeptScan, storage.faults kind ("" unknown), how many kept
+    kept_recorded = Signal(int, int)  # kept scans recorded now, how many still kept
     printer_problem = Signal(object)  # {printer: its last error} from the print worker, {} when all is well
     print_changed = Signal(object)  # a print job changed (from the print worker thread, queued)
     reissued = Signal(object, str)  # Attendee, who allowed it: a new pass, its badge queued
@@ -69,8 +83,12 @@ class DeskController(QObject):
         self._soon.timeout.connect(self.refresh_state)
         self.print_worker = None
         self._stopped = False
-        self.kept: list[str] = []  # scans that could not be recorded, in order
+        self.kept: list[KeptScan] = []  # scans that could not be recorded, in order
         self._last_problem = ""
+        self._last_kind = ""
+        self._retry_kept = QTimer(self)
+        self._retry_kept.setInterval(KEPT_RETRY_MS)
+        self._retry_kept.timeout.connect(self.retry_kept)
 
     def start(self, *, print_worker: bool = True) -> None:
         self._state_timer.start(STATE_EVERY_MS)
@@ -83,6 +101,7 @@ class DeskController(QObject):
 
     def stop(self) -> None:
         self._stopped = True
+        self._retry_kept.stop()
         self._soon.stop()
         self._state_timer.stop()
         self._job_timer.stop()
@@ -105,20 +124,45 @@ class DeskController(QObject):
     # -- scanning ----------------------------------------------------------------------------------
 
     def scan(self, raw: str) -> Outcome | None:
-        # A scan that could not be recorded (disk full, read-only file) is kept and tried again first.
-        while self.kept and self._run(lambda kept=self.kept[0]: self.desk.scan(kept), keep=False):
+        read_at = self.desk.clock()
+        # Scans that could not be recorded (disk full, read-only file) go first, in order.
+        self.retry_kept()
+        if not self.kept:
+            result = self._run(lambda: self.desk.scan(raw), keep=False)
+            if result is not None or not self._last_problem:
+                return result
+        self.kept.append(KeptScan(raw, read_at))
+        log.warning("scan %r kept: %s", raw[:64], self._last_problem)
+        self.scan_kept.emit(self.kept[-1], self._last_kind, len(self.kept))
+        self._retry_kept.start()
+        return None
+
+    def _fault_kind(self, exc: BaseException) -> str:
+        found = fault(exc, self.desk.store.path) if isinstance(exc, sqlite3.Error) else None
+        return found.kind if found is not None else ""
+
+    def retry_kept(self) -> int:
+        """Record the kept scans, in order, each with the time it was read; the hub is not asked (a
+        disk still full would leave it one cancelled decision per try). Returns how many went in."""
+        recorded = 0
+        while self.kept:
+            kept = self.kept[0]
+            try:
+                outcome = self.desk.scan(kept.raw, scanned_at=kept.at, ask_hub=False)
+            except KNOWN as exc:
+                self._last_problem = user_message(exc, self.desk.store.path)
+                self._last_kind = self._fault_kind(exc)
+                break
             self.kept.pop(0)
-        if self.kept:
-            self.kept.append(raw)
-            self.problem.emit(
-                f"{self._last_problem} — {len(self.kept)} scan(s) kept, tried again at the next scan"
-            )
-            return None
-        result = self._run(lambda: self.desk.scan(raw), keep=False)
-        if result is None and self._last_problem:
-            self.kept.append(raw)
-            self.problem.emit(f"{self._last_problem} — the scan is kept and tried again at the next scan")
-        return result
+            recorded += 1
+            if outcome.print_job_id is not None and self.print_worker is not None:
+                self.print_worker.wake()
+        if not self.kept:
+            self._retry_kept.stop()
+        if recorded:
+            self.kept_recorded.emit(recorded, len(self.kept))
+            self._soon.start()
+        return recorded
 
     def walk_in(self, values: dict) -> Outcome | None:
         return self._run(lambda: self.desk.register_walk_in(**values))
@@ -127,11 +171,12 @@ class DeskController(QObject):
         return self._run(lambda: self.desk.admit_override(code, reason=reason, **by.kwargs()))
 
     def _run(self, action: Callable[[], Outcome], *, keep: bool = True) -> Outcome | None:
-        self._last_problem = ""
+        self._last_problem = self._last_kind = ""
         try:
             result = action()
         except KNOWN as exc:
             self._last_problem = user_message(exc, self.desk.store.path)
+            self._last_kind = self._fault_kind(exc)
             if keep:
                 self.problem.emit(self._last_problem)
             return None

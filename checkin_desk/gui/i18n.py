@@ -28,6 +28,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "verdict.already": ("DÉJÀ ENREGISTRÉ", "سبق تسجيله", "ALREADY CHECKED IN"),
     "verdict.already_refused": ("DÉJÀ ENTRÉ — REFUSÉ", "سبق دخوله — مرفوض", "ALREADY ENTERED — REFUSED"),
     "verdict.refused": ("REFUSÉ", "مرفوض", "REFUSED"),
+    "verdict.kept": (
+        "ENTRÉE GARDÉE — SERA ENREGISTRÉE",
+        "الدخول محفوظ — سيُسجَّل",
+        "ENTRY KEPT — WILL BE RECORDED",
+    ),
+    "kept.waiting": (
+        "{n} entrée(s) en attente d'enregistrement sur ce poste",
+        "{n} دخول في انتظار التسجيل على هذا الجهاز",
+        "{n} entry(ies) waiting to be recorded on this desk",
+    ),
     "verdict.override": ("ADMIS PAR LE SUPERVISEUR", "قبول من المشرف", "ADMITTED BY SUPERVISOR"),
     "reason.unknown": ("Code inconnu", "رمز غير معروف", "Unknown code"),
     "reason.cancelled": ("Badge annulé", "شارة ملغاة", "Pass cancelled"),

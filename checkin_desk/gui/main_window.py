@@ -43,6 +43,7 @@ from checkin_desk.gui.search_panel import SearchPanel
 from checkin_desk.gui.sounds import SoundPlayer, sound_for
 from checkin_desk.gui.status_bar import DeskStatusBar
 from checkin_desk.gui.supervisor import SupervisorActions
+from checkin_desk.gui.trouble_text import storage_words
 from checkin_desk.gui.walk_in_dialog import WalkInDialog
 from checkin_desk.gui.window_menus import WindowMenus
 from checkin_desk.gui.workers import TaskRunner
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self.controller.printer_problem.connect(self.alert.show_problems)
         self.controller.print_state.connect(self.banner.set_print_state)
         self.controller.problem.connect(lambda text: self.status.showMessage(text, 8000))
+        self.controller.scan_kept.connect(self._on_scan_kept)
+        self.controller.kept_recorded.connect(self._on_kept_recorded)
         self.controller.reissued.connect(self._on_reissued)
         self.controller.reprinted.connect(self._on_reprinted)
         self.records.message.connect(lambda text: self.status.showMessage(text, 20000))
@@ -228,6 +231,21 @@ class MainWindow(QMainWindow):
             self._preview_after_paint = True
         if self.search.rows:
             self._refresh_search.start()  # the rows' states, once the banner is on screen
+
+    def _on_scan_kept(self, kept, fault_kind: str, waiting: int) -> None:
+        """Not recorded (disk full, read-only file): a verdict all the same, and why, in words."""
+        t = self.translator.tr
+        if self.pages.currentWidget() is not self.pages.widget(0):
+            self.pages.setCurrentIndex(0)
+        self.banner.show_kept(kept.raw, fault_kind, kept.at, waiting)
+        self.preview.show_attendee(None)
+        self.status.showMessage(t("storage.kept", why=storage_words(t, fault_kind), n=waiting), 0)
+
+    def _on_kept_recorded(self, recorded: int, still: int) -> None:
+        t = self.translator.tr
+        self.status.showMessage(t("storage.recorded", n=recorded), 8000)
+        if not still and self.banner.kind == "kept":
+            self.banner.clear()
 
     def _verdict_painted(self) -> None:
         if self._preview_after_paint:

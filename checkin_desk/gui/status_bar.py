@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QStatusBar, QWidget
 
 from checkin_desk.gui.desk_state import DeskState
@@ -33,6 +34,19 @@ def _cell(name: str, width: int) -> ElidedLabel:
     # The style sheet's padding is drawn inside the label: ask for the room it takes.
     label.setContentsMargins(8, 0, 8, 0)
     return label
+
+
+def words_that_fit(text: str, metrics: QFontMetrics, room: int) -> str:
+    """`text`, or as many of its first words as fit in `room` pixels followed by "…"."""
+    if room <= 0 or metrics.horizontalAdvance(text) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        shown = " ".join(words).rstrip(" :—,;") + "…"
+        if metrics.horizontalAdvance(shown) <= room:
+            return shown
+    return words[0] + "…" if words else text
 
 
 class DeskStatusBar(QStatusBar):
@@ -63,8 +77,25 @@ class DeskStatusBar(QStatusBar):
         self.addPermanentWidget(self.cells)
         self.setSizeGripEnabled(False)
         self._hub_logged = ""
+        self._whole = ""
         translator.changed.connect(self.retranslate)
         self.retranslate()
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:
+        """A temporary message cut at a word with "…" when it is wider than its room (QStatusBar cuts
+        it mid-word, without a sign); the whole text is in the tooltip."""
+        room = self.width() - (self.cells.width() if self.cells.isVisible() else 0) - 24
+        shown = words_that_fit(text, QFontMetrics(self.font()), room)
+        self._whole = text
+        self.setToolTip(text if shown != text else "")
+        super().showMessage(shown, timeout)
+
+    def currentMessage(self) -> str:
+        """The whole message (what is on screen may be cut: `shown_message`)."""
+        return self._whole if super().currentMessage() else ""  # "" once cleared or timed out
+
+    def shown_message(self) -> str:
+        return super().currentMessage()
 
     def show_state(self, state: DeskState) -> None:
         self.state = state

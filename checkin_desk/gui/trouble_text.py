@@ -146,7 +146,48 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "⚠ لم تطبع الشارة: {why} — أعد الطبع بعد ذلك (F6)",
         "⚠ Badge not printed: {why} — reprint afterwards (F6)",
     ),
+    # the event database (storage.faults kinds): what is wrong, then what to do
+    "storage.full": (
+        "Disque plein — libérez de la place",
+        "القرص ممتلئ — حرر بعض المساحة",
+        "Disk full — free some space",
+    ),
+    "storage.readonly": (
+        "Fichier de l'événement en lecture seule — appelez le support",
+        "ملف الحدث للقراءة فقط — اتصل بالدعم",
+        "The event file is read-only — call support",
+    ),
+    "storage.readonly_folder": (
+        "Dossier de l'événement en lecture seule — appelez le support",
+        "مجلد الحدث للقراءة فقط — اتصل بالدعم",
+        "The event folder is read-only — call support",
+    ),
+    "storage.busy": (
+        "Base de l'événement occupée par un autre programme — patientez",
+        "قاعدة بيانات الحدث مشغولة ببرنامج آخر — انتظر",
+        "The event database is busy with another program — wait",
+    ),
+    "storage.other": (
+        "Base de l'événement inaccessible — appelez le support",
+        "قاعدة بيانات الحدث غير متاحة — اتصل بالدعم",
+        "The event database cannot be written — call support",
+    ),
+    "storage.kept": (
+        "{why} : {n} entrée(s) gardée(s), enregistrée(s) dès que possible",
+        "{why}: {n} دخول محفوظ، سيسجل في أقرب وقت",
+        "{why}: {n} entry(ies) kept, recorded as soon as possible",
+    ),
+    "storage.recorded": (
+        "{n} entrée(s) gardée(s) enregistrée(s)",
+        "تم تسجيل {n} دخول محفوظ",
+        "{n} kept entry(ies) recorded",
+    ),
     # hub
+    "hub.local": (
+        "ce poste ne peut pas écrire sa base, les entrées attendent ici",
+        "هذا الجهاز لا يستطيع الكتابة في قاعدته، تنتظر عمليات الدخول هنا",
+        "this desk cannot write its database, check-ins wait here",
+    ),
     "hub.unreachable": (
         "Hub injoignable — les entrées restent enregistrées ici et partiront à son retour",
         "الخادم لا يجيب — تبقى عمليات الدخول مسجلة هنا وتُرسل عند عودته",
@@ -195,6 +236,11 @@ def printer_words(tr: Tr, trouble: Trouble, waiting: int = 1) -> str:
 def printer_short(tr: Tr, trouble: Trouble) -> str:
     """The printer's trouble without the action, for the banner's print line."""
     return printer_words(tr, trouble).split(" — ")[0]
+
+
+def storage_words(tr: Tr, kind: str) -> str:
+    """The event database's trouble (a storage.faults kind) for staff: what is wrong, what to do."""
+    return tr(f"storage.{kind}") if f"storage.{kind}" in MESSAGES else tr("storage.other")
 
 
 def hub_words(tr: Tr, trouble: Trouble) -> str:

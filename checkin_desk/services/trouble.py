@@ -51,7 +51,9 @@ _CHECK = re.compile(r"^badge of \S+ not printed: ")
 _CHECK_PRINTER = re.compile(r"for the printer (?P<name>.+?)(; moved to printer .*)?$")
 BADGE_CHECK_KINDS = ("check", "check_name", "check_pdf")
 
+LOCAL_STORE_MARK = "this desk's database"  # the sync loop's words when its own file is the trouble
 _HUB_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("local", (LOCAL_STORE_MARK,)),
     ("auth", ("refused the password", "asks for a password", "permission denied", "refused:")),
     ("clock", ("clock is",)),
     (

@@ -30,7 +30,8 @@ from typing import Any
 import psycopg
 
 from checkin_desk import __version__
-from checkin_desk.storage import audit, recording
+from checkin_desk.services.trouble import LOCAL_STORE_MARK
+from checkin_desk.storage import audit, faults, recording
 from checkin_desk.storage.store import HUB_DSN_SETTING, Store, StoreError
 from checkin_desk.sync import audit_anchor, connection, credentials, hub, identity
 from checkin_desk.trust import keys, signing
@@ -153,6 +154,20 @@ class SyncLoop:
         except connection.HubError as exc:
             self._offline(str(exc))
             raise
+        except (StoreError, sqlite3.OperationalError) as exc:
+            # This desk's own file cannot be written (a full disk, read-only): the hub is not the
+            # trouble, so the desk must not say it is offline; the round is tried again later.
+            message = f"{LOCAL_STORE_MARK}: {faults.user_message(exc, self.store.path)}"
+            reached = self._conn is not None and not self._conn.closed
+            self._emit(
+                SyncState(
+                    online=True if reached else None,
+                    pending=self.pending_or_none(),
+                    message=message,
+                    last_sync_at=self.state.last_sync_at,
+                )
+            )
+            raise connection.HubError(message) from None
         except psycopg.Error as exc:
             message = connection.explain(exc, self.dsn)
             self._offline(message)
@@ -209,6 +224,13 @@ class SyncLoop:
 
     def pending(self) -> int:
         return self.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+    def pending_or_none(self) -> int:
+        """`pending()`, or the last count when the database cannot be read now."""
+        try:
+            return self.pending()
+        except sqlite3.Error:
+            return self.state.pending
 
     # -- connection --------------------------------------------------------------------------------
 

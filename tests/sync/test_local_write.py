@@ -139,3 +139,25 @@ def test_kept_scans_retried_on_a_full_disk_keep_their_time_and_leave_one_hub_dec
         finally:
             decider.close()
             store.close()
+
+
+def test_a_full_disk_at_the_desk_is_not_called_a_hub_offline(hub_dsn, tmp_path):
+    from checkin_desk.services.trouble import hub_trouble
+    from checkin_desk.sync import HubError
+    from sync.conftest import DeskRig
+
+    with small_disk(tmp_path / "disk", "6m") as disk:
+        rig = DeskRig(disk, "desk-1", hub_dsn)
+        try:
+            rig.sync()
+            rig.desk.scan("SCE-1")  # in the outbox: the next round must write to delete it
+            filler = fill(disk)
+            with pytest.raises(HubError, match="is full"):
+                rig.sync()
+            assert rig.loop.state.online is True
+            assert hub_trouble(rig.loop.state.message).kind == "local"
+            filler.unlink()
+            rig.sync()
+            assert rig.loop.state.online is True and rig.loop.pending() == 0
+        finally:
+            rig.close()
