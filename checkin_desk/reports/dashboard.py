@@ -23,7 +23,7 @@ QUARTER = 15
 # The instants a snapshot can be taken at: the day before, time zones and the quarter-hours around
 # it must all exist as datetimes (year 1 to 9999), with room to spare.
 EARLIEST_NOW = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST_NOW = datetime(9998, 12, 31, tzinfo=UTC)
+LATEST_NOW = datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)  # the whole day the message names
 
 
 def check_now(now: datetime) -> datetime:

@@ -123,6 +123,13 @@ def test_a_now_out_of_range_is_a_usage_error_not_a_crash(store, capsys, isolated
         dashboard_snapshot(store, datetime.fromisoformat(moment))
 
 
+def test_the_last_day_the_message_names_is_accepted_to_its_last_minute(store, capsys, isolated_home):
+    from checkin_desk import cli
+
+    assert cli.main(["--db", store.path, "report", "dashboard", "--now", "9998-12-31T23:59+00:00"]) == 0
+    assert "out of range" not in capsys.readouterr().err
+
+
 def test_the_dashboard_works_at_the_edges_of_its_range(store):
     from checkin_desk.reports.dashboard import EARLIEST_NOW, LATEST_NOW
 
