@@ -17,7 +17,7 @@ from checkin_desk.badges.assets import logo_jpeg
 from checkin_desk.badges.fields import badge_fields
 from checkin_desk.badges.fitting import Fitted, fit_text
 from checkin_desk.badges.qr import draw_qr
-from checkin_desk.badges.qrplan import MIN_MODULE_MM, QrPlan, plan_qr
+from checkin_desk.badges.qrplan import MIN_MODULE_MM, PAPER_MODULE_MM, SQUEEZE_FLOOR, QrPlan, plan_qr
 from checkin_desk.badges.shaping import Line, drop_uncovered, layout_line
 from checkin_desk.badges.template import Element, Template
 from checkin_desk.domain.models import Attendee, EventInfo
@@ -188,17 +188,33 @@ def qr_data(el: Element, values: dict[str, str], qr_text: str | None) -> str:
 
 
 def vector_qr_plan(el: Element, data: str, template: Template) -> QrPlan:
-    """The QR of a PDF badge: modules of at least 0.75 mm; on a fixed page it grows about its centre."""
+    """The QR of a PDF badge: modules of at least 0.75 mm (1 mm on paper templates); on a fixed page it
+    grows about its centre, or upwards into the room `grow_from` gives it."""
+    max_side = template.width
+    if el.grow_from is not None:
+        bottom = el.y + el.h
+        max_side = min(max_side, bottom - el.grow_from - (el.y - el.grow_from) * SQUEEZE_FLOOR)
     return plan_qr(
         data,
         level=el.error_correction,
         quiet_zone=el.quiet_zone,
         box=min(el.w, el.h) * MM,
-        max_side=template.width * MM,
-        min_module=MIN_MODULE_MM * MM,
+        max_side=max_side * MM,
+        min_module=(PAPER_MODULE_MM if template.mode == "colour" else MIN_MODULE_MM) * MM,
         whole=False,
         grow_first=False,
     )
+
+
+def squeezed(el: Element, qr: Element | None, side: float) -> tuple[float, float] | None:
+    """(y, h) in mm of an element moved up and shrunk to make room for a QR of `side` mm grown upwards
+    from its box's bottom edge; None when the element stays where it is."""
+    if qr is None or qr.grow_from is None or side <= qr.h + 1e-6 or el is qr:
+        return None
+    if el.y < qr.grow_from - 0.01 or el.y + el.h > qr.y + 0.01:
+        return None
+    scale = (qr.y + qr.h - side - qr.grow_from) / (qr.y - qr.grow_from)
+    return qr.grow_from + (el.y - qr.grow_from) * scale, el.h * scale
 
 
 def draw_badge(
@@ -229,11 +245,16 @@ def draw_badge(
     category = values["_colour"]
     code = attendee.code
     qr = qr_element(template)
+    # A PDF page (no pixel grid to snap to) lets a long code grow upwards into the room above it.
+    grown_side = 0.0
+    if qr is not None and snap is None and qr.grow_from is not None:
+        grown_side = vector_qr_plan(qr, qr_data(qr, values, qr_text), template).side / MM
     for el in template.elements:
         if keep is not None and not keep(el):
             continue
         dy = shift if is_below(el, qr) else 0.0
-        box = (left + el.x * MM, top - el.y * MM - dy, el.w * MM, el.h * MM)
+        y, h = squeezed(el, qr, grown_side) or (el.y, el.h)
+        box = (left + el.x * MM, top - y * MM - dy, el.w * MM, h * MM)
         x, y_top, w, h = box
         if el.kind == "rect":
             fill = resolve_colour(el.fill, el.mono_fill, category, mono)
@@ -255,11 +276,13 @@ def draw_badge(
             plan = vector_qr_plan(el, data, template)
             side = min(w, h)
             grown = plan.side if snap is None else max(plan.side, side)
+            # Grown upwards (its bottom edge kept), or about the box's centre.
+            rise = grown - side if grown_side and grown > side else (grown - side) / 2
             draw_qr(
                 canvas,
                 data,
                 x=x - (grown - side) / 2,
-                y_top=y_top + (grown - side) / 2,
+                y_top=y_top + rise,
                 size=grown,
                 level=plan.level,
                 quiet_zone=el.quiet_zone,

@@ -18,6 +18,14 @@ from dataclasses import dataclass
 from checkin_desk.badges.qr import qr_runs
 
 MIN_MODULE_MM = 0.75
+# A colour template's PDF goes to office printers and screens at whatever resolution they pick, down
+# to 150 dpi, so modules land on fractional pixels: measured with zxing-cpp and zbar after a blur of
+# sigma 2 pixels, 0.9 mm modules fail at 150 dpi and 0.95 mm pass. A mono (thermal) template's PDF is
+# rasterised at the printer's own dots, where 0.75 mm is 6 whole dots.
+PAPER_MODULE_MM = 1.0
+# A code grown upwards may squeeze the elements above it to this share of their height, no less:
+# the name keeps room for two lines.
+SQUEEZE_FLOOR = 0.55
 FIXED_GROWTH = 1.25  # on a fixed page the QR may take this much of its box before the level drops
 LEVELS = "LMQH"
 

@@ -3,7 +3,9 @@
 All lengths are millimetres from the top-left corner of the badge. Elements:
   text  {placeholders} in a box, fitted (shrink, wrap, ellipsis); `fallback` texts when it comes out empty
   rect  a filled box; fill "category" takes the attendee's category colour
-  qr    the QR code (quiet zone included in `size`), error correction L/M/Q/H
+  qr    the QR code (quiet zone included in `size`), error correction L/M/Q/H; `grow_from` (mm, above
+        the box): on a page of fixed size a long code grows upwards from the box's bottom edge and the
+        elements between `grow_from` and the box are squeezed into the room left above it
   logo  the event logo (resources/logo.png unless `file`), kept in proportion inside its box
 `mode` is "colour" (PDF) or "mono" (thermal); every colour has a mono counterpart, derived or given as
 `mono_fill` / `mono_colour`, so one template prints on both. A `sheet` puts several badges on one page.
@@ -59,7 +61,7 @@ KINDS = {
         "unless",
     },
     "rect": {"fill", "mono_fill", "radius"},
-    "qr": {"data", "error_correction", "quiet_zone", "size"},
+    "qr": {"data", "error_correction", "quiet_zone", "size", "grow_from"},
     "logo": {"file"},
 }
 COMMON = {"id", "type", "x", "y", "w", "h"}
@@ -98,6 +100,7 @@ class Element:
     error_correction: str = "Q"
     quiet_zone: int = 4
     file: str = ""
+    grow_from: float | None = None
     # A text drawn only when this field is filled (when) or empty (unless): the name takes the
     # whole box, or shares it with its Latin line.
     when: str = ""
@@ -216,6 +219,11 @@ def _element(tname: str, index: int, raw: Any, width: float, height: float) -> E
             raise _fail(tname, f"{where}: needs 0 < floor_size <= min_size")
     if kind == "qr" and values.get("error_correction", "Q") not in ("L", "M", "Q", "H"):
         raise _fail(tname, f"{where}: error_correction must be L, M, Q or H")
+    if kind == "qr" and "grow_from" in values:
+        grow_from = values["grow_from"]
+        if not isinstance(grow_from, int | float) or not 0 <= grow_from < y:
+            raise _fail(tname, f"{where}: grow_from must be a number of mm from 0 up to the QR's top ({y:g})")
+        values["grow_from"] = float(grow_from)
     if kind == "logo":
         logo = Path(values.get("file") or LOGO_PATH)
         if not logo.is_absolute():

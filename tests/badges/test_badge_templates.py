@@ -103,3 +103,13 @@ def test_sheet_template_refused_for_a_roll_printer(event, categories):
 
     with pytest.raises(TemplateError, match="sheet"):
         render_badge_raster(Attendee("X"), event=event, categories=categories, template="a4-sheet")
+
+
+@pytest.mark.parametrize("grow_from", [-1, 60, 70, "top"])
+def test_a_qr_growing_from_below_its_top_or_off_the_page_is_refused(tmp_path, grow_from):
+    data = json.loads(json.dumps(GOOD))
+    data["elements"][1]["grow_from"] = grow_from
+    with pytest.raises(TemplateError, match=r"'qr'.*grow_from must be a number of mm from 0 up to .* \(60\)"):
+        load_template(_write(tmp_path, data))
+    data["elements"][1]["grow_from"] = 5
+    assert load_template(_write(tmp_path, data)).elements[1].grow_from == 5.0
