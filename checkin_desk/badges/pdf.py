@@ -245,9 +245,10 @@ def draw_badge(
     category = values["_colour"]
     code = attendee.code
     qr = qr_element(template)
-    # A PDF page (no pixel grid to snap to) lets a long code grow upwards into the room above it.
+    # A whole PDF badge (no pixel grid to snap to, no layer of the raster, which sizes its QR itself)
+    # lets a long code grow upwards into the room above it.
     grown_side = 0.0
-    if qr is not None and snap is None and qr.grow_from is not None:
+    if qr is not None and snap is None and keep is None and qr.grow_from is not None:
         grown_side = vector_qr_plan(qr, qr_data(qr, values, qr_text), template).side / MM
     for el in template.elements:
         if keep is not None and not keep(el):
