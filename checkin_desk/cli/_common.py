@@ -32,7 +32,10 @@ def desk_name(args: argparse.Namespace, store: Store | None = None) -> str:
 
 
 def operator_name(args: argparse.Namespace) -> str:
-    return getattr(args, "operator", None) or MachineConfig.load().operator or ""
+    """Who is at the desk: --operator, else --as (before staff accounts exist, the name given), else
+    the machine's setting."""
+    given = getattr(args, "operator", None) or getattr(args, "as_name", None)
+    return given or MachineConfig.load().operator or ""
 
 
 def open_desk(args: argparse.Namespace) -> Desk:

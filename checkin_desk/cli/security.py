@@ -18,8 +18,9 @@ from checkin_desk.domain import codes
 from checkin_desk.imports.readers import ImportFileError, plan_table, read_table, row_to_attendee
 from checkin_desk.services import door
 from checkin_desk.services.audit_check import check_audit
+from checkin_desk.services.purge import PurgeRefused, purge_event
 from checkin_desk.trust import keys, roles, signing
-from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
+from checkin_desk.trust.personal_data import export_attendees
 from checkin_desk.util.privacy import open_private
 
 

@@ -193,6 +193,9 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
                     {"uuid": scan_uuid, "cancelled_at": at, "cancel_reason": VOID_REASON, "void": True},
                 )
                 scan_uuid = str(uuid.uuid4())
+        if decision.print_badge and attendee is not None and rec.has_badge(attendee.code):
+            # Printed by hand before this first entry: never a second badge, except a reprint with a reason.
+            decision = replace(decision, print_badge=False)
         job_id = self._record(rec, scan_uuid=scan_uuid, check=check, raw=raw, attendee=attendee,
                               decision=decision, at=at, day=day, kind=kind, offline=offline,
                               hub_at=hub_at)  # fmt: skip

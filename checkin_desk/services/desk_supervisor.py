@@ -39,7 +39,12 @@ class SupervisorActions:
             attendee = self.store.lookup(parsed.code) if parsed.ok and not check.bad_signature else None
             entries = self.store.admitted_entries(parsed.code) if attendee else ()
             refused = self._decide_here(check, attendee, entries, day)
-            first_badge = attendee is not None and not entries and self.policy.auto_badge
+            first_badge = (
+                attendee is not None
+                and not entries
+                and self.policy.auto_badge
+                and not self.store.has_badge(attendee.code)
+            )
             decision = Decision(refused.status, True, first_badge, refused.first_entry, refused.reentry)
             scan_uuid = str(uuid.uuid4())
             job_id = self._record(recording.DatabaseRecorder(self.store), scan_uuid=scan_uuid, check=check,

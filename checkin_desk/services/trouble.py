@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from checkin_desk.storage.faults import LOCAL_STORE_MARK
+
 # (kind, words that mark it), tried in order: the printer's own status first, then the transport.
 _PRINTER_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("no_printer", ("no printer is configured",)),
@@ -51,7 +53,6 @@ _CHECK = re.compile(r"^badge of \S+ not printed: ")
 _CHECK_PRINTER = re.compile(r"for the printer (?P<name>.+?)(; moved to printer .*)?$")
 BADGE_CHECK_KINDS = ("check", "check_name", "check_pdf")
 
-LOCAL_STORE_MARK = "this desk's database"  # the sync loop's words when its own file is the trouble
 _HUB_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("local", (LOCAL_STORE_MARK,)),
     ("auth", ("refused the password", "asks for a password", "permission denied", "refused:")),

@@ -44,6 +44,10 @@ _RESERVED_BYTE = _PENDING_BYTE + 1
 
 KINDS = ("busy", "full", "readonly", "readonly_folder", "io", "corrupt", "cantopen")
 
+# How a message says the trouble is this desk's own database file (the sync loop writes it, the trouble
+# words of services.trouble look for it): not the hub's.
+LOCAL_STORE_MARK = "this desk's database"
+
 
 class StorageFault(StoreError, sqlite3.OperationalError):
     """Expected trouble with the database file (busy, disk full, read-only...). The message is for

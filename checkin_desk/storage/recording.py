@@ -206,6 +206,9 @@ class DatabaseRecorder:
     def insert_print_job(self, job: dict[str, Any]) -> int | None:
         return self.store.insert_print_job(self.conn, job)
 
+    def has_badge(self, code: str) -> bool:
+        return self.store.has_badge(code)
+
 
 class WaitingRecorder:
     """Decides on the event database as it is plus the scans already waiting; writes to the waiting
@@ -237,6 +240,9 @@ class WaitingRecorder:
 
     def enqueue_outbox(self, kind: str, ref: str, payload: dict[str, Any]) -> None:
         self.record["outbox"].append([kind, ref, payload])
+
+    def has_badge(self, code: str) -> bool:
+        return self.store.has_badge(code)
 
     def insert_print_job(self, job: dict[str, Any]) -> int | None:
         now = utc_now_iso()

@@ -254,6 +254,12 @@ def v7_registration_lists(conn: sqlite3.Connection) -> None:
     search_index.mark_current(conn)
 
 
+# A badge printed by hand before the first entry is looked up at that entry's scan (Store.has_badge).
+V8_BADGES_BY_ATTENDEE = """
+CREATE INDEX print_jobs_by_attendee ON print_jobs (attendee_code, state);
+"""
+
+
 # Each entry is applied once, in order; never edit a released one, add a new one. An entry is an
 # SQL script, or a function of the connection when rows must be computed in Python.
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -264,6 +270,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     V5_SCAN_ISSUE,
     v6_contentless_search,
     v7_registration_lists,
+    V8_BADGES_BY_ATTENDEE,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -589,6 +589,18 @@ class Store:
             (kind, ref, json.dumps(payload, ensure_ascii=False), utc_now_iso()),
         )
 
+    def has_badge(self, code: str) -> bool:
+        """Whether the attendee's badge is printed or on its way (queued, sending): a badge by hand
+        (print from search, the command line's print) counts as much as a scan's first badge."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM print_jobs WHERE attendee_code = ? AND state IN ('queued', 'sending', 'printed') "
+                "LIMIT 1",
+                (code,),
+            ).fetchone()
+            is not None
+        )
+
     def insert_print_job(self, conn: sqlite3.Connection, job: dict[str, Any]) -> int:
         now = utc_now_iso()
         job = {"created_at": now, "updated_at": now, **job}

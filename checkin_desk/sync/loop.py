@@ -30,8 +30,8 @@ from typing import Any
 import psycopg
 
 from checkin_desk import __version__
-from checkin_desk.services.trouble import LOCAL_STORE_MARK
 from checkin_desk.storage import audit, faults, recording
+from checkin_desk.storage.faults import LOCAL_STORE_MARK
 from checkin_desk.storage.store import HUB_DSN_SETTING, Store, StoreError
 from checkin_desk.sync import audit_anchor, connection, credentials, hub, identity
 from checkin_desk.trust import keys, signing

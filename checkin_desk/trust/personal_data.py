@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,10 +85,13 @@ def purge_event(
     claimed: str = "",
     authorized_by: Staff | None = None,
     force: bool = False,
+    forget_hub: Callable[[str], str] | None = None,
 ) -> PurgeReport:
     """Remove attendee personal data from this desk, keeping anonymous counts. Admin only.
 
-    Refuses while the outbox holds changes the hub has not received, unless `force`.
+    Refuses while the outbox holds changes the hub has not received, unless `force`. `forget_hub(address)`
+    removes the hub's password from this machine and names the hub for the report (services.purge
+    gives it: the hub's credentials belong to the sync layer, above this one).
     """
     who = roles.require(store, "purge", authorized_by, claimed)
     # Scans recorded beside a busy database hold attendee codes: into the database first.
@@ -153,17 +157,8 @@ def purge_event(
     search_index.sweep_scratch_files(store.path, older_than=0)
     if beside:  # --force: what still waited beside the database goes too
         _remove_waiting_file(store)
-    return PurgeReport(attendees, scans, jobs, outbox, _forget_hub(hub_address))
-
-
-def _forget_hub(address: str) -> str:
-    """The hub's password leaves this desk with the purge; returns the hub's name for the report."""
-    if not address:
-        return ""
-    from checkin_desk.sync import connection, credentials  # psycopg only when there was a hub
-
-    credentials.forget(address)
-    return connection.describe(address)
+    hub = forget_hub(hub_address) if forget_hub is not None and hub_address else ""
+    return PurgeReport(attendees, scans, jobs, outbox, hub)
 
 
 def _remove_waiting_file(store: Store) -> None:

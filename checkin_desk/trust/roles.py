@@ -159,7 +159,7 @@ def enforced(store: Store) -> bool:
 
 def check_new_pin(pin: str, role: Role) -> None:
     if len(pin) < MIN_PIN[role.key]:
-        raise ValueError(f"a {role.key}'s PIN needs at least {MIN_PIN[role.key]} characters")
+        raise ValueError(f"{_a(role)}'s PIN needs at least {MIN_PIN[role.key]} characters")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
         raise ValueError("that PIN is too easy to guess")
 

@@ -78,7 +78,14 @@ def make_private_dir(path: Path) -> Path:
 def open_private(path: str | os.PathLike, mode: str = "w", **kwargs: Any) -> IO[Any]:
     """open() for a file holding personal data: created 0600, and made 0600 if it existed wider."""
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    fd = os.open(path, flags, 0o600)
+    # Not through a symbolic link: names would land wherever the link points, that file made 0600.
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise OSError(exc.errno, f"{path} is a symbolic link: give the real file's path") from None
+        raise
     if os.name == "posix":
         os.fchmod(fd, 0o600)
     return os.fdopen(fd, mode, **kwargs)

@@ -85,8 +85,8 @@ def test_settings_store_the_hub_masked_and_disconnect(qtbot, hub_window, hub_dsn
 
 
 def test_a_purged_event_refuses_the_hub_in_the_settings_and_on_start(qtbot, tmp_path, hub_dsn):  # noqa: F811
+    from checkin_desk.services.purge import purge_event
     from checkin_desk.sync import HubDecider, HubError
-    from checkin_desk.trust.personal_data import purge_event
     from tests.conftest import PEOPLE
 
     store = Store.open(tmp_path / "purged.sqlite", create=True)

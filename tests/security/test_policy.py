@@ -248,3 +248,31 @@ def test_files_with_names_are_owner_only_whatever_the_umask(tmp_path, argv):
         os.umask(old)
     (written,) = list(out.iterdir())
     assert written.stat().st_mode & 0o077 == 0, oct(written.stat().st_mode)
+
+
+def test_a_badge_printed_by_hand_is_not_printed_again_at_the_first_scan(
+    event_template, tmp_path, monkeypatch
+):
+    template, codes = event_template
+    db = tmp_path / "event.sqlite"
+    _copy(template, db)
+    _prepare(db, codes, tmp_path, "print")
+    fresh = codes[2]
+    assert _run(["--db", str(db), "print", fresh], None, monkeypatch) == 0
+    assert _run(["--db", str(db), "scan", fresh], None, monkeypatch) == 0
+    conn = sqlite3.connect(db)
+    jobs = conn.execute("SELECT count(*) FROM print_jobs WHERE attendee_code = ?", (fresh,)).fetchone()[0]
+    badge = conn.execute("SELECT badge FROM scans WHERE code = ?", (fresh,)).fetchone()[0]
+    conn.close()
+    assert (jobs, badge) == (1, 0)
+
+
+def test_a_file_with_names_is_never_written_through_a_symbolic_link(tmp_path, capsys):
+    db = tmp_path / "event.sqlite"
+    assert main(["--db", str(db), "demo", "--attendees", "5", "--seed", "1"]) == 0
+    target = tmp_path / "notes.txt"
+    target.write_text("mine\n")
+    (tmp_path / "list.csv").symlink_to(target)
+    assert main(["--db", str(db), "export-attendees", "--out", str(tmp_path / "list.csv")]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert target.read_text() == "mine\n"

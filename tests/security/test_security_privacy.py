@@ -13,8 +13,9 @@ import pytest
 
 from checkin_desk import reports
 from checkin_desk.cli import main
+from checkin_desk.services.purge import purge_event
 from checkin_desk.trust import keys, roles
-from checkin_desk.trust.personal_data import PurgeRefused, export_attendees, purge_event
+from checkin_desk.trust.personal_data import PurgeRefused, export_attendees
 from checkin_desk.trust.roles import AuthorizationError, Role
 from checkin_desk.util import privacy
 from checkin_desk.util.csvsafe import SafeWriter, neutralise

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from checkin_desk.services import categories, desk_ops
+from checkin_desk.services import categories, desk_ops, purge
 from checkin_desk.trust import keys, personal_data, roles, signing
 
 STAFF = {
@@ -55,7 +55,7 @@ WINDOW_ACTIONS = {
         "staff",
         lambda d, by, t: roles.add_staff(d.store, "newbie", roles.Role.OPERATOR, "918273", by=by),
     ),
-    "purge": ("purge", lambda d, by, t: personal_data.purge_event(d.store, authorized_by=by, force=True)),
+    "purge": ("purge", lambda d, by, t: purge.purge_event(d.store, authorized_by=by, force=True)),
 }
 
 
