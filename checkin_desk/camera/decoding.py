@@ -31,7 +31,7 @@ class Read:
 
 def aim_box(width: int, height: int) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) of the square the preview draws for the operator to aim at."""
-    side = int(min(width, height) * AIM_FRACTION)
+    side = round(min(width, height) * AIM_FRACTION)
     left, top = (width - side) // 2, (height - side) // 2
     return left, top, left + side, top + side
 

@@ -70,6 +70,16 @@ class CameraScanner:
         self._stop = threading.Event()
         self._source = None
 
+    def open(self) -> None:
+        """Open the source now (the caller's thread), so that trouble is known before anything
+        else starts; raises CameraError. `run()` opens it itself otherwise."""
+        if self._source is None:
+            self._source = open_source(self.spec)
+
+    @property
+    def what(self) -> str:
+        return self._source.what if self._source is not None else self.spec
+
     def stop(self) -> None:
         self._stop.set()
         source = self._source
@@ -95,7 +105,8 @@ class CameraScanner:
 
     def _run(self) -> str:
         decoder = self.decoder or Decoder()
-        source = self._source = open_source(self.spec)
+        self.open()
+        source = self._source
         if self._stop.is_set():
             return ""
         if self.on_start is not None:

@@ -72,6 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     _print_wait_option(p)
     p.add_argument(
+        "--camera",
+        metavar="SOURCE",
+        help="also read codes from a camera: a device number (0), a video file, or a stream URL "
+        "(rtsp://..., http://... MJPEG); needs the camera extra (pip install 'checkin-desk[camera]')",
+    )
+    p.add_argument(
         "--retry-for",
         type=float,
         default=END_WAIT_S,
@@ -365,6 +371,13 @@ def run_desk(args: argparse.Namespace) -> int:
         if printing[0] is not None:
             printing[0].queued(job_id)
 
+    camera = None
+    if getattr(args, "camera", None):
+        from checkin_desk.cli._camera import CameraFeed
+
+        camera = CameraFeed(args.camera)
+        if not camera.open():  # before the event is opened: nothing changes
+            return 1
     session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, badge)
     desk = session.start()
     if desk is not None:
@@ -373,7 +386,13 @@ def run_desk(args: argparse.Namespace) -> int:
             print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
     try:
         # Bytes: a misread scanner can send anything, and it must give an outcome, not a crash.
-        for raw in split_scans(read_chunks(sys.stdin.fileno(), session.idle)):
+        if camera is not None:
+            from checkin_desk.cli._camera import keyboard_lines
+
+            scans = camera.scans(session.idle, IDLE_S, keyboard_lines())
+        else:
+            scans = split_scans(read_chunks(sys.stdin.fileno(), session.idle))
+        for raw in scans:
             session.scan(raw)
         status = session.finish(max(0.0, getattr(args, "retry_for", END_WAIT_S)))
     except BaseException:
