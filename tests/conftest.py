@@ -17,7 +17,7 @@ from checkin_desk.domain.models import Attendee, EventInfo, PassStatus
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
 
-pytest_plugins = ["tests.wall_clock"]
+pytest_plugins = ["tests.wall_clock", "tests.camera.fixtures"]
 
 DATA = Path(__file__).parent / "data"
 EVENT = EventInfo("Smart City Expo Casablanca 2027", ("2027-04-18", "2027-04-19", "2027-04-20"))

@@ -81,10 +81,11 @@ class CameraScanner:
         return self._source.what if self._source is not None else self.spec
 
     def stop(self) -> None:
+        """Safe from any thread: the loop ends at its next frame and releases the source itself."""
         self._stop.set()
         source = self._source
         if source is not None:
-            source.close()
+            source.stop()
 
     def run(self) -> str:
         """Scan until the end; returns why it ended ("" for the end of a file), also given to on_end."""

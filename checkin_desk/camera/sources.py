@@ -174,10 +174,16 @@ class VideoSource:
                 self._newest = (image, time.monotonic(), index, time.perf_counter())
                 self._fresh.notify_all()
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Ask the frames to end; safe from any thread (the reading thread releases the device)."""
         self._closed.set()
         with self._fresh:
             self._fresh.notify_all()
+
+    def close(self) -> None:
+        """Release the device: only from the thread that reads `frames()` (OpenCV must never
+        release a capture while another thread is inside its read)."""
+        self.stop()
         if self._grabber is not None and self._grabber is not threading.current_thread():
             self._grabber.join(timeout=READ_TIMEOUT_MS / 1000 + 1)
         self._capture.release()

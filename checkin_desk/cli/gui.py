@@ -15,6 +15,11 @@ from checkin_desk.cli._common import db_path, open_desk
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the desk window")
     p.add_argument("--kiosk", action="store_true", default=None, help="start in kiosk mode")
+    p.add_argument(
+        "--camera",
+        metavar="SOURCE",
+        help="open the camera panel (F12) on this source: a device number, a video file or a stream URL",
+    )
     p.set_defaults(handler=run_gui)
 
     p = sub.add_parser("screenshot", help="render the desk window's states to PNG files (offscreen)")
@@ -39,7 +44,7 @@ def run_gui(args: argparse.Namespace) -> int:
         args.db = str(chosen)
     from checkin_desk.gui.app import run
 
-    return run(open_desk(args), kiosk=getattr(args, "kiosk", None))
+    return run(open_desk(args), kiosk=getattr(args, "kiosk", None), camera=getattr(args, "camera", None))
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:

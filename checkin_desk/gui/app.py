@@ -139,7 +139,7 @@ def log_to_file() -> Path | None:
     return folder / "desk.log"
 
 
-def run(desk: Desk, *, kiosk: bool | None = None) -> int:
+def run(desk: Desk, *, kiosk: bool | None = None, camera: str | None = None) -> int:
     started = time.perf_counter()
     log_to_file()
     app = make_app()
@@ -151,6 +151,8 @@ def run(desk: Desk, *, kiosk: bool | None = None) -> int:
     else:
         window.showMaximized()
     window.setAttribute(Qt.WA_DeleteOnClose, False)
+    if camera:
+        window.camera.start(camera)
     log.info("desk window ready in %.0f ms", (time.perf_counter() - started) * 1000)
     # Ctrl+C in the terminal closes the window properly (workers stopped) instead of raising
     # KeyboardInterrupt inside a Qt callback; the timer lets Python see the signal during exec().

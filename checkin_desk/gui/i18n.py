@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication
 
+from checkin_desk.gui.camera_text import MESSAGES as CAMERA_MESSAGES
 from checkin_desk.gui.dashboard_text import MESSAGES as DASHBOARD_MESSAGES
 from checkin_desk.gui.records_text import MESSAGES as RECORDS_MESSAGES
 from checkin_desk.gui.result_text import MESSAGES as RESULT_MESSAGES
@@ -258,6 +259,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Something unexpected went wrong. Check-ins already recorded are kept.\nDetails written to: {path}",
     ),
     **DASHBOARD_MESSAGES,
+    **CAMERA_MESSAGES,
     **RECORDS_MESSAGES,
     **RESULT_MESSAGES,
     **TROUBLE_MESSAGES,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from checkin_desk.domain.models import Outcome
 from checkin_desk.gui import dashboard
 from checkin_desk.gui.banner import ResultBanner
+from checkin_desk.gui.camera_panel import CameraPanel
 from checkin_desk.gui.controller import DeskController
 from checkin_desk.gui.delays import (
     KIOSK_READY_AFTER_S,
@@ -82,6 +83,8 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPanel(translator, self.runner, desk.event, categories)
         self.preview.template_for = template_resolver(desk.store, desk.desk_name)
         self.preview.qr_text_for = lambda code: signing.qr_text(desk.store, code)
+        self.camera = CameraPanel(translator)
+        self.camera.source = config.camera_source
         self.manual = QLineEdit(objectName="manualCode")
         self.manual.setMaxLength(512)
         self.alert = PrinterAlert(translator)
@@ -111,6 +114,8 @@ class MainWindow(QMainWindow):
         # -- wiring --
         self.capture = ScanCapture(self, parent=self)
         self.capture.scanned.connect(self.controller.scan)
+        self.camera.code_read.connect(self.capture.deliver)  # a camera's code is a scan like any other
+        self.camera.message.connect(lambda text: self.status.showMessage(text, 15000))
         self.capture.queued.connect(self.status.show_waiting)
         self.manual.returnPressed.connect(self._manual_entry)
         self.search.check_in_requested.connect(self.controller.scan)
@@ -157,6 +162,7 @@ class MainWindow(QMainWindow):
             "print_search": self.print_selected,
             "printer": self.trouble.show,
             "kiosk": lambda: self.set_kiosk(not self.in_kiosk),
+            "camera": self.camera.toggle,
             "mute": self.toggle_sound,
             "reissue": self.records.reissue,
             "reprint": self.supervisor.reprint,
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
         page = QWidget()
         middle = QHBoxLayout()
         middle.addWidget(self.search, 3)
+        middle.addWidget(self.camera, 2)  # hidden until F12
         middle.addWidget(self.preview, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.manual, 1)
@@ -381,6 +388,7 @@ class MainWindow(QMainWindow):
         self.setFocus()
 
     def closeEvent(self, event) -> None:
+        self.camera.link.stop()
         self.capture.uninstall()
         self._refresh_search.stop()
         self.search.stop()

@@ -340,6 +340,10 @@ class ScanCapture(QObject):
         popup = QApplication.activePopupWidget()
         return popup is not None
 
+    def deliver(self, code: str) -> None:
+        """A whole code from another reader (the camera): the same way on as a keyboard scan's."""
+        self._emit(code)
+
     def _emit(self, code: str) -> None:
         if self.blocked() or self._queue:
             self._queue.append(code)

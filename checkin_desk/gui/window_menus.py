@@ -2,8 +2,8 @@
 
 Keyboard map: scan anywhere; Ctrl+F search; Ctrl+P print the selected result's badge; Esc back to
 scanning; F2 printer details; F3 walk-in; F4 dashboard; F5 re-issue a pass; F6 reprint; F7 admit
-despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk; Ctrl+L next language
-(the Language menu marks the current one); Ctrl+M sound on/off.
+despite refusal; F8 cancel a check-in; F9 edit; F10 settings; F11 kiosk; F12 camera panel on/off;
+Ctrl+L next language (the Language menu marks the current one); Ctrl+M sound on/off.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ ACTIONS = (  # (id, message id, shortcut, menu)
     ("print_search", "action.print_search", "Ctrl+P", "desk"),
     ("printer", "action.printer", "F2", "desk"),
     ("kiosk", "action.kiosk", "F11", "desk"),
+    ("camera", "action.camera", "F12", "desk"),
     ("mute", "action.mute", "Ctrl+M", "desk"),
     ("reissue", "action.reissue", "F5", "supervisor"),
     ("reprint", "action.reprint", "F6", "supervisor"),

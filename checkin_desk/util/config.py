@@ -41,6 +41,8 @@ class MachineConfig:
     language: str = "fr"
     sound_volume: int = 70  # percent; the desk's beeps (admitted, already in, refused)
     sound_muted: bool = False
+    # The camera panel's source (F12): a device number, a video file or a stream URL.
+    camera_source: str = "0"
 
     @classmethod
     def load(cls) -> MachineConfig:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.camera.conftest import recorded
+from tests.camera.fixtures import recorded
 from tests.desk_faults import ROOT
 
 

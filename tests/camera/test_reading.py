@@ -8,7 +8,7 @@ import pytest
 
 from checkin_desk.camera import CameraScanner, Decoder, RecentCodes
 from checkin_desk.camera.decoding import aim_box
-from tests.camera.conftest import FPS, GAP, HOLD
+from tests.camera.fixtures import FPS, GAP, HOLD
 from tests.camera.scenes import LOOKS, SceneMaker, Shot, pretix_signed_secret
 
 
@@ -54,7 +54,7 @@ def test_codes_of_the_video_come_once_each_with_their_outline(camera_set):
 
 @pytest.mark.parametrize("look", LOOKS)
 def test_phone_screens_tilted_30_degrees_read(camera_set, look):
-    from tests.camera.conftest import _event
+    from tests.camera.fixtures import _event
 
     maker = SceneMaker((1280, 720), _event(), {}, seed=30)
     code = pretix_signed_secret(random.Random(look))

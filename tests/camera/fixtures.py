@@ -1,4 +1,4 @@
-"""One generated camera set per test session: an event (the project's own badges, a signed code,
+"""(A pytest plugin, see tests/conftest.py.) One generated camera set per test session: an event (the project's own badges, a signed code,
 pretix secrets) and a video showing their codes in a known order. Each test gets its own copy of
 the event database."""
 
