@@ -61,11 +61,13 @@ class CameraScanner:
         on_end: Callable[[str], None] | None = None,
         hold_s: float = HOLD_S,
         decoder: Decoder | None = None,
+        paced: bool = False,
     ):
         self.spec = spec
         self.on_code, self.on_frame, self.on_start, self.on_end = on_code, on_frame, on_start, on_end
         self.recent = RecentCodes(hold_s)
         self.decoder = decoder
+        self.paced = paced  # a video file at its own frame rate (see sources.open_source)
         self.stats = ScannerStats()
         self._stop = threading.Event()
         self._source = None
@@ -74,7 +76,7 @@ class CameraScanner:
         """Open the source now (the caller's thread), so that trouble is known before anything
         else starts; raises CameraError. `run()` opens it itself otherwise."""
         if self._source is None:
-            self._source = open_source(self.spec)
+            self._source = open_source(self.spec, paced=self.paced)
 
     @property
     def what(self) -> str:

@@ -67,8 +67,10 @@ def _without_password(url: str) -> str:
     return url
 
 
-def open_source(spec: str) -> VideoSource:
-    """The source named by `spec`, opened and with its first frame read, or CameraError."""
+def open_source(spec: str, *, paced: bool = False) -> VideoSource:
+    """The source named by `spec`, opened and with its first frame read, or CameraError.
+    paced: a video file gives its frames at its own frame rate, as a camera would (by default as
+    fast as they are decoded)."""
     spec = (spec or "").strip()
     if not spec:
         raise CameraError("no camera given: a device number (0), a video file or a stream URL")
@@ -103,7 +105,7 @@ def open_source(spec: str) -> VideoSource:
     if not ok or first is None:
         capture.release()
         raise CameraError(f"{what} gives no picture")
-    return VideoSource(spec, capture, first, live=live)
+    return VideoSource(spec, capture, first, live=live, paced=paced)
 
 
 class VideoSource:
@@ -114,10 +116,11 @@ class VideoSource:
     frame: when decoding falls behind, old frames are dropped instead of piling up as delay.
     """
 
-    def __init__(self, spec: str, capture, first, *, live: bool):
+    def __init__(self, spec: str, capture, first, *, live: bool, paced: bool = False):
         self.spec = spec
         self.what = describe_source(spec)
         self.live = live
+        self.paced = paced
         self._capture = capture
         self._first = first
         fps = capture.get(5)  # CAP_PROP_FPS
@@ -137,7 +140,10 @@ class VideoSource:
 
     def _file_frames(self) -> Iterator[Frame]:
         index, image = 0, self._first
+        start = time.monotonic()
         while image is not None and not self._closed.is_set():
+            if self.paced and (ahead := start + index / self.fps - time.monotonic()) > 0:
+                self._closed.wait(ahead)
             yield Frame(image, index / self.fps, index, time.perf_counter())
             ok, image = self._capture.read()
             index += 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from checkin_desk.domain.models import Attendee, PassStatus
 from checkin_desk.gui.first_run import FirstRunAssistant
 from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.screenshot_camera import show_camera
 from checkin_desk.printing import PrinterConfig, PrintError, Timeouts
 from checkin_desk.printing.transports import open_transport
 
@@ -90,6 +91,10 @@ def render_more(window, shot: Callable[..., None], language: str) -> None:
     controller.scan(KIOSK_REFUSED.code)
     shot("kiosk-refused")
     window.set_kiosk(False)
+    # The camera panel (F12): a badge held up to the camera, read, outlined and checked in.
+    if show_camera(window, fresh_code(window.desk.store, 9)):
+        shot("camera")
+    window.camera.stop()
     # 1024×600 with a 300-character name, a long company and a printer that does not answer.
     window.resize(1024, 600)
     controller.scan(LONG.code)

@@ -2,8 +2,8 @@
 
 Works on a throw-away copy of the demo event (never the user's database): idle, admitted, already
 checked in, refused, search, walk-in, kiosk and the dashboard, then (gui/screenshot_states.py) a PIN
-dialog, a printer that does not answer, the hub offline, the kiosk admitted and refused, the window at
-1024×600, and the first-run assistant — once per language (French and Arabic by default; the Arabic
+dialog, a printer that does not answer, the hub offline, the kiosk admitted and refused, the camera
+panel (with the camera extra), the window at 1024×600, and the first-run assistant — once per language (French and Arabic by default; the Arabic
 set shows the right-to-left layout).
 """
 

@@ -27,6 +27,7 @@ from checkin_desk.domain.models import Attendee, EventInfo
 
 PRETIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # pretix's default order-position secrets
 MAX_TILT = 30.0
+MIN_MODULE_PX = 3.0
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,11 @@ def phone_picture(text: str, look: str, rng: random.Random):
     phone[bezel : bezel + height, bezel : bezel + width] = screen
     box = (bezel + left, bezel + top, bezel + left + qr_side, bezel + top + qr_side)
     return phone, box
+
+
+def _modules(text: str) -> int:
+    symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
+    return symbol.to_image(scale=1, add_quiet_zones=False).shape[0]
 
 
 # -- a picture placed in a frame -------------------------------------------------------------------
@@ -238,9 +244,13 @@ class SceneMaker:
             )
             gain = np.broadcast_to(ramp, picture.shape)
         tilt = rng.uniform(0, MAX_TILT) if tilt is None else tilt
-        # A phone is held up to fill a third of the picture or more: pretix's signed secrets make a
-        # 57-module code, a blur for any decoder below ~2.5 px a module (150 px at 640×480).
-        qr_px = h * (rng.uniform(0.3, 0.55) if phone else rng.uniform(0.2, 0.5))
+        # Codes are held where the preview would outline them: a person moves a code closer until
+        # it reads, and below ~3 px a module, blurred, no decoder reads one (pretix's signed secrets and our
+        # signed codes make QR codes of 50-60 modules: 180 px at least). A phone is held up to fill
+        # a third of the picture or more; a badge anywhere from a fifth to a half.
+        modules = _modules(text) + (8 if shot.kind == "badge-thermal" else 0)  # its box has the quiet zone
+        share = rng.uniform(0.3, 0.55) if phone else rng.uniform(0.2, 0.5)
+        qr_px = max(h * share, modules * MIN_MODULE_PX * rng.uniform(1.0, 1.3))
         shift = (rng.uniform(-0.08, 0.08) * w, rng.uniform(-0.06, 0.06) * h)
         corners = _corners(
             (picture.shape[1], picture.shape[0]),
