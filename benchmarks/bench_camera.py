@@ -96,18 +96,21 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def decode_rates(frames, shots) -> dict:
-    ours, floor = Decoder(), read_plain
+    ours = Decoder()
     out = {}
     for name, read in (("ours", lambda f: [r.text for r in ours.read(f)]), ("floor", read_plain)):
-        hits = {"badge": [0, 0], "phone": [0, 0]}
+        hits = {"badge": [0, 0], "phone": [0, 0], "signed": [0, 0]}
         start = time.perf_counter()
         for frame, shot in zip(frames, shots, strict=True):
             group = "phone" if shot.kind == "phone" else "badge"
             hits[group][1] += 1
-            hits[group][0] += read(frame) == [shot.qr_text or shot.code]
+            ok = read(frame) == [shot.qr_text or shot.code]
+            hits[group][0] += ok
+            if shot.qr_text:  # our signed codes: the densest QR codes a badge carries
+                hits["signed"][0] += ok
+                hits["signed"][1] += 1
         spent = time.perf_counter() - start
         out[name] = {"fps": len(frames) / spent, **{g: a / b for g, (a, b) in hits.items()}}
-    del floor
     return out
 
 
@@ -213,7 +216,7 @@ def main() -> int:
     )
     print(header)
     print("-" * len(header))
-    failed = False
+    failed = []
     for (w, h), rates, lat, _made in rows:
         ours, floor = rates["ours"], rates["floor"]
         print(
@@ -221,15 +224,22 @@ def main() -> int:
             f"| {ours['phone']:7.1%} {floor['phone']:7.1%} | {lat['p50']:15.1f} ms {lat['p99']:6.1f} "
             f"| {lat['floor_p50']:13.1f} ms {lat['floor_p99']:6.1f} | {lat['scans']}"
         )
-        failed |= ours["badge"] < TARGET_BADGES or ours["phone"] < TARGET_PHONES
-        if (w, h) == (1280, 720):
-            failed |= lat["p99"] > TARGET_P99_MS
+        if ours["badge"] < TARGET_BADGES:
+            failed.append(f"badges at {w}x{h}")
+        if ours["phone"] < TARGET_PHONES:
+            failed.append(f"phones at {w}x{h}")
+        if (w, h) == (1280, 720) and lat["p99"] > TARGET_P99_MS:
+            failed.append("p99 at 1280x720")
     print(
         f"targets: badges >= {TARGET_BADGES:.0%}, phones >= {TARGET_PHONES:.0%}, "
-        f"frame->outcome p99 <= {TARGET_P99_MS:.0f} ms at 1280x720: {'NOT MET' if failed else 'met'}"
+        f"frame->outcome p99 <= {TARGET_P99_MS:.0f} ms at 1280x720: "
+        + (f"NOT MET ({', '.join(failed)})" if failed else "met")
     )
-    for (w, h), _rates, lat, _made in rows:
-        print(f"{w}x{h}: outcomes {lat['statuses']}; file read + decode {lat['stream_fps']:.0f} frames/s")
+    for (w, h), rates, lat, _made in rows:
+        print(
+            f"{w}x{h}: signed badges {rates['ours']['signed']:.1%} (floor {rates['floor']['signed']:.1%}); "
+            f"outcomes {lat['statuses']}; file read + decode at camera speed {lat['stream_fps']:.0f} frames/s"
+        )
     return 1 if failed else 0
 
 
