@@ -6,14 +6,17 @@ every key before any widget does:
 
 - focus on a widget of the desk window that takes no text (the window, a list): printable keys are
   collected and Enter/Tab turns them into a scan, typed fast or slowly (manual entry from anywhere);
-- focus in a text field, or anywhere in a dialog: keys are held back for `HOLD_MS`. While the next
-  key comes within `SPLIT_MS` they keep being held; at least `MIN_CODE` keys ending with Enter/Tab
-  whose median gap is at most `BURST_MS` are a scan and never reach the widget. When the keys stop
-  without Enter, or come at a person's pace, they are replayed into the widget they were meant
-  for, in order: a person never loses a character and a scanner never types into a form.
+- focus in a text field, or anywhere in a dialog: keys are held back for `HOLD_MS`, then given to the
+  widget they were meant for (at once when they come at a person's pace) and remembered for a few
+  seconds. At Enter/Tab, `scan_bursts.burst_start` judges on the keys' own timestamps which of them
+  were a scanner's burst: those never stay in the widget (held ones are kept, given ones taken back
+  with Backspace) and become one scan; the keys a person typed before it stay theirs. When the
+  machine is busy the hold timer may show part of a burst early: only what is shown changes, not
+  which keys are the scan.
 
 Modifier presses (Shift, AltGr, Caps Lock, Num Lock, dead keys...) carry no text: they never end or
-split a burst. A password field (a PIN) always gets its keys: a PIN typed fast never becomes a scan. The gap between two keys is measured with the keyboard events' own timestamps (the X
+split a burst. A password field (a PIN) always gets its keys: a PIN typed fast never becomes a
+scan. The gap between two keys is measured with the keyboard events' own timestamps (the X
 server's clock) when they have one, so a window busy painting does not make a person's keys look
 like a burst, nor split a scanner's.
 
@@ -27,6 +30,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -40,23 +44,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# A scanner sends a key every 1-30 ms, evenly; a person, even a fast typist, leaves 80-200 ms between
-# most keys. Held keys ending with Enter are a scan when their median gap is at most BURST_MS.
-BURST_MS = 45.0
-# One late key (the machine busy for a moment) must not split a burst: only a gap longer than this
-# ends the keys held so far. Keys whose median gap passes HUMAN_MS are a person's: shown at once.
+from checkin_desk.gui.scan_bursts import burst_start
+
+# Held keys whose median gap passes HUMAN_MS are a person's: shown at once. A gap longer than
+# SPLIT_MS also shows the keys held so far (they stay remembered: a burst that stalled is taken back).
 SPLIT_MS = 100.0
 HUMAN_MS = 60.0
-# How long a key typed into a field is held back to see whether a burst follows (on our clock).
+# How long a key typed into a field is held back to see whether a burst follows (on our clock). Only
+# when the keys are shown depends on it: which keys are a scan is judged on their own timestamps.
 HOLD_MS = 120
 # A hold timer that fires this late means the event loop was busy: keys may be waiting behind it.
 LATE_MS = 15.0
-# A burst that stalled (the machine busy for a moment) was already typed into the field when its
-# tail arrives: keys given to a field at a scanner's pace less than this before the tail are taken
-# back and the code is whole again.
-STITCH_MS = 800.0
+# Keys given to a field are remembered this long (on their own clock), to be taken back whole when
+# they turn out to be the head of a burst that stalled.
+REMEMBER_MS = 3000.0
+REMEMBER_KEYS = 256
 IDLE_RESET_S = 3.0  # collected keys outside text fields are forgotten after this long
-MIN_CODE = 4
 MAX_CODE = 4096
 ENDS = (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Tab)
 SHORTCUT_MODIFIERS = Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier
@@ -101,19 +104,15 @@ def is_text_field(widget: QWidget | None) -> bool:
 
 
 @dataclass(slots=True)
-class _Released:
-    """Keys given to a line edit that came at a scanner's pace: maybe the head of a stalled burst."""
+class _Key:
+    """A key typed into a field: held back, or given to the field (`given`) and remembered."""
 
-    widget: QWidget
-    text: str
-
-
-@dataclass(slots=True)
-class _Held:
     widget: QWidget
     key: int
     modifiers: Qt.KeyboardModifier
     text: str
+    at: float  # its timestamp (ms): the X server's, or our clock's for a synthesised event
+    given: bool = False
 
 
 class ScanCapture(QObject):
@@ -134,10 +133,9 @@ class ScanCapture(QObject):
         self.clock = clock
         self.enabled = True
         self._buffer: list[str] = []  # collected outside text fields
-        self._held: list[_Held] = []  # held back in a text field or a dialog
-        self._gaps: list[float] = []  # between the held keys
-        self._first_gap = 0.0  # between the first held key and the key before it
-        self._released: _Released | None = None
+        # Keys typed into one field: the first ones given to it, the last ones (not given) held back.
+        self._keys: list[_Key] = []
+        self._at = 0.0  # the last key's time on the keys' own clock (ms)
         self._hold_due = 0.0  # when the hold timer should fire, on our clock (ms)
         self._rearmed = False
         self._last_stamp = 0.0  # the last key's event timestamp (ms), 0 when it had none
@@ -173,7 +171,7 @@ class ScanCapture(QObject):
             return self._on_key(obj, event)
         except Exception:  # a bug here must never eat the keyboard
             self._buffer.clear()
-            self._held.clear()
+            self._keys.clear()
             raise
 
     def _gap_ms(self, event: QKeyEvent) -> float:
@@ -233,58 +231,62 @@ class ScanCapture(QObject):
     def _held_back(self, widget: QWidget, event: QKeyEvent, printable: bool, gap_ms: float) -> bool:
         self._buffer.clear()
         key = event.key()
+        self._at += gap_ms
         if printable:
-            if self._held and (gap_ms > SPLIT_MS or self._held[0].widget is not widget):
+            held = self._held()
+            if self._keys and (gap_ms > REMEMBER_MS or self._keys[-1].widget is not widget):
                 self._release_held()
-            elif len(self._gaps) >= 2 and statistics.median([*self._gaps, gap_ms]) > HUMAN_MS:
+                self._keys.clear()
+            elif held and gap_ms > SPLIT_MS:
+                self._release_held()  # shown now; still remembered if a burst's tail follows
+            elif len(held) >= 2 and statistics.median([*self._gaps(held), gap_ms]) > HUMAN_MS:
                 self._release_held()  # a person typing: let them see their text now
-            elif self._held:
-                self._gaps.append(gap_ms)
-            if not self._held:
-                self._first_gap = gap_ms
-            if len(self._held) < MAX_CODE:
-                self._held.append(_Held(widget, key, event.modifiers(), event.text()))
+            if len(self._keys) < REMEMBER_KEYS:
+                self._keys.append(_Key(widget, key, event.modifiers(), event.text(), self._at))
             self._mark()
             self._hold(HOLD_MS)
             return True
-        if key in ENDS and self._is_burst(gap_ms):
-            self._hold_timer.stop()
-            code = self._take_back(widget) + "".join(item.text for item in self._held)
-            self._held.clear()
-            self._gaps.clear()
-            self._mark()
-            self._emit(code)
-            return True
+        if key in ENDS and self._keys and self._keys[-1].widget is widget:
+            start = burst_start([k.at for k in self._keys], self._at)
+            if start is not None:
+                self._hold_timer.stop()
+                person, burst = self._keys[:start], self._keys[start:]
+                self._keys = person
+                self._release_held()  # the person's keys typed just before the scan stay theirs
+                self._keys.clear()
+                self._take_back(widget, [k for k in burst if k.given])
+                self._mark()
+                self._emit("".join(k.text for k in burst))
+                return True
         self._release_held()
-        self._released = None
+        self._keys.clear()  # Backspace, arrows...: the field changed, nothing can be taken back
         return False
 
-    def _take_back(self, widget: QWidget) -> str:
-        """The head of this burst, if a stall made it go into the field just before: removed from the
-        field (with Backspace, as a person would) and returned."""
-        released, self._released = self._released, None
+    def _held(self) -> list[_Key]:
+        return [k for k in self._keys if not k.given]
+
+    @staticmethod
+    def _gaps(keys: list[_Key]) -> list[float]:
+        return [b.at - a.at for a, b in pairwise(keys)]
+
+    def _take_back(self, widget: QWidget, given: list[_Key]) -> None:
+        """The head of a burst that a stall let into the field: removed from it with Backspace, as a
+        person would. Only from a line edit whose text still ends with it, the cursor at its end."""
+        text = "".join(k.text for k in given)
         if (
-            released is None
-            or released.widget is not widget
-            or self._first_gap > STITCH_MS
+            not text
             or not isinstance(widget, QLineEdit)
             or widget.cursorPosition() != len(widget.text())
-            or not widget.text().endswith(released.text)
+            or not widget.text().endswith(text)
         ):
-            return ""
+            return
         self._replaying = True
         try:
-            for _ in released.text:
+            for _ in text:
                 for kind in (QEvent.KeyPress, QEvent.KeyRelease):
                     QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Backspace, Qt.NoModifier))
         finally:
             self._replaying = False
-        return released.text
-
-    def _is_burst(self, end_gap_ms: float) -> bool:
-        if len(self._held) < MIN_CODE or end_gap_ms > SPLIT_MS:
-            return False
-        return statistics.median([*self._gaps, end_gap_ms]) <= BURST_MS
 
     def _hold(self, ms: int) -> None:
         self._hold_due = self.clock() * 1000.0 + ms
@@ -302,24 +304,15 @@ class ScanCapture(QObject):
         self._release_held()
 
     def _release_held(self) -> None:
-        """A person was typing: give the held keys to the widget they were meant for, in order."""
+        """Give the held keys to the widget they were meant for, in order; they stay remembered."""
         self._hold_timer.stop()
-        gaps, self._gaps = self._gaps, []
-        held, self._held = self._held, []
+        held = self._held()
         if not held:
             return
-        text = "".join(item.text for item in held)
-        if len(held) >= 2 and statistics.median(gaps) <= BURST_MS:  # a scanner's pace: maybe stalled
-            previous = self._released
-            joined = (
-                previous is not None and previous.widget is held[0].widget and self._first_gap <= STITCH_MS
-            )
-            self._released = _Released(held[0].widget, (previous.text if joined else "") + text)
-        else:
-            self._released = None
         self._replaying = True
         try:
             for item in held:
+                item.given = True
                 for kind in (QEvent.KeyPress, QEvent.KeyRelease):
                     try:
                         QApplication.sendEvent(

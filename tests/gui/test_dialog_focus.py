@@ -101,3 +101,36 @@ def test_a_pin_typed_fast_is_never_a_scan(qtbot, window, people, staff):
     assert dialog.pin.text() == "730264" and window.capture.waiting == []
     dialog.reject()
     assert people.conn.execute("SELECT count(*) FROM scans WHERE code = '730264'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("gap_ms", [60, 120])
+def test_a_scan_right_after_a_name_typed_in_the_walk_in_leaves_the_name_whole(qtbot, window, people, gap_ms):
+    """The scanner's first key comes `gap_ms` after the person's last one, on the keyboard's clock."""
+    dialog = open_dialog(qtbot, window, window.open_walk_in)
+    qtbot.waitUntil(lambda: focused() is dialog.first_name)
+    field = dialog.first_name
+    keyboard = Keyboard(lambda: field)
+    keyboard.type("Lina", 150, enter=False)
+    keyboard.ms += gap_ms - 8
+    keyboard.type("sce-2", 8)
+    assert window.capture.waiting == ["sce-2"]
+    qtbot.waitUntil(lambda: field.text() == "Lina")
+    assert window.status.waiting.text() == "1 scan en attente : il sera traité à la fermeture de la fenêtre"
+    dialog.reject()
+
+
+def test_a_scan_whose_head_went_into_the_walk_in_name_is_taken_back_whole(qtbot, window, people):
+    dialog = open_dialog(qtbot, window, window.open_walk_in)
+    qtbot.waitUntil(lambda: focused() is dialog.first_name)
+    field = dialog.first_name
+    keyboard = Keyboard(lambda: field)
+    keyboard.type("Lina", 150, enter=False)
+    qtbot.waitUntil(lambda: field.text() == "Lina")
+    keyboard.ms += 700
+    keyboard.type("iv-4Xvb3", 4, enter=False)  # a stall: the head is shown in the field
+    qtbot.waitUntil(lambda: field.text() == "Linaiv-4Xvb3")
+    keyboard.ms += 150
+    keyboard.type(":/5FBD4", 4)
+    assert window.capture.waiting == ["iv-4Xvb3:/5FBD4"]
+    assert field.text() == "Lina"
+    dialog.reject()

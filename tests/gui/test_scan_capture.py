@@ -180,3 +180,56 @@ def test_what_a_person_typed_before_a_scan_stays_theirs(qtbot, window, coded):
     keyboard.type("WxYz-1234-aBcD", 8)
     assert scans(coded) == [("WXYZ-1234-ABCD", "ok")]
     assert box.text() == "Lyd"
+
+
+def test_a_persons_last_key_just_before_a_scan_stays_theirs(qtbot, window, coded):
+    """ "Lina" typed at a person's pace, the scanner's first key 90 ms after the "a": the "a" came far
+    later than the burst's own keys follow each other, after the person's other keys."""
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("Lina", 150, enter=False)
+    keyboard.ms += 90 - 8
+    keyboard.type("sce26-aBcD/12+x=", 8)
+    assert scans(coded) == [("SCE26-ABCD/12+X=", "ok")]
+    qtbot.waitUntil(lambda: box.text() == "Lina")
+
+
+def test_a_burst_whose_head_was_shown_is_taken_back_whatever_is_left_held(qtbot, window, coded):
+    """A loaded machine: the hold timer gave most of the code to the box before its last two keys
+    came; Return after them still ends a scan, and the whole code is taken back."""
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("WxYz-1234-aB", 4, enter=False)
+    qtbot.waitUntil(lambda: box.text() == "WxYz-1234-aB")
+    keyboard.ms += 40  # on the keys' own clock the burst never stopped
+    keyboard.type("cD", 4)
+    assert scans(coded) == [("WXYZ-1234-ABCD", "ok")]
+    assert box.text() == ""
+
+
+@pytest.mark.parametrize("stall_after", [1, 2])
+def test_a_stall_right_after_the_first_keys_keeps_the_code_whole(qtbot, window, coded, stall_after):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    code = "Pretix:aZ09/+=kq"
+    keyboard.type(code[:stall_after], 2, enter=False)
+    qtbot.waitUntil(lambda: box.text() == code[:stall_after])
+    keyboard.ms += 300
+    keyboard.type(code[stall_after:], 2)
+    assert scans(coded) == [("PRETIX:AZ09/+=KQ", "ok")]
+    assert box.text() == ""
+
+
+def test_return_after_a_stalled_burst_still_ends_the_scan(qtbot, window, coded):
+    box = window.search.box
+    box.setFocus()
+    keyboard = Keyboard(lambda: box)
+    keyboard.type("SCE26-06ACG711", 2, enter=False)
+    qtbot.waitUntil(lambda: box.text() == "SCE26-06ACG711")
+    keyboard.ms += 400
+    keyboard.tap(Qt.Key_Return, "\r")
+    assert scans(coded) == [("SCE26-06ACG711", "ok")]
+    assert box.text() == ""
