@@ -22,8 +22,8 @@ from checkin_desk.gui.verdict import kind_of, kiosk_lines
 DIRECTION = {"ar": Qt.RightToLeft, "fr": Qt.LeftToRight, "en": Qt.LeftToRight}
 
 
-def _line(name: str, language: str, fit: float, *, bold: bool = False) -> ElidedLabel:
-    label = ElidedLabel(objectName=name, alignment=Qt.AlignCenter, fit=fit, bold=bold)
+def _line(name: str, language: str, fit: float, *, bold: bool = False, shrink: float = 1.0) -> ElidedLabel:
+    label = ElidedLabel(objectName=name, alignment=Qt.AlignCenter, fit=fit, bold=bold, shrink=shrink)
     label.setLayoutDirection(DIRECTION[language])
     return label
 
@@ -88,7 +88,8 @@ class KioskPage(QWidget):
         welcome = QVBoxLayout(self.welcome)
         self.lines = []
         for language, text in KIOSK_LINES:
-            label = _line(f"kiosk_{language}", language, 0.55, bold=True)
+            # The public must read the whole sentence: a line too wide shrinks rather than being cut.
+            label = _line(f"kiosk_{language}", language, 0.55, bold=True, shrink=0.2)
             label.setText(text)
             welcome.addWidget(label, 1)
             self.lines.append(label)

@@ -154,3 +154,12 @@ def test_without_a_player_or_an_audio_device_the_desk_stays_silent(tmp_path):
     assert failing.play("admitted")
     failing.close()  # waits for the attempt: it failed quietly
     assert (tmp_path / "admitted-v1-70.wav").stat().st_size > 1000
+
+
+def test_the_kiosk_welcome_lines_are_whole_on_a_wide_screen(qtbot, window, people):
+    window.set_kiosk(True, full_screen=False)
+    window.resize(1600, 900)
+    kiosk = window.kiosk
+    qtbot.waitUntil(lambda: kiosk.welcome.isVisible() and kiosk.lines[0].width() > 1000)
+    for label in kiosk.lines:
+        assert label.shown_lines() == [label.text()], label.shown_lines()
