@@ -57,6 +57,7 @@ class ResultBanner(QFrame):
         self.notice: tuple[Attendee, str, str, dict] | None = None  # (attendee, headline, line, words)
         self.kept: tuple[str, str, datetime, int] | None = None  # (scan, fault kind, read at, how many)
         self.print_state = ""
+        self.has_printer = True  # until the status figures say there is none
         self.print_error = ""
         self.flashes = 0  # how many times the banner flashed (one per result shown)
         self._flash = 0.0
@@ -117,6 +118,13 @@ class ResultBanner(QFrame):
         self.outcome, self.notice, self.kind = None, (attendee, headline, line, words), "notice"
         self.print_state, self.print_error = "", ""
         self._shown()
+
+    def set_printers(self, count: int) -> None:
+        """How many printers this desk has (from the status figures): with none, no banner says a
+        badge is printing or queued."""
+        if self.has_printer != bool(count):
+            self.has_printer = bool(count)
+            self.retranslate()
 
     def set_print_state(self, state: str, error: str = "") -> None:
         self.print_state, self.print_error = state, error
@@ -191,12 +199,17 @@ class ResultBanner(QFrame):
             categories=self.categories,
             event_days=self.event_days,
             print_state=self.print_state,
+            printer=self.has_printer,
         )
 
     def _show_print_state(self) -> None:
         t = self.translator.tr
         state = self.print_state
-        if state in ("failed", "retrying"):
+        if self.outcome is None and self.notice is None:
+            text = ""  # the ready screen: a late word about the last badge belongs to no one here
+        elif state and not self.has_printer:
+            text = t("print.no_printer")
+        elif state in ("failed", "retrying"):
             trouble = printer_trouble(self.print_error)
             if trouble.kind == "no_printer":
                 text = ""  # said once, in the red bar under the search, not on every banner

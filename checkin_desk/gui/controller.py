@@ -116,7 +116,8 @@ class DeskController(QObject):
             self.desk.store.path,
             self.desk.desk_name,
             on_change=self.print_changed.emit,
-            hold=print_backlog.hold_old_jobs,  # old badges after a long stop wait for a supervisor
+            # Old badges after a long stop wait for a supervisor; with no printer at all none pile up.
+            hold=print_backlog.set_aside_or_hold,
         )
         worker.start()
         return worker

@@ -51,7 +51,7 @@ class StateReader:
         waiting, failed, held, held_since = conn.execute(
             "SELECT count(CASE WHEN state IN ('queued', 'sending') THEN 1 END), "
             "count(CASE WHEN state = 'failed' AND coalesce(last_error, '') NOT LIKE 'held for a supervisor%' "
-            "AND coalesce(last_error, '') NOT LIKE 'not printed: a supervisor%' THEN 1 END), "
+            "AND coalesce(last_error, '') NOT LIKE 'not printed:%' THEN 1 END), "
             "count(CASE WHEN state = 'failed' AND last_error = ? THEN 1 END), "
             "min(CASE WHEN state = 'failed' AND last_error = ? THEN created_at END) "
             "FROM print_jobs WHERE desk = ?",

@@ -7,7 +7,7 @@ every panel answers through `Translator.changed`. `tr("id", name=...)` formats w
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from checkin_desk.gui.camera_text import MESSAGES as CAMERA_MESSAGES
@@ -59,6 +59,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "print.queued": ("Badge en file d'attente", "الشارة في قائمة الانتظار", "Badge queued"),
     "print.sending": ("Impression du badge…", "جارٍ طبع الشارة…", "Printing badge…"),
     "print.printed": ("Badge imprimé", "تم طبع الشارة", "Badge printed"),
+    "print.no_printer": (
+        "Pas de badge : aucune imprimante sur ce poste",
+        "لا شارة: لا توجد طابعة في هذا الجهاز",
+        "No badge: no printer at this desk",
+    ),
     "status.attendees": ("Inscrits : {n}", "المسجلون: {n}", "Attendees: {n}"),
     "status.admitted": (
         "Entrés aujourd'hui : {desk} ici / {all} au total",
@@ -67,7 +72,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "status.printer": ("Imprimante : {state}", "الطابعة: {state}", "Printer: {state}"),
     "status.sync": ("Synchro : {state}", "المزامنة: {state}", "Sync: {state}"),
-    "status.printer.none": ("non configurée", "غير مهيأة", "not set up"),
+    "status.printer.none": ("aucune ici", "لا توجد هنا", "none here"),
     "status.printer.idle": ("prête", "جاهزة", "ready"),
     "status.printer.busy": ("{n} en attente", "{n} في الانتظار", "{n} waiting"),
     "status.printer.failed": ("{n} en échec", "{n} فاشلة", "{n} failed"),
@@ -283,6 +288,24 @@ class Translator(QObject):
     def __init__(self, language: str = "fr"):
         super().__init__()
         self.language = language if language in LANGUAGES else "fr"
+        self._qt_words: QTranslator | None = None
+        self._install_qt_words()
+
+    def _install_qt_words(self) -> None:
+        """Qt's own words (a message box's "Show Details...", the file dialog) in the desk's language:
+        without its translations Qt speaks English in a French window."""
+        app = QApplication.instance()
+        if app is None:
+            return
+        if self._qt_words is not None:
+            app.removeTranslator(self._qt_words)
+        words = QTranslator(self)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if words.load(f"qtbase_{self.language}", folder):
+            app.installTranslator(words)
+            self._qt_words = words
+        else:
+            self._qt_words = None
 
     def tr(self, key: str, **values) -> str:
         entry = CATALOGUE.get(key)
@@ -299,6 +322,7 @@ class Translator(QObject):
         if app is not None:
             direction = Qt.RightToLeft if language == "ar" else Qt.LeftToRight
             app.setLayoutDirection(direction)
+        self._install_qt_words()
         self.changed.emit(language)
 
     @property

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.controller.outcome.connect(self._on_outcome)
         self.controller.state.connect(self.status.show_state)
         self.controller.state.connect(self.alert.show_state)
+        self.controller.state.connect(lambda state: self.banner.set_printers(state.printers))
         self.controller.printer_problem.connect(self.status.show_printer_problem)
         self.controller.printer_problem.connect(self.alert.show_problems)
         self.controller.print_state.connect(self.banner.set_print_state)
@@ -267,7 +268,8 @@ class MainWindow(QMainWindow):
 
     def _on_reprinted(self, attendee, by: str, reason: str, override: bool) -> None:
         headline = "verdict.override_print" if override else "verdict.reprint"
-        self.banner.show_notice(attendee, headline, "act.reprint", by=by, reason=reason)
+        line = "act.override_print" if override else "act.reprint"  # an override is a first print
+        self.banner.show_notice(attendee, headline, line, by=by, reason=reason)
         self.preview.show_attendee(attendee)
 
     def _on_selected(self, attendee) -> None:

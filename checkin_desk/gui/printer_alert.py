@@ -37,6 +37,7 @@ class PrinterAlert(QFrame):
         self.setObjectName("printerAlert")
         self.translator = translator
         self.state = DeskState()
+        self._state_read = False  # the default state's "0 printers" is not known yet
         self.problems: dict[str, str] = {}
         self.label = ElidedLabel(objectName="printerAlertText", alignment=Qt.AlignLeft | Qt.AlignVCenter)
         font = self.label.font()
@@ -59,7 +60,7 @@ class PrinterAlert(QFrame):
         self.retranslate()
 
     def show_state(self, state: DeskState) -> None:
-        self.state = state
+        self.state, self._state_read = state, True
         self.retranslate()
 
     def show_problems(self, problems: dict[str, str]) -> None:
@@ -78,6 +79,7 @@ class PrinterAlert(QFrame):
             failed=s.jobs_failed,
             queue_error=s.queue_error,
             problems=self.problems,
+            no_printer=self._state_read and not s.printers,
         )
         self.label.setText(text)
         self.more.setText(self.translator.tr("printer.details"))

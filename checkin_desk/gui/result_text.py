@@ -18,6 +18,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "اسمح بالمرور — لم تطبع شارته",
         "Let them in — their badge did not print",
     ),
+    "act.ok.no_printer": (
+        "Laissez passer — pas d'imprimante ici, pas de badge",
+        "اسمح بالمرور — لا توجد طابعة هنا، لا شارة",
+        "Let them in — no printer here, no badge",
+    ),
     "act.already": (
         "Déjà entré à {time}, {desk} — laissez passer",
         "دخل على الساعة {time}، {desk} — اسمح بالمرور",
@@ -82,6 +87,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Réimpression demandée par {by} : {reason}",
         "إعادة طبع طلبها {by}: {reason}",
         "Reprint asked by {by}: {reason}",
+    ),
+    "act.override_print": (
+        "Impression autorisée par {by} : {reason}",
+        "طبع بإذن من {by}: {reason}",
+        "Printing allowed by {by}: {reason}",
     ),
     "verdict.reprint": ("RÉIMPRESSION", "إعادة الطبع", "REPRINT"),
     "verdict.override_print": ("IMPRESSION PAR DÉROGATION", "طبع باستثناء", "PRINTED BY OVERRIDE"),

@@ -126,14 +126,14 @@ class DeskStatusBar(QStatusBar):
         t, s = self.translator.tr, self.state
         self.attendees.setText(t("status.attendees", n=f"{s.attendees:,}".replace(",", "\u202f")))
         self.admitted.setText(t("status.admitted", desk=s.admitted_here, all=s.admitted_all))
-        if self.printer_problem or s.jobs_held:
+        if not s.printers:
+            printer = t("status.printer.none")
+        elif self.printer_problem or s.jobs_held:
             printer = t("status.printer.trouble")
         elif s.jobs_failed:
             printer = t("status.printer.failed", n=s.jobs_failed)
         elif s.jobs_waiting:
             printer = t("status.printer.busy", n=s.jobs_waiting)
-        elif not s.printers:
-            printer = t("status.printer.none")
         else:
             printer = t("status.printer.idle")
         self.printer.setText(t("status.printer", state=printer))

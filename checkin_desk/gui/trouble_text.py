@@ -96,9 +96,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Printer {printer}: {detail}",
     ),
     "printer.none": (
-        "Aucune imprimante sur ce poste : {n} badge(s) en attente — ajoutez une imprimante",
-        "لا توجد طابعة في هذا الجهاز: {n} شارة في الانتظار — أضف طابعة",
-        "No printer at this desk: {n} badge(s) waiting — add a printer",
+        "Aucune imprimante sur ce poste : les badges ne s'impriment pas — ajoutez-en une (F10)",
+        "لا توجد طابعة في هذا الجهاز: الشارات لا تُطبع — أضف طابعة (F10)",
+        "No printer at this desk: badges are not printed — add one (F10)",
     ),
     "printer.moved": (
         " (badge envoyé à {printer})",
@@ -248,11 +248,20 @@ def hub_words(tr: Tr, trouble: Trouble) -> str:
 
 
 def alert_text(
-    tr: Tr, *, held: int, waiting: int, failed: int, queue_error: str, problems: dict[str, str]
+    tr: Tr,
+    *,
+    held: int,
+    waiting: int,
+    failed: int,
+    queue_error: str,
+    problems: dict[str, str],
+    no_printer: bool = False,
 ) -> str:
     """The red bar's line: the one printing problem staff must act on now ("" when all is well)."""
     if held:
         return tr("printer.held", n=held)
+    if no_printer:
+        return tr("printer.none")
     if waiting and printer_trouble(queue_error).kind == "no_printer":
         return tr("printer.none", n=waiting)
     if problems:

@@ -80,6 +80,7 @@ def describe(
     categories: Mapping[str, Mapping] | None = None,
     event_days: Sequence[str] = (),
     print_state: str = "",
+    printer: bool = True,
 ) -> Verdict:
     """`print_state` is the badge's (queued, printed, failed...): a badge that failed is not "printing"."""
     kind = kind_of(outcome)
@@ -87,7 +88,7 @@ def describe(
     return Verdict(
         kind=kind,
         headline=_headline(outcome, kind, tr),
-        action=_action(outcome, tr, language, timezone, event_days, print_state),
+        action=_action(outcome, tr, language, timezone, event_days, print_state, printer),
         name=(person.full_name or person.code) if person else outcome.code,
         details=person_details(person, categories or {}, language) if person else "",
         notes=tr("notes", notes=person.notes) if person and person.notes else "",
@@ -104,7 +105,13 @@ def _headline(outcome: Outcome, kind: str, tr: Tr) -> str:
 
 
 def _action(
-    outcome: Outcome, tr: Tr, language: str, timezone: str, event_days: Sequence[str], print_state: str = ""
+    outcome: Outcome,
+    tr: Tr,
+    language: str,
+    timezone: str,
+    event_days: Sequence[str],
+    print_state: str = "",
+    printer: bool = True,
 ) -> str:
     status, person = outcome.status, outcome.attendee
     if outcome.extra.get("override"):
@@ -112,6 +119,8 @@ def _action(
     elif status == Status.OK:
         if not outcome.print_job_id:
             text = tr("act.ok")
+        elif not printer:
+            text = tr("act.ok.no_printer")
         else:
             text = tr("act.ok.no_badge") if print_state == "failed" else tr("act.ok.badge")
     elif status == Status.ALREADY_CHECKED_IN and outcome.first_entry is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from checkin_desk.printing import queue
+from checkin_desk.printing import queue, registry
 from checkin_desk.printing.queue import JobInfo
 from checkin_desk.services.desk import Desk
 from checkin_desk.storage.store import Store
@@ -25,6 +25,9 @@ OLD_AFTER = timedelta(minutes=5)
 FEW = 3
 HELD = "held for a supervisor: queued long ago (the printer was down or missing)"
 DROPPED = "not printed: a supervisor decided these old badges were no longer needed"
+# A badge of a desk without any printer: put aside at once rather than queued to come out, much later,
+# as a backlog nobody is waiting for. The words carry "no printer is configured" for the staff's text.
+NO_PRINTER = "not printed: no printer is configured for this desk when the badge was made"
 DECIDED_SETTING = "print_backlog_decided"  # + ":" + desk: badges queued before this time were decided
 
 
@@ -57,6 +60,21 @@ def hold_old_jobs(
             "UPDATE print_jobs SET state = 'failed', last_error = ?, next_attempt_at = NULL, "
             "updated_at = ? WHERE id = ? AND state = 'queued'",
             [(HELD, stamp, job_id) for job_id in ids],
+        )
+    return True
+
+
+def set_aside_or_hold(store: Store, job: JobInfo, now: datetime) -> bool:
+    """The desk window's print worker hook: a badge of a desk with no printer is put aside (no
+    backlog piles up for later); otherwise `hold_old_jobs`. True when `job` was put aside."""
+    if registry.pool(store, job.desk):
+        return hold_old_jobs(store, job, now)
+    stamp = utc_now_iso()
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE print_jobs SET state = 'failed', last_error = ?, next_attempt_at = NULL, "
+            "updated_at = ? WHERE id = ? AND state = 'queued'",
+            (NO_PRINTER, stamp, job.id),
         )
     return True
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from checkin_desk.printing import PrinterConfig, add_printer
+from checkin_desk.printing import PrinterConfig, add_printer, queue
 from checkin_desk.services import print_backlog
 from checkin_desk.util.clock import iso, utc_now
 from gui.conftest import give_pin, scan
@@ -96,26 +96,52 @@ def test_a_blocked_pass_does_not_print_from_search_without_an_override(qtbot, wi
     ).fetchone()
     assert operator == "Karim" and json.loads(details)["was"] == "blocked"
     assert window.banner.headline.text() == "IMPRESSION PAR DÉROGATION"
+    assert window.banner.reason.text() == "Impression autorisée par Karim : vu avec la sécurité"
 
 
-def test_without_a_printer_the_desk_says_so_once_not_badge_queued(qtbot, window, people):
-    scan(qtbot, window, "SCE-1")
-    job = window.controller.last.print_job_id
-    with people.transaction() as conn:  # what the print worker notes on a desk without a printer
-        conn.execute(
-            "UPDATE print_jobs SET last_error = 'no printer is configured for desk desk-1; add one with "
-            "`checkin-desk printers add`' WHERE id = ?",
-            (job,),
-        )
+def test_without_a_printer_the_desk_says_so_plainly_and_no_backlog_piles_up(qtbot, window, people):
     window.controller.refresh_state()
     qtbot.waitUntil(lambda: window.alert.isVisible())
-    assert (
-        window.alert.text()
-        == "Aucune imprimante sur ce poste : 1 badge(s) en attente — ajoutez une imprimante"
-    )
-    qtbot.waitUntil(lambda: window.banner.print_state == "retrying")
-    assert window.banner.printing.text() == ""  # not on every banner, not "badge queued"
-    assert "checkin-desk printers add" not in window.alert.text()
+    no_printer = "Aucune imprimante sur ce poste : les badges ne s'impriment pas — ajoutez-en une (F10)"
+    assert window.alert.text() == no_printer
+    assert window.status.printer.text() == "Imprimante : aucune ici"
+    scan(qtbot, window, "SCE-1")
+    assert window.banner.reason.text() == "Laissez passer — pas d'imprimante ici, pas de badge"
+    assert window.banner.printing.text() == "Pas de badge : aucune imprimante sur ce poste"
+    assert "imprime" not in window.banner.summary() and "file d'attente" not in window.banner.summary()
+    # What the desk window's print worker does with the badge: put aside at once, so no old badges
+    # wait for a supervisor's decision when a printer is added an hour later.
+    job = queue.get_job(people, window.controller.last.print_job_id)
+    assert print_backlog.set_aside_or_hold(people, job, utc_now() + timedelta(hours=1))
+    assert people.conn.execute("SELECT state, last_error FROM print_jobs").fetchall() == [
+        ("failed", print_backlog.NO_PRINTER)
+    ]
+    window.controller.refresh_state()
+    qtbot.waitUntil(lambda: window.status.printer.text() == "Imprimante : aucune ici")
+    assert window.alert.text() == no_printer  # not "1 badge(s) non imprimé(s)", nor old badges held
+    window.translator.set_language("ar")
+    assert window.alert.text() == "لا توجد طابعة في هذا الجهاز: الشارات لا تُطبع — أضف طابعة (F10)"
+    window.translator.set_language("en")
+    assert window.alert.text() == "No printer at this desk: badges are not printed — add one (F10)"
+
+
+def test_the_printer_details_box_speaks_the_desks_language(qtbot, window, people):
+    window.alert.show_problems({"Thermique-1": "cannot connect to 127.0.0.1:9100 (Connection refused)"})
+    window.trouble.show()
+    box = window.trouble.box
+    qtbot.waitUntil(box.isVisible)
+    texts = [button.text() for button in box.buttons()]
+    assert not any("Details" in text for text in texts), texts
+    box.reject()
+
+
+def test_the_ready_screen_keeps_no_print_line_of_the_last_badge(qtbot, window, people):
+    scan(qtbot, window, "SCE-1")
+    window.banner.clear()
+    window.banner.set_print_state("printed")  # the worker's word arrives once the banner is back to ready
+    assert window.banner.printing.text() == ""
+    window.banner.set_print_state("failed", "printer Thermique-1: cannot connect to 127.0.0.1:9100")
+    assert window.banner.printing.text() == ""
 
 
 def test_old_badges_wait_for_a_supervisors_decision(qtbot, window, people, staff):
@@ -128,8 +154,10 @@ def test_old_badges_wait_for_a_supervisors_decision(qtbot, window, people, staff
 
     assert print_backlog.hold_old_jobs(people, get_job(people, first), utc_now())  # what the worker asks
     window.controller.refresh_state()
-    qtbot.waitUntil(lambda: window.alert.isVisible())
-    assert window.alert.text().startswith("5 anciens badges attendent : un superviseur décide")
+    # The bar already says this desk has no printer: it turns to the old badges once the figures come.
+    qtbot.waitUntil(
+        lambda: window.alert.text().startswith("5 anciens badges attendent : un superviseur décide")
+    )
     qtbot.keyClick(window, Qt.Key_F2)
     box = window.supervisor.open_dialog
     assert "5 badges attendent depuis" in box.informativeText()
@@ -139,7 +167,7 @@ def test_old_badges_wait_for_a_supervisors_decision(qtbot, window, people, staff
     )
     give_pin(window.supervisor.open_dialog, "Karim", staff["Karim"])
     assert count(people, "SELECT count(*) FROM print_jobs WHERE state = 'queued'") == 5
-    qtbot.waitUntil(lambda: not window.alert.isVisible())
+    qtbot.waitUntil(lambda: window.alert.text().startswith("Aucune imprimante"))  # the old badges decided
     assert (
         count(people, "SELECT count(*) FROM audit_log WHERE action = 'print_backlog' AND operator = 'Karim'")
         == 1
