@@ -47,3 +47,17 @@ def test_a_late_return_still_ends_the_burst_but_not_seconds_later():
 def test_a_burst_too_short_for_a_code_is_no_scan():
     keys = evenly(0, 3, 4)
     assert burst_start(keys, keys[-1] + 4) is None
+
+
+def test_a_scanner_starved_on_a_busy_machine_is_still_a_burst():
+    """xdotool at 30 ms a key beside three busy loops, as the X server stamped it: gaps of 31-95 ms."""
+    gaps = [63, 95, 69, 92, 48, 39, 37, 44, 35, 31, 31, 31, 31]
+    keys = [0.0]
+    for gap in gaps:
+        keys.append(keys[-1] + gap)
+    assert burst_start(keys, keys[-1] + 49) == 0
+
+
+def test_a_fast_typist_is_no_burst():
+    keys = evenly(0, 4, 70)
+    assert burst_start(keys, keys[-1] + 70) is None
