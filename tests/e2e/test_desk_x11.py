@@ -7,6 +7,9 @@ scanner typing a key every N ms is `type(code, 2 * N)`.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from e2e.conftest import mixed_case_codes, person
 from e2e.xsession import changed_share, colour_share, wait_for
 
@@ -87,3 +90,54 @@ def test_a_scan_while_the_dashboard_is_shown_comes_to_the_front(launch):
     scanner(app, "SCE26-09QX4410", 8)
     app.wait_rows(SCANS, until=lambda rows: rows == [("SCE26-09QX4410", "ok")])
     wait_for(lambda: banner_share(app) > 0.5, 10, "the green result in front of the dashboard")
+
+
+def test_a_scan_right_after_a_persons_typing_keeps_both_whole(launch):
+    """ "Lina" typed at a person's pace and a scan started at once: the person's last key used to be
+    glued in front of the code (an unknown scan)."""
+    codes = [code for code in mixed_case_codes(12, seed=5) if code[0].islower()][:3]
+    app = launch([person(code, "Visiteur", f"N{i}") for i, code in enumerate(codes)])
+    app.x.key("ctrl+f")
+    for i, code in enumerate(codes):
+        app.x.type("Lina", 150)
+        scanner(app, code, 4)
+        app.wait_rows(SCANS, until=lambda rows, n=i + 1: len(rows) >= n)
+        app.x.key("ctrl+a", "BackSpace")  # the person clears the box for the next try
+    assert app.rows(SCANS) == [(code.upper(), "ok") for code in codes]
+
+
+def test_codes_arrive_whole_beside_busy_loops(launch):
+    """Two busy loops on the machine's cores beside the window: no code cut, none typed into the box."""
+    codes = mixed_case_codes(10, seed=21)
+    app = launch([person(code, "Visiteur", f"N{i}") for i, code in enumerate(codes)])
+    app.x.key("ctrl+f")
+    busy = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(2)]
+    try:
+        for i, code in enumerate(codes):
+            scanner(app, code, SCANNER_MS[i % len(SCANNER_MS)])
+            app.wait_rows(SCANS, until=lambda rows, n=i + 1: len(rows) >= n)
+    finally:
+        for proc in busy:
+            proc.kill()
+            proc.wait()
+    assert app.rows(SCANS) == [(code.upper(), "ok") for code in codes]
+
+
+def test_a_walk_in_name_and_a_lowercase_scan_typed_at_once(launch):
+    code = next(c for c in mixed_case_codes(12, seed=9) if c[0].islower())
+    app = launch([person(code, "Karim", "Alaoui")])
+    app.x.key("F3")
+    dialog = wait_for(lambda: next(iter(set(app.windows()) - {app.window}), ""), 10, "the walk-in dialog")
+    app.focus(dialog)
+    app.x.type("Lina", 150)
+    scanner(app, code, 4)
+    app.x.key("Tab")
+    person_types(app, "Low")
+    app.x.key("Return")
+    rows = app.wait_rows(
+        "SELECT a.first_name, a.last_name, s.code FROM scans s JOIN attendees a ON a.code = s.attendee_code "
+        "ORDER BY s.rowid",
+        until=lambda rows: len(rows) == 2,
+    )
+    assert rows[0][:2] == ("Lina", "Low")
+    assert rows[1] == ("Karim", "Alaoui", code.upper())
