@@ -207,8 +207,10 @@ class ResultBanner(QFrame):
         state = self.print_state
         if self.outcome is None and self.notice is None:
             text = ""  # the ready screen: a late word about the last badge belongs to no one here
-        elif state and not self.has_printer:
-            text = t("print.no_printer")
+        elif not self.has_printer and (
+            state in ("queued", "sending") or printer_trouble(self.print_error).kind == "no_printer"
+        ):
+            text = t("print.no_printer")  # a real printer's own error (one just removed) is shown below
         elif state in ("failed", "retrying"):
             trouble = printer_trouble(self.print_error)
             if trouble.kind == "no_printer":
