@@ -260,7 +260,7 @@ def alert_text(
     """The red bar's line: the one printing problem staff must act on now ("" when all is well)."""
     if held:
         return tr("printer.held", n=held)
-    if no_printer:
+    if no_printer and not problems:  # a printer that reports trouble is there (the figures lag)
         return tr("printer.none")
     if waiting and printer_trouble(queue_error).kind == "no_printer":
         return tr("printer.none", n=waiting)
