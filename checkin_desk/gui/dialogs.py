@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from checkin_desk.domain.models import Attendee, PassStatus
 from checkin_desk.gui import pin
 from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.scan_capture import TYPING_ONLY
 from checkin_desk.storage.store import Store
 from checkin_desk.trust import roles
 
@@ -141,6 +142,7 @@ class PinDialog(FormDialog):
         self, translator: Translator, store: Store, now: Callable[[], datetime], action: str, parent=None
     ):
         super().__init__(translator, "pin.title", parent)
+        self.setProperty(TYPING_ONLY, True)  # a name and PIN typed fast are never taken for a scan
         self.store, self.now, self.action = store, now, action
         role = pin.role_name(translator.tr, pin.needed(action))
         self.form.addRow(QLabel(translator.tr("pin.needs", role=role), objectName="pinNeeds"))

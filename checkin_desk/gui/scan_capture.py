@@ -93,6 +93,17 @@ def is_modifier(key: int, text: str) -> bool:
     return key in MODIFIER_KEYS or key in _DEAD_KEYS or (key in (0, int(Qt.Key_unknown)) and not text)
 
 
+TYPING_ONLY = "typingOnly"  # a widget property: keys in it (or in its children) are typing, never a scan
+
+
+def typing_only(widget: QWidget | None) -> bool:
+    while widget is not None:
+        if widget.property(TYPING_ONLY):
+            return True
+        widget = widget.parentWidget()
+    return False
+
+
 def is_text_field(widget: QWidget | None) -> bool:
     if widget is None:
         return False
@@ -199,9 +210,10 @@ class ScanCapture(QObject):
         # Not event.isAutoRepeat(): Qt calls a press auto-repeated when it follows the same key's
         # release within the X server's millisecond, which a scanner typing "00" does. A key a person
         # holds down starts repeating only after ~0.5 s: that gap already marks them as a person.
-        if isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.Normal:
-            # A PIN field is never read as a scan, however fast it is typed: a PIN must not become a
-            # "code" on the banner, in the scans table and on the hub.
+        if (isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.Normal) or typing_only(widget):
+            # A PIN field, and every field of a window that asks who you are (the PIN dialog: a name typed
+            # fast, then Tab, must move to the PIN, not end a "scan"), is never read as a scan, however
+            # fast it is typed: a name or PIN must not become a code in the scans table and on the hub.
             self._release_held()
             return False
         if is_text_field(widget) or self._in_dialog(widget):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from checkin_desk.gui import pin
 from checkin_desk.gui.i18n import Translator
+from checkin_desk.gui.scan_capture import TYPING_ONLY
 from checkin_desk.storage.store import Store
 from checkin_desk.trust import roles
 from checkin_desk.trust.roles import Role, Staff
@@ -40,6 +41,7 @@ def _pin_edit(name: str) -> QLineEdit:
 class FirstAdminBox(QGroupBox):
     def __init__(self, translator: Translator, parent=None):
         super().__init__(translator.tr("staff.first_title"), parent)
+        self.setProperty(TYPING_ONLY, True)  # a name and PIN typed fast are never taken for a scan
         self.translator = translator
         t = translator.tr
         self.created: Staff | None = None
@@ -75,6 +77,7 @@ class FirstAdminBox(QGroupBox):
 class StaffBox(QGroupBox):
     def __init__(self, translator: Translator, store: Store, admin: Staff, parent=None):
         super().__init__(translator.tr("staff.title"), parent)
+        self.setProperty(TYPING_ONLY, True)
         self.translator, self.store, self.admin = translator, store, admin
         t = translator.tr
         self.accounts = QListWidget(objectName="staffList")

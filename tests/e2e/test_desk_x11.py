@@ -121,3 +121,35 @@ def test_a_walk_in_name_and_a_lowercase_scan_typed_at_once(launch):
     )
     assert rows[0][:2] == ("Lina", "Low")
     assert rows[1] == ("Karim", "Alaoui", code.upper())
+
+
+def test_a_name_and_pin_typed_fast_in_the_pin_dialog_never_become_scans(launch):
+    """A supervisor types their name, Tab and their PIN at 15 ms a key (a number-pad typist, a password
+    tool): that is typing in a dialog, never a scan; a PIN must never land in the scans table (nor on
+    the hub). Before, "olga" + Tab was held as a scan and the PIN went into the name field as another."""
+
+    def staff(db):
+        from checkin_desk.storage.store import Store
+        from checkin_desk.trust import roles
+
+        store = Store.open(db)
+        roles.add_staff(store, "ada", roles.Role.ADMIN, "739182")
+        roles.add_staff(
+            store, "olga", roles.Role.SUPERVISOR, "482913", by=roles.Staff("ada", roles.Role.ADMIN)
+        )
+        store.close()
+
+    app = launch([person("SCE26-0RDV1EWZ", "Salma", "Berrada")], prepare=staff)
+    scanner(app, "SCE26-0RDV1EWZ", 8)
+    app.wait_rows(SCANS, until=lambda rows: len(rows) == 1)
+    app.x.key("F6")  # a reprint: a supervisor's name and PIN first
+    dialog = wait_for(lambda: next(iter(set(app.windows()) - {app.window}), ""), 10, "the PIN dialog")
+    app.focus(dialog)
+    app.x.type("olga", 30)  # xdotool --delay 30: a key every 15 ms
+    app.x.key("Tab")
+    app.x.type("482913", 30)
+    app.x.key("Return")
+    # The PIN was right: the dialog gives way to the reprint's reason.
+    wait_for(lambda: dialog not in app.windows(), 10, "the PIN dialog accepted")
+    assert app.rows(SCANS) == [("SCE26-0RDV1EWZ", "ok")]
+    assert app.rows("SELECT count(*) FROM audit_log WHERE action = 'pin_refused'") == [(0,)]
