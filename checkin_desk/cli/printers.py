@@ -464,7 +464,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             if exc.status == Status.UNKNOWN:
                 raise CommandError(f"no attendee with code {args.code}") from None
             raise CommandError(
-                f"{exc}: no badge. A supervisor may print it anyway: --override --reason WHY --as NAME"
+                f"{exc}. A supervisor may print it anyway: --override --reason WHY --as NAME"
             ) from None
         except DeskError as exc:
             if "already printed" in str(exc):
