@@ -159,7 +159,7 @@ class NetworkTransport(Transport):
                     f"{self.timeouts.io:g} s (hung, or switched off); the badge is not marked printed"
                 )
             time.sleep(pause)  # the kernel offers no wait for this: poll, quickly at first
-            pause = min(pause * 2, 0.02)
+            pause = min(pause * 2, 0.002)  # a printer drains 100 kB in ms: wake often, it costs nothing
 
     def side_status(self) -> PrinterStatus | None:
         if self.language != "brother-ql" or not self.printer.options.get("status", True):
