@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checkin_desk.errors import CheckinDeskError
+
 INSTALL_HINT = "pip install 'checkin-desk[camera]'"
 STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "udp://", "tcp://")
 OPEN_TIMEOUT_MS = 5000  # a phone that left the Wi-Fi must not hang the desk
 READ_TIMEOUT_MS = 5000
 
 
-class CameraError(Exception):
+class CameraError(CheckinDeskError):
     """Expected trouble with the camera: no extra installed, no such device, not a video."""
 
 

@@ -96,7 +96,7 @@ def _demo_store(folder: Path, language: str) -> Store:
     """The demo event from yesterday, with a day of simulated scans yesterday and a morning today
     (up to `shot_time`), so that the dashboard has something to compare."""
     store = Store.open(folder / f"screenshot-event-{language}.sqlite", create=True)
-    event = demo.event_info(date.today() - timedelta(days=1))
+    event = demo.event_info(demo.venue_today() - timedelta(days=1))
     store.init_event(event)
     store.upsert_attendees(demo.attendees(400, event, seed=7), origin="demo")
     simulate.simulate(store, scans=700, days=[event.days[0]], desks=4, seed=3)

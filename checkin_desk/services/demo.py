@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from checkin_desk.domain.models import Attendee, EventInfo, PassStatus
+from checkin_desk.util.clock import local_day, utc_now
 
 EVENT_NAME = "Smart City Expo Casablanca 2026"
 VENUE = "Hyatt Regency Casablanca"
@@ -280,12 +281,21 @@ CITIES = (
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+VENUE_TIMEZONE = "Africa/Casablanca"
+
+
+def venue_today() -> date:
+    """Today at the venue: what the desk judges scans by, whatever zone the machine is set to (a
+    machine on Shanghai time is a day ahead of Casablanca every evening)."""
+    return date.fromisoformat(local_day(utc_now(), VENUE_TIMEZONE))
+
+
 def event_info(start: date | None = None) -> EventInfo:
-    start = start or date.today()
+    start = start or venue_today()
     return EventInfo(
         name=EVENT_NAME,
         days=tuple((start + timedelta(days=i)).isoformat() for i in range(3)),
-        timezone="Africa/Casablanca",
+        timezone=VENUE_TIMEZONE,
         venue=VENUE,
     )
 
