@@ -134,7 +134,7 @@ def test_a_missing_camera_is_one_message_and_nothing_recorded(qtbot, camera_wind
 def test_the_code_read_is_outlined_inside_the_aim_box(qtbot, camera_window):
     view = camera_window.camera.view
     camera_window.camera.setVisible(True)
-    view.resize(640, 480)
+    view.setFixedSize(640, 480)  # the picture 1:1 on the widget, whatever room the window layout gives it
     picture = QImage(640, 480, QImage.Format_RGB888)
     picture.fill(QColor(90, 90, 90))
     square = [(250.0, 150.0), (390.0, 150.0), (390.0, 290.0), (250.0, 290.0)]
