@@ -240,6 +240,9 @@ class PrinterPage(_Page):
         for name in PROFILES:
             self.profile.addItem(name, name)
         self.test = QPushButton(t("setup.test"), objectName="setupTestPrinter")
+        # Return is the wizard's Next/Finish even once this button has the focus: a test badge
+        # is printed only when asked for by name.
+        self.test.setAutoDefault(False)
         self.test.clicked.connect(self.print_test)
         self.result = QLabel(objectName="setupPrinterResult", wordWrap=True)
         form = QFormLayout(self)
@@ -288,7 +291,9 @@ class PrinterPage(_Page):
             self.result.setText("⚠ " + words)
             self.result.setToolTip(str(exc))
             return False
-        self.result.setText(self.tr("setup.tested", note=note))
+        # What the printer or CUPS answered is for the technician: in the tooltip, as it came.
+        self.result.setText(self.tr("setup.tested", printer=self.assistant.printer))
+        self.result.setToolTip(note)
         return True
 
     def validatePage(self) -> bool:

@@ -86,9 +86,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "setup.printer_profile": ("Modèle", "الطراز", "Model"),
     "setup.test": ("Imprimer un badge d'essai", "طبع شارة تجريبية", "Print a test badge"),
     "setup.tested": (
-        "Badge d'essai imprimé ({note})",
-        "تم طبع الشارة التجريبية ({note})",
-        "Test badge printed ({note})",
+        "Badge d'essai envoyé à {printer} : vérifiez qu'il est sorti",
+        "أُرسلت الشارة التجريبية إلى {printer}: تحقق من خروجها",
+        "Test badge sent to {printer}: check that it came out",
     ),
     "setup.admin.title": ("Le premier administrateur", "أول مدير", "The first admin"),
     "setup.admin.hint": (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from conftest import DATA
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
 from checkin_desk.cli import main
@@ -72,7 +72,8 @@ def test_the_assistant_sets_up_a_desk_from_nothing(qtbot, assistant, tmp_path):
     printer.kind.setCurrentIndex(printer.kind.findData("pdf-folder"))
     printer.target.setText(str(tmp_path / "badges"))
     assert printer.print_test()
-    assert printer.result.text().startswith("Badge d'essai imprimé")
+    assert printer.result.text() == "Badge d'essai envoyé à Imprimante-1 : vérifiez qu'il est sorti"
+    assert printer.result.toolTip().startswith("saved ")  # the technical words, as they came
     [pdf] = (tmp_path / "badges").glob("*.pdf")
     text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
     assert "Badge Test" in text or ("Badge" in text and "Test" in text)
@@ -105,6 +106,59 @@ def test_a_printer_that_does_not_answer_is_said_in_words(qtbot, assistant, tmp_p
     assert not printer.print_test()
     assert printer.result.text().startswith("⚠ Imprimante Imprimante-1 injoignable — vérifiez")
     assert "cannot connect" in printer.result.toolTip()
+
+
+def _to_the_printer_page(wizard):
+    page(wizard).name.setText("Expo")
+    wizard.next()
+    wizard.next()  # no list for now
+    page(wizard).name.setText("Entrée C")
+    wizard.next()
+    return page(wizard)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", "Badge d'essai envoyé à Imprimante-1 : vérifiez qu'il est sorti"),
+        ("ar", "أُرسلت الشارة التجريبية إلى Imprimante-1: تحقق من خروجها"),
+        ("en", "Test badge sent to Imprimante-1: check that it came out"),
+    ],
+)
+def test_the_test_print_result_is_in_the_assistants_language(qtbot, tmp_path, language, words, monkeypatch):
+    # CUPS answers in English ("request id is PDF-2 (0 file(s))"): that goes in the tooltip only.
+    monkeypatch.setattr(
+        assistant_module.first_run, "test_printer", lambda store, name: "CUPS request id is PDF-2 (0 file(s))"
+    )
+    translator = Translator(language)
+    translator.set_language(language)
+    wizard = FirstRunAssistant(translator, tmp_path / "expo.sqlite")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    printer = _to_the_printer_page(wizard)
+    printer.kind.setCurrentIndex(printer.kind.findData("cups"))
+    printer.target.setText("PDF")
+    assert printer.print_test()
+    assert printer.result.text() == words
+    assert printer.result.toolTip() == "CUPS request id is PDF-2 (0 file(s))"
+    wizard.store.close()
+
+
+def test_return_on_the_printer_page_goes_on_after_a_test_badge(qtbot, assistant, tmp_path, monkeypatch):
+    printed = []
+    monkeypatch.setattr(
+        assistant_module.first_run, "test_printer", lambda store, name: printed.append(name) or "ok"
+    )
+    printer = _to_the_printer_page(assistant)
+    printer.kind.setCurrentIndex(printer.kind.findData("pdf-folder"))
+    printer.target.setText(str(tmp_path / "badges"))
+    printer.test.setFocus()
+    qtbot.waitUntil(printer.test.hasFocus)
+    qtbot.keyClick(printer.test, Qt.Key_Space)  # the button, by name
+    assert printed == ["Imprimante-1"] and page(assistant) is printer
+    qtbot.keyClick(printer.test, Qt.Key_Return)  # Return is "Next", still from the button
+    assert printed == ["Imprimante-1"]  # no second test badge
+    assert page(assistant) is assistant.pages["admin"]
 
 
 def test_no_event_opens_the_assistant_not_an_error_line(monkeypatch, capsys, tmp_path):
