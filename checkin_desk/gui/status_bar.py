@@ -65,6 +65,7 @@ class DeskStatusBar(QStatusBar):
         self.printer = _cell("statusPrinter", 110)
         self.sync = _cell("statusSync", 130)
         self.sync.auto_tooltip = False  # its tooltip is the hub's own message, for a technician
+        self._hub_tooltip = ""
         self.addWidget(self.waiting, 1)
         # One row for the figures: each cell as wide as its words when there is room, all of them
         # narrower (cut) when there is not; a temporary message takes the rest of the bar.
@@ -107,7 +108,7 @@ class DeskStatusBar(QStatusBar):
         offline = connected and online is False
         self.sync.setStyleSheet(ALARM if offline else CELL)
         # The technician's words; also why a desk with an address stays local (a purged event).
-        self.sync.setToolTip(message if offline or (message and not connected) else where)
+        self._hub_tooltip = message if offline or (message and not connected) else ""
         if offline and message != self._hub_logged:
             log.warning("hub offline: %s", message)
         self._hub_logged = message if offline else ""
@@ -138,9 +139,19 @@ class DeskStatusBar(QStatusBar):
             printer = t("status.printer.idle")
         self.printer.setText(t("status.printer", state=printer))
         self.sync.setText(t("status.sync", state=self.sync_state or self._hub_words()))
+        self.sync.setToolTip(self._hub_tooltip or self.sync.text())
+        self._keep_figures_whole()
         key = "scan.waiting" if self.waiting_scans == 1 else "scan.waiting.many"
         self.waiting.setText(t(key, n=self.waiting_scans) if self.waiting_scans else "")
         self.waiting.setVisible(bool(self.waiting_scans))
+
+    def _keep_figures_whole(self) -> None:
+        """On a narrow screen (1024×600) the hub cell, the least needed at the desk and the longest
+        (it names the hub's address), is cut first: the figures and the printer keep their words.
+        Their texts are a few short words, so asking for their whole width cannot widen the window."""
+        for cell in (self.attendees, self.admitted, self.printer):
+            cell.setMinimumWidth(cell.sizeHint().width())
+            cell.setToolTip(cell.text())
 
     def _hub_words(self) -> str:
         t = self.translator.tr
