@@ -102,7 +102,7 @@ def test_terminal_desk_gives_an_outcome_for_every_line(demo_db):
         code.encode(),
     ]
     rc, out, err = run("--db", demo_db, "desk", "--json", stdin=b"\n".join(lines) + b"\n")
-    assert rc == 0, err
+    assert rc == 1 and "1 badge not printed, still queued" in err, err  # the demo event has no printer
     statuses = [json.loads(line)["status"] for line in out.splitlines()]
     assert statuses == ["ok", "malformed", "malformed", "malformed", "malformed", "already_checked_in"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from checkin_desk.printing import queue
 from checkin_desk.printing.headless import HeadlessPrinting
 from checkin_desk.printing.worker_lock import WorkerLock
 from checkin_desk.services.desk import Desk
@@ -38,12 +39,17 @@ def finish_printing(printing: HeadlessPrinting | None, desk: Desk, queued: list[
             printing.stop()
         return 0
     if printing is None:
-        noun = "badge stays" if len(queued) == 1 else "badges stay"
+        # A badge that was due and did not come out is a failed run, whatever kept it in: the same
+        # exit status as a dead printer, so a script need not tell the two apart to notice.
+        jobs = [job for job in map(lambda job_id: queue.get_job(desk.store, job_id), queued) if job]
+        which = ", ".join(f"job {job.id} ({job.attendee_code})" for job in jobs)
+        noun = "badge" if len(queued) == 1 else "badges"
         say(
-            f"{len(queued)} {noun} queued: no printer is configured for desk {desk.desk_name} "
-            "(add one with `checkin-desk printers add`, then run `checkin-desk printers work`)"
+            f"{len(queued)} {noun} not printed, still queued ({which}): no printer is configured for "
+            f"desk {desk.desk_name} (add one with `checkin-desk printers add`, then run "
+            "`checkin-desk printers work`)"
         )
-        return 0
+        return 1
     for job_id in queued:
         if job_id not in printing.tracked:
             printing.queued(job_id)

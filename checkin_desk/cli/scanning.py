@@ -67,7 +67,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "desk",
         help="terminal desk: one scan per line on standard input",
         description="One scan per line on standard input; badges print on the desk's printers while it "
-        "runs, and at the end of input it waits for them (see --print-wait).",
+        "runs, and at the end of input it waits for them (see --print-wait). Exit status 1 when a "
+        "badge this run queued did not print (printer down, refused, or no printer configured for "
+        "the desk: said once at the start), with one line naming each such badge on standard error; "
+        "also 1 when a scan could not be recorded.",
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     _print_wait_option(p)
@@ -364,9 +367,16 @@ def run_desk(args: argparse.Namespace) -> int:
     queued: list[int] = []
     printing: list = []  # the desk's print worker once the desk is open (none without a printer)
 
+    def open_printing(desk: Desk) -> None:
+        printing.append(start_printing(desk))
+        if printing[0] is None:  # said once, at the start: every badge of this run stays queued
+            say(
+                f"no printer is configured for desk {desk.desk_name}: its badges stay queued (exit status 1 if one is due)"
+            )
+
     def badge(desk: Desk, job_id: int) -> None:
         if not printing:
-            printing.append(start_printing(desk))
+            open_printing(desk)
         queued.append(job_id)
         if printing[0] is not None:
             printing[0].queued(job_id)
@@ -380,8 +390,8 @@ def run_desk(args: argparse.Namespace) -> int:
             return 1
     session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, badge)
     desk = session.start()
-    if desk is not None:
-        printing.append(start_printing(desk))
+    if desk is not None and not printing:
+        open_printing(desk)
         if sys.stdin.isatty():
             print(f"{desk.event.name} — desk {desk.desk_name}. Scan a badge (Ctrl-D to stop).", flush=True)
     try:

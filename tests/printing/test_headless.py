@@ -110,10 +110,28 @@ def test_the_terminal_desk_says_which_badges_are_left(live_db, emulator):
 
 
 def test_the_terminal_desk_without_a_printer_says_so_and_keeps_the_jobs(live_db):
-    done = cli(live_db, "desk", stdin=b"SCE-1\n")
+    # A badge due and not printed fails the run as a dead printer does: exit 1, one line naming it.
+    done = cli(live_db, "desk", stdin=b"SCE-1\nSCE-3\n")
+    err = done.stderr.decode().splitlines()
+    assert done.returncode == 1
+    assert (
+        err[0]
+        == "checkin-desk: no printer is configured for desk door-1: its badges stay queued (exit status 1 if one is due)"
+    )
+    assert sum("no printer is configured" in line for line in err) == 2  # once at the start, once at the end
+    assert err[-1].startswith(
+        "checkin-desk: 2 badges not printed, still queued (job 1 (SCE-1), job 2 (SCE-3)): "
+        "no printer is configured for desk door-1"
+    )
+    assert job_states(live_db)["queued"] == 2
+
+
+def test_the_terminal_desk_without_a_scan_to_print_exits_zero_without_a_printer(live_db):
+    done = cli(live_db, "desk", stdin=b"")
     assert done.returncode == 0
-    assert "1 badge stays queued: no printer is configured for desk door-1" in done.stderr.decode()
-    assert job_states(live_db)["queued"] == 1
+    assert done.stderr.decode().splitlines() == [
+        "checkin-desk: no printer is configured for desk door-1: its badges stay queued (exit status 1 if one is due)"
+    ]
 
 
 def test_scan_print_waits_for_its_badge(live_db, emulator):
