@@ -10,11 +10,12 @@ from __future__ import annotations
 from checkin_desk.camera.decoding import Decoder, Read
 from checkin_desk.camera.dedupe import HOLD_S, RecentCodes
 from checkin_desk.camera.scanner import CameraScanner, Detection, ScannerStats
-from checkin_desk.camera.sources import CameraError, Frame, describe_source, open_source
+from checkin_desk.camera.sources import CameraError, CameraMissing, Frame, describe_source, open_source
 
 __all__ = [
     "HOLD_S",
     "CameraError",
+    "CameraMissing",
     "CameraScanner",
     "Decoder",
     "Detection",

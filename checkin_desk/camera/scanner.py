@@ -3,7 +3,9 @@
 `CameraScanner.run()` blocks until the source ends (a file), fails, or `stop()` is called; callers
 run it on a thread of their own (never the window's). Callbacks are called on that thread:
 `on_code(code, detection)` once per new code (see dedupe.py), `on_frame(detection)` for every frame
-decoded (the preview), `on_end(reason)` once at the end ("" when a file simply ended).
+decoded (the preview), `on_end(reason)` once at the end ("" when a file simply ended; the
+`CameraError` itself is kept in `failure`). A scanner can `run()` again after a live source stopped:
+it reopens the source and remembers the codes it saw (a code still held up is not a new scan).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from checkin_desk.camera.decoding import Decoder, Read
 from checkin_desk.camera.dedupe import HOLD_S, RecentCodes
-from checkin_desk.camera.sources import CameraError, Frame, open_source
+from checkin_desk.camera.sources import CameraError, Frame, describe_source, open_source
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ class CameraScanner:
         self.decoder = decoder
         self.paced = paced  # a video file at its own frame rate (see sources.open_source)
         self.stats = ScannerStats()
+        self.failure: CameraError | None = None  # why the last run ended, when it was trouble
+        self.live = False  # the source is a camera or a stream (not a file): worth opening again
+        self._what = describe_source(spec)
         self._stop = threading.Event()
         self._source = None
 
@@ -76,11 +81,13 @@ class CameraScanner:
         """Open the source now (the caller's thread), so that trouble is known before anything
         else starts; raises CameraError. `run()` opens it itself otherwise."""
         if self._source is None:
-            self._source = open_source(self.spec, paced=self.paced)
+            source = open_source(self.spec, paced=self.paced)
+            self._what, self.live = source.what, source.live
+            self._source = source
 
     @property
     def what(self) -> str:
-        return self._source.what if self._source is not None else self.spec
+        return self._what  # never the address with its password
 
     def stop(self) -> None:
         """Safe from any thread: the loop ends at its next frame and releases the source itself."""
@@ -91,35 +98,43 @@ class CameraScanner:
 
     def run(self) -> str:
         """Scan until the end; returns why it ended ("" for the end of a file), also given to on_end."""
-        reason = ""
+        self.failure = None
         try:
-            reason = self._run()
+            self._run()
         except CameraError as exc:
-            reason = str(exc)
+            self.failure = exc
         except Exception as exc:  # a bug: logged with its traceback, the desk goes on without camera
             log.exception("camera loop failed")
-            reason = f"internal error in the camera ({exc.__class__.__name__}: {exc}); see the log"
+            self.failure = CameraError(
+                f"internal error in the camera ({exc.__class__.__name__}: {exc}); see the log",
+                "internal",
+                detail=f"{exc.__class__.__name__}: {exc}",
+            )
         finally:
             if self._source is not None:
                 self._source.close()
+                self._source = None
+        reason = str(self.failure) if self.failure is not None else ""
         if self.on_end is not None:
             self.on_end(reason)
         return reason
 
-    def _run(self) -> str:
+    def _run(self) -> None:
         decoder = self.decoder or Decoder()
         self.open()
         source = self._source
         if self._stop.is_set():
-            return ""
+            return
         if self.on_start is not None:
             self.on_start(source.what, source.size)
-        self.stats = ScannerStats()
+        if not self.stats.frames:  # frames/s from the first picture on, not the opening
+            self.stats = ScannerStats()
         for frame in source.frames():
             if self._stop.is_set():
-                return ""
+                return
             self.handle(frame, decoder)
-        return "" if self._stop.is_set() else source.error
+        if source.error is not None and not self._stop.is_set():
+            raise source.error
 
     def handle(self, frame: Frame, decoder: Decoder) -> Detection:
         start = time.perf_counter()

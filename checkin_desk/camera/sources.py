@@ -9,9 +9,14 @@ need PySide6-Addons, ~400 MB, and opens devices only). Any trouble opening a sou
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import stat
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +30,27 @@ OPEN_TIMEOUT_MS = 5000  # a phone that left the Wi-Fi must not hang the desk
 READ_TIMEOUT_MS = 5000
 
 
+# Query parameters that IP cameras take credentials in (`?user=admin&pwd=...`): masked in messages.
+SECRET_PARAMS = re.compile(
+    r"([?&;](?:pwd|pass|passwd|password|token|key|apikey|api_key|access_token|secret|auth|sig)=)[^&;#]*",
+    re.IGNORECASE,
+)
+
+
 class CameraError(CheckinDeskError):
-    """Expected trouble with the camera: no extra installed, no such device, not a video."""
+    """Expected trouble with the camera: no extra installed, no such device, not a video.
+
+    `key` and `words` name the sentence, so that the window can say it in the operator's language
+    (gui/camera_text.py); str() is the English one for the terminal and the log."""
+
+    def __init__(self, text: str, key: str = "", **words: str):
+        super().__init__(text)
+        self.key = key
+        self.words = words
+
+
+class CameraMissing(CameraError):
+    """OpenCV, the camera extra, is not installed: the desk goes on without a camera."""
 
 
 @dataclass(slots=True)
@@ -39,11 +63,17 @@ class Frame:
 
 def cv2_module():
     """OpenCV, or a CameraError that says how to install it."""
-    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # a missing device is our message, not its WARN
+    # Trouble is said once in our words: OpenCV's warnings and ffmpeg's own lines ("[tcp @ 0x…]
+    # Connection refused", "moov atom not found") would print beside it, before cv2 even returns.
+    # Both are read when cv2 loads, so they are set first.
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
     try:
         import cv2
     except ImportError as exc:
-        raise CameraError(f"the camera needs the optional part OpenCV: {INSTALL_HINT} ({exc})") from exc
+        raise CameraMissing(
+            f"the camera needs the optional part OpenCV: {INSTALL_HINT} ({exc})", "no_extra"
+        ) from exc
     return cv2
 
 
@@ -56,17 +86,38 @@ def describe_source(spec: str) -> str:
     if spec.isdigit():
         return f"camera {spec}"
     if is_stream(spec):
-        return f"stream {_without_password(spec)}"
+        return f"stream {without_secrets(spec)}"
     return f"video file {spec}"
 
 
-def _without_password(url: str) -> str:
-    # rtsp://user:secret@host/ -> rtsp://user:***@host/: addresses reach logs and the screen
+def without_secrets(url: str) -> str:
+    """The address as it may be shown: rtsp://user:secret@host/ -> rtsp://user:***@host/, and
+    ?user=admin&pwd=secret -> ?user=admin&pwd=*** (addresses reach logs and the screen)."""
     scheme, sep, rest = url.partition("://")
     userinfo, at, host = rest.partition("@")
-    if at and ":" in userinfo:
-        return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"
-    return url
+    if at and ":" in userinfo and "/" not in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    return SECRET_PARAMS.sub(r"\1***", f"{scheme}{sep}{rest}")
+
+
+def http_refusal(url: str, timeout_s: float = 3.0) -> str:
+    """Why an HTTP camera that OpenCV could not open said no, when it said so with a status:
+    "refused" (401/403: the user name or password), "missing" (404), or "" (anything else)."""
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.partition("@")
+    headers = {}
+    if at and "/" not in userinfo:  # urllib does not read credentials from the address itself
+        url = f"{scheme}{sep}{host}"
+        headers["Authorization"] = "Basic " + base64.b64encode(userinfo.encode()).decode()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout_s):
+            return ""
+    except urllib.error.HTTPError as exc:
+        return {401: "refused", 403: "refused", 404: "missing"}.get(exc.code, "")
+    except (OSError, ValueError):
+        return ""
 
 
 def open_source(spec: str, *, paced: bool = False) -> VideoSource:
@@ -75,9 +126,10 @@ def open_source(spec: str, *, paced: bool = False) -> VideoSource:
     fast as they are decoded)."""
     spec = (spec or "").strip()
     if not spec:
-        raise CameraError("no camera given: a device number (0), a video file or a stream URL")
+        raise CameraError("no camera given: a device number (0), a video file or a stream URL", "no_source")
     cv2 = cv2_module()
     what = describe_source(spec)
+    shown = without_secrets(spec)  # how the window's own words name it
     if spec.isdigit():
         capture = cv2.VideoCapture(int(spec))
         live = True
@@ -92,22 +144,51 @@ def open_source(spec: str, *, paced: bool = False) -> VideoSource:
         live = True
     else:
         path = Path(spec).expanduser()
+        if not path.exists():
+            raise CameraError(f"no such video file: {spec}", "no_file", source=spec)
         if not path.is_file():
-            raise CameraError(f"no such video file: {spec}")
+            kind = "a folder" if path.is_dir() else "a device" if _is_device(path) else "not a file"
+            raise CameraError(
+                f"{spec} is {kind}, not a video file (a camera is given by its number: 0, 1...)",
+                "not_a_file",
+                source=spec,
+            )
         if not os.access(path, os.R_OK):
-            raise CameraError(f"cannot read {spec}: permission denied")
+            raise CameraError(f"cannot read {spec}: permission denied", "no_access", source=spec)
         capture = cv2.VideoCapture(str(path))
         live = False
     if not capture.isOpened():
         capture.release()
         if spec.isdigit():
-            raise CameraError(f"no camera found at {what} (is it plugged in, or used by another program?)")
-        raise CameraError(f"cannot open {what}: not a video OpenCV can read")
+            raise CameraError(
+                f"no camera found at {what} (is it plugged in, or used by another program?)",
+                "no_device",
+                source=shown,
+            )
+        refusal = http_refusal(spec) if is_stream(spec) else ""
+        if refusal == "refused":
+            raise CameraError(
+                f"{what} refused the user name or password (check them in the camera's app)",
+                "refused",
+                source=shown,
+            )
+        if refusal == "missing":
+            raise CameraError(
+                f"{what}: the camera has no video at that address", "no_video_there", source=shown
+            )
+        raise CameraError(f"cannot open {what}: not a video OpenCV can read", "not_video", source=shown)
     ok, first = capture.read()
     if not ok or first is None:
         capture.release()
-        raise CameraError(f"{what} gives no picture")
+        raise CameraError(f"{what} gives no picture", "no_picture", source=shown)
     return VideoSource(spec, capture, first, live=live, paced=paced)
+
+
+def _is_device(path: Path) -> bool:
+    try:
+        return stat.S_ISCHR(path.stat().st_mode) or stat.S_ISBLK(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 class VideoSource:
@@ -132,7 +213,7 @@ class VideoSource:
         self._newest: tuple[Any, float, int, float] | None = None
         self._fresh = threading.Condition()
         self._grabber: threading.Thread | None = None
-        self.error = ""  # why a live source stopped, when it did
+        self.error: CameraError | None = None  # why a live source stopped, when it did
 
     def frames(self) -> Iterator[Frame]:
         if self.live:
@@ -172,7 +253,9 @@ class VideoSource:
         while not self._closed.is_set():
             ok, image = self._capture.read()
             if not ok or image is None:
-                self.error = f"{self.what} stopped giving pictures"
+                self.error = CameraError(
+                    f"{self.what} stopped giving pictures", "stopped", source=without_secrets(self.spec)
+                )
                 self._closed.set()
                 with self._fresh:
                     self._fresh.notify_all()

@@ -34,6 +34,7 @@ class CameraLink(QObject):
     code_read = Signal(str)  # a new code: one scan
     preview = Signal(object)  # Preview
     stopped = Signal(str)  # why ("" when a video file ended or the camera was switched off)
+    failed = Signal(object)  # the CameraError, just before `stopped` gives its English sentence
 
     def __init__(self, parent: QObject | None = None, *, hold_s: float | None = None):
         super().__init__(parent)
@@ -59,9 +60,10 @@ class CameraLink(QObject):
             on_code=lambda code, _detection: self.code_read.emit(code),
             on_frame=self._on_frame,
             on_start=lambda what, _size: self.started.emit(what),
-            on_end=self.stopped.emit,
             **options,
         )
+        scanner = self._scanner
+        scanner.on_end = lambda reason: self._on_end(scanner, reason)
         self._preview_taken.set()
         self._thread = threading.Thread(target=self._scanner.run, name="camera", daemon=True)
         self._thread.start()
@@ -73,6 +75,11 @@ class CameraLink(QObject):
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
         self._thread = None
+
+    def _on_end(self, scanner: CameraScanner, reason: str) -> None:
+        if reason and scanner.failure is not None:
+            self.failed.emit(scanner.failure)
+        self.stopped.emit(reason)
 
     def preview_taken(self) -> None:
         """The window painted the last preview: the camera thread may send the next."""

@@ -104,9 +104,11 @@ class CameraPanel(QFrame):
         self.what = ""
         self.problem = ""
         self._words: dict[str, str] = {}
+        self._failure: CameraError | None = None
         self.link.started.connect(self._on_started)
         self.link.preview.connect(self.view.show_preview)
         self.link.code_read.connect(self.code_read)
+        self.link.failed.connect(self._on_failed)
         self.link.stopped.connect(self._on_stopped)
         translator.changed.connect(self.retranslate)
         self.setVisible(False)
@@ -128,6 +130,7 @@ class CameraPanel(QFrame):
             return False
         self.problem = ""
         self._words = {}
+        self._failure = None
         self.what = ""
         self.caption.setText(self.translator.tr("camera.opening", source=self.source))
         self.link.start(self.source)
@@ -147,6 +150,9 @@ class CameraPanel(QFrame):
         self.what = what
         self.retranslate()
 
+    def _on_failed(self, failure: CameraError) -> None:
+        self._failure = failure  # `stopped` follows with its English sentence: said in our words
+
     def _on_stopped(self, reason: str) -> None:
         if reason:
             self._say("camera.failed", reason=reason)
@@ -156,13 +162,21 @@ class CameraPanel(QFrame):
     def _say(self, key: str, **words) -> None:
         self.problem = key
         self._words = words
-        text = self.translator.tr(key, **words)
+        text = self._problem_text()
         self.caption.setText(text)
         self.message.emit(text)
 
+    def _problem_text(self) -> str:
+        words = dict(self._words)
+        failure = self._failure
+        if "reason" in words and failure is not None and failure.key:
+            # The reason in the window's language, not the English sentence the terminal prints.
+            words["reason"] = self.translator.tr(f"camera.reason.{failure.key}", **failure.words)
+        return self.translator.tr(self.problem, **words)
+
     def retranslate(self, *_args) -> None:
         if self.problem:
-            self.caption.setText(self.translator.tr(self.problem, **self._words))
+            self.caption.setText(self._problem_text())
         elif self.what:
             self.caption.setText(self.translator.tr("camera.reading", source=self.what))
 

@@ -122,10 +122,16 @@ def test_a_missing_camera_is_one_message_and_nothing_recorded(qtbot, camera_wind
     with qtbot.waitSignal(window.camera.link.stopped, timeout=CAMERA_WAIT_MS):
         qtbot.keyClick(window, Qt.Key_F12)
     assert messages == [
-        "Caméra indisponible (no camera found at camera 63 (is it plugged in, or used by another "
-        "program?)) — le lecteur de badges fonctionne toujours"
+        "Caméra indisponible : aucune caméra n° 63 ; est-elle branchée, ou utilisée par un autre "
+        "programme ? — le lecteur de badges fonctionne toujours"
     ]
     assert window.camera.caption.text() == messages[0]
+    window.camera.translator.set_language("en")  # the reason follows the window's language too
+    assert window.camera.caption.text() == (
+        "Camera unavailable: no camera number 63; is it plugged in, or used by another program? "
+        "— the badge scanner still works"
+    )
+    window.camera.translator.set_language("fr")
     assert recorded(camera_event) == []
     scan(qtbot, window, "SCE-CAM-1")
     assert recorded(camera_event) == [("SCE-CAM-1", "ok")]
