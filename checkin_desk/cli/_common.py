@@ -115,3 +115,10 @@ def authorize(args: argparse.Namespace, store: Store, action: str) -> roles.Staf
 def staff_of(args: argparse.Namespace) -> roles.Staff | None:
     """Who was checked at the door for this command (None: no staff accounts, or an open command)."""
     return getattr(args, "checked_staff", None)
+
+
+def camera_source(text: str) -> str:
+    """An argparse type for --camera: an empty source is a mistake in a script, not "no camera"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a device number (0), a video file or a stream URL")
+    return text.strip()

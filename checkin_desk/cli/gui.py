@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from checkin_desk.cli._common import db_path, open_desk
+from checkin_desk.cli._common import camera_source, db_path, open_desk
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--camera",
         metavar="SOURCE",
+        type=camera_source,
         help="open the camera panel (F12) on this source: a device number, a video file or a stream URL",
     )
     p.set_defaults(handler=run_gui)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from checkin_desk.cli._common import open_desk
+from checkin_desk.cli._common import camera_source, open_desk
 from checkin_desk.cli._printing import DEFAULT_WAIT, finish_printing, say, start_printing
 from checkin_desk.domain.models import Outcome, Status
 from checkin_desk.services.desk import Desk, DeskError
@@ -77,6 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--camera",
         metavar="SOURCE",
+        type=camera_source,
         help="also read codes from a camera: a device number (0), a video file, or a stream URL "
         "(rtsp://..., http://... MJPEG); needs the camera extra (pip install 'checkin-desk[camera]')",
     )
@@ -207,7 +208,8 @@ class TerminalDesk:
         # Scans recorded beside a busy database whose badge has no print job yet (made when moved in).
         self.badges_waiting: list[str] = []
         self.desk: Desk | None = None
-        self.kept: list[tuple[bytes, datetime]] = []  # (scan, when it was read): recorded with that time
+        # (scan, when it was read, repeat_checked): recorded with that time
+        self.kept: list[tuple[bytes, datetime, bool]] = []
         self.problem = ""
         self.labels: dict[str, str] = {}  # category key -> label shown (the event's)
         self._reopen = False
@@ -223,14 +225,15 @@ class TerminalDesk:
                 self.emit_problem(f"cannot use the event database now: {exc}; scans are kept until it can be")
         return self.desk
 
-    def scan(self, raw: bytes) -> None:
+    def scan(self, raw: bytes, *, repeat_checked: bool = False) -> None:
+        """repeat_checked: a camera's code, already known to be a new scan (see Desk.scan)."""
         self.retry()
         read_at = self.desk.clock() if self.desk is not None else utc_now()
         if self.kept:  # still failing: keep the order, answer for this one too
-            self.kept.append((raw, read_at))
+            self.kept.append((raw, read_at, repeat_checked))
             self._not_recorded(raw, self.problem)
             return
-        self._record(raw, read_at, retried=False)
+        self._record(raw, read_at, repeat_checked, retried=False)
 
     def idle(self) -> None:
         self.retry()
@@ -265,14 +268,16 @@ class TerminalDesk:
                     )
             self._hand_over_badges()
         if self.kept:
-            shown = ", ".join(r.decode("utf-8", "replace")[:40] for r, _ in self.kept[:10])
+            shown = ", ".join(r.decode("utf-8", "replace")[:40] for r, *_ in self.kept[:10])
             self.emit_problem(f"{len(self.kept)} scan(s) were NOT recorded ({self.problem}): {shown}")
             return 1
         return 0
 
     # -- inside ------------------------------------------------------------------------------------
 
-    def _record(self, raw: bytes, read_at: datetime, *, retried: bool, keep: bool = True) -> bool:
+    def _record(
+        self, raw: bytes, read_at: datetime, repeat_checked: bool, *, retried: bool, keep: bool = True
+    ) -> bool:
         try:
             if self.desk is None and self.start(quiet=True) is None:
                 raise StorageFault(self.problem, "cantopen")
@@ -281,19 +286,20 @@ class TerminalDesk:
                 self._reopen = False
             # A retry keeps the time the scan was read, and asks no hub (see Desk.scan).
             outcome = (
-                self.desk.scan(raw, scanned_at=read_at, ask_hub=False) if retried else self.desk.scan(raw)
+                self.desk.scan(raw, scanned_at=read_at, ask_hub=False, repeat_checked=repeat_checked)
+                if retried
+                else self.desk.scan(raw, repeat_checked=repeat_checked)
             )
         except (StoreError, DeskError, OSError) as exc:
             why = user_message(exc, self.desk.store.path if self.desk else "")
-            self._failed(raw, read_at, why, keep, retried)
+            self._failed(raw, read_at, repeat_checked, why, keep, retried)
             if getattr(exc, "kind", "") in REOPEN_ON:
                 self._reopen = True  # SQLite keeps a file it opened read-only so: open it again
             return False
         except Exception as exc:  # a bug: logged with its traceback; the desk goes on
             log.exception("scan failed")
-            self._failed(
-                raw, read_at, f"internal error ({exc.__class__.__name__}: {exc}); see the log", keep, retried
-            )
+            why = f"internal error ({exc.__class__.__name__}: {exc}); see the log"
+            self._failed(raw, read_at, repeat_checked, why, keep, retried)
             return False
         self.problem = ""
         if outcome.print_job_id and self.on_badge is not None:
@@ -327,11 +333,13 @@ class TerminalDesk:
             self.badges_waiting.remove(scan_uuid)
             self.on_badge(self.desk, job_id)
 
-    def _failed(self, raw: bytes, read_at: datetime, why: str, keep: bool, retried: bool) -> None:
+    def _failed(
+        self, raw: bytes, read_at: datetime, repeat_checked: bool, why: str, keep: bool, retried: bool
+    ) -> None:
         changed = why != self.problem
         self.problem = why
         if keep:
-            self.kept.append((raw, read_at))
+            self.kept.append((raw, read_at, repeat_checked))
             self._not_recorded(raw, why)
         elif changed:  # a retry failing for a new reason: say so once
             self.emit_problem(f"still not recorded: {why}")
@@ -386,8 +394,11 @@ def run_desk(args: argparse.Namespace) -> int:
         from checkin_desk.cli._camera import CameraFeed
 
         camera = CameraFeed(args.camera)
-        if not camera.open():  # before the event is opened: nothing changes
+        opened = camera.open()  # before the event is opened: nothing changes
+        if opened == "failed":
             return 1
+        if opened == "missing":  # said once; the desk reads standard input as before
+            camera = None
     session = TerminalDesk(lambda: open_desk(args), lambda line: print(line, flush=True), as_json, badge)
     desk = session.start()
     if desk is not None and not printing:
@@ -401,9 +412,9 @@ def run_desk(args: argparse.Namespace) -> int:
 
             scans = camera.scans(session.idle, IDLE_S, keyboard_lines())
         else:
-            scans = split_scans(read_chunks(sys.stdin.fileno(), session.idle))
-        for raw in scans:
-            session.scan(raw)
+            scans = ((raw, False) for raw in split_scans(read_chunks(sys.stdin.fileno(), session.idle)))
+        for raw, from_camera in scans:
+            session.scan(raw, repeat_checked=from_camera)
         status = session.finish(max(0.0, getattr(args, "retry_for", END_WAIT_S)))
     except BaseException:
         if printing and printing[0] is not None:

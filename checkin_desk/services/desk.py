@@ -84,13 +84,16 @@ class Desk(WalkIns, BadgeActions, SupervisorActions):
         kind: ScanKind = ScanKind.ENTRY,
         scanned_at: datetime | None = None,
         ask_hub: bool = True,
+        repeat_checked: bool = False,
     ) -> Outcome:
         """`scanned_at`: when a scan kept after a failed write was read (it keeps that time, not the
         retry's); such a retry passes `ask_hub=False`, so a disk still full leaves no hub decision
-        to cancel at every attempt."""
+        to cancel at every attempt. `repeat_checked`: the reader already decided on its own clock
+        that this is a new scan (a camera's repeat filter, which may run on a video file's clock,
+        faster than the wall's): the one-second double-read rule does not swallow it."""
         parsed = codes.parse(raw)
         now_mono = self.monotonic()
-        if self._last_read and parsed.ok:
+        if self._last_read and parsed.ok and not repeat_checked:
             code, seen_at, previous = self._last_read
             # The same code, or the same plain code in another case that finds the same attendee.
             same = code == parsed.code or (

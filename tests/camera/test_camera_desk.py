@@ -43,3 +43,36 @@ def test_json_lines_name_each_code(camera_set, camera_event):
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["status"] for o in objects] == [status for _code, status in camera_set.expected]
     assert objects[-1]["code"] == "SCE-CAM-404"
+
+
+def test_a_code_shown_again_after_the_hold_is_a_second_scan_when_the_file_plays_fast(
+    camera_set, camera_event, tmp_path
+):
+    """The same code, 3.5 s of nothing (more than the camera's 3 s hold), the same code again: at 10
+    frames/s of the file's clock, decoded in a fraction of a second of the wall's. Played live it
+    is the first entry, then a re-entry; the file must give the same two rows, not one row twice."""
+    from checkin_desk.camera.dedupe import HOLD_S
+    from checkin_desk.storage.store import Store
+    from tests.camera.fixtures import FPS, SIZE, _event
+    from tests.camera.scenes import SceneMaker, Shot, write_video
+
+    store = Store.open(camera_event)
+    categories = store.categories()
+    store.close()
+    gap = int((HOLD_S + 0.5) * FPS)
+    maker = SceneMaker(SIZE, _event(), categories, seed=7)
+    shot = Shot("SCE-CAM-1", "badge-thermal")
+    frames = [frame for frame, _code in maker.frames([shot], 6, gap)]
+    frames += [frame for frame, _code in maker.frames([shot], 6, 2)]
+    video = write_video(tmp_path / "again.avi", frames, SIZE, FPS)
+    result = run_desk(camera_event, "--camera", str(video), "--json", "--print-wait", "0")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["status"], o["duplicate_read"]) for o in objects] == [
+        ("ok", False),
+        ("already_checked_in", False),
+    ]
+    assert objects[0]["scan_uuid"] != objects[1]["scan_uuid"]
+    assert recorded(camera_event) == [("SCE-CAM-1", "ok"), ("SCE-CAM-1", "already_checked_in")]
