@@ -82,7 +82,8 @@ def test_without_the_camera_extra_the_desk_says_so_once_and_scans_what_is_typed(
         cwd=ROOT,
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr
+    # No printer at this desk: the badge queued stays queued, which makes the exit status 1.
+    assert result.returncode == 1 and "not printed, still queued" in result.stderr, result.stderr
     camera_lines = [line for line in result.stderr.splitlines() if "camera" in line]
     assert len(camera_lines) == 1
     assert "pip install 'checkin-desk[camera]'" in camera_lines[0]
