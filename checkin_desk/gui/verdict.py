@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from checkin_desk.badges.fields import MONTHS
 from checkin_desk.domain.models import Attendee, Outcome, PassStatus, Status
-from checkin_desk.gui.result_text import KIOSK_WORDS, MONTHS, WEEKDAYS
+from checkin_desk.gui.result_text import KIOSK_WORDS, WEEKDAYS
 from checkin_desk.util.clock import zone
 
 Tr = Callable[..., str]

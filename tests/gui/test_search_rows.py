@@ -11,10 +11,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 from reportlab.pdfbase.ttfonts import TTFontFile
 
+from checkin_desk.badges.fields import MONTHS
 from checkin_desk.domain.models import Attendee
 from checkin_desk.gui import i18n
 from checkin_desk.gui.banner import ICONS
-from checkin_desk.gui.result_text import KIOSK_WORDS, MONTHS, WEEKDAYS
+from checkin_desk.gui.result_text import KIOSK_WORDS, WEEKDAYS
 from gui.conftest import scan
 
 FONTS = Path(__file__).resolve().parents[2] / "resources" / "fonts"
