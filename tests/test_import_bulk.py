@@ -9,6 +9,7 @@ from conftest import DATA, EVENT, search_terms
 from checkin_desk.domain.models import Attendee
 from checkin_desk.imports import worker as import_worker
 from checkin_desk.imports.readers import ImportFileError, import_file
+from checkin_desk.storage import attendee_writes
 from checkin_desk.storage import store as store_module
 from checkin_desk.storage.store import Store
 
@@ -71,7 +72,7 @@ def _summary(result):
 @pytest.fixture
 def small_bulk(monkeypatch):
     """Take the bulk paths (indexes dropped and rebuilt) at test sizes."""
-    monkeypatch.setattr(store_module, "BULK_MIN_NEW", 2000)
+    monkeypatch.setattr(attendee_writes, "BULK_MIN_NEW", 2000)
 
 
 def test_large_import_two_processes_equals_one_process(tmp_path, small_bulk):

@@ -12,19 +12,25 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from checkin_desk.domain import codes
-from checkin_desk.domain.models import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo, PassStatus
+from checkin_desk.domain.models import DEFAULT_CATEGORIES, Attendee, Entry, EventInfo
 from checkin_desk.domain.rules import Policy
 from checkin_desk.storage import audit, faults, schema, search_index
+from checkin_desk.storage.attendee_rows import (
+    ATTENDEE_FIELDS,
+    CATEGORY_DEFAULTS,
+    SELECT_ATTENDEE,
+    attendee_from_row,
+    attendee_values,
+    insert_category,
+)
+from checkin_desk.storage.attendee_writes import AttendeeWrites, UpsertReport
 from checkin_desk.storage.errors import StoreError
-from checkin_desk.storage.search_index import search_values
 from checkin_desk.util.clock import utc_now_iso
 from checkin_desk.util.textnorm import fold
 
@@ -34,133 +40,8 @@ HUB_DSN_SETTING = "hub_dsn"
 # Values of registration lists' category column -> category key (imports' --category-map, merges).
 CATEGORY_MAP_SETTING = "category_map"
 
-ATTENDEE_FIELDS = (
-    "code",
-    "first_name",
-    "last_name",
-    "company",
-    "job_title",
-    "country",
-    "email",
-    "phone",
-    "category",
-    "days",
-    "status",
-    "notes",
-    "first_name_latin",
-    "last_name_latin",
-)
-_SELECT_ATTENDEE = "SELECT " + ", ".join(ATTENDEE_FIELDS) + " FROM attendees"
 
-CATEGORY_DEFAULTS: dict[str, tuple[str, str, str, str]] = {
-    # key: (French, English, Arabic, colour)
-    "visitor": ("VISITEUR", "VISITOR", "زائر", "#2E7D32"),
-    "professional": ("PROFESSIONNEL", "PROFESSIONAL", "مهني", "#1565C0"),
-    "speaker": ("INTERVENANT", "SPEAKER", "متحدث", "#C62828"),
-    "exhibitor": ("EXPOSANT", "EXHIBITOR", "عارض", "#EF6C00"),
-    "press": ("PRESSE", "PRESS", "صحافة", "#6A1B9A"),
-    "vip": ("VIP", "VIP", "شخصية مهمة", "#B8860B"),
-    "delegation": ("DÉLÉGATION", "DELEGATION", "وفد", "#00838F"),
-    "staff": ("ORGANISATION", "STAFF", "منظم", "#37474F"),
-}
-
-
-def _insert_category(conn: sqlite3.Connection, key: str, position: int = 100) -> bool:
-    label = key.replace("_", " ").capitalize()  # until an import or an organiser gives it one
-    fr, en, ar, colour = CATEGORY_DEFAULTS.get(key, (label, label, label, "#455A64"))
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO categories (key, label_fr, label_en, label_ar, colour, position) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (key, fr, en, ar, colour, position),
-    )
-    return cur.rowcount == 1
-
-
-def attendee_from_row(row: sqlite3.Row | tuple) -> Attendee:
-    code, first, last, company, job, country, email, phone, category, days, status, notes, *latin = row
-    return Attendee(
-        code=code,
-        first_name=first,
-        last_name=last,
-        company=company,
-        job_title=job,
-        country=country,
-        email=email,
-        phone=phone,
-        category=category,
-        days=tuple(days.split(",")) if days else (),
-        status=PassStatus(status),
-        notes=notes,
-        first_name_latin=latin[0] if latin else "",
-        last_name_latin=latin[1] if len(latin) > 1 else "",
-    )
-
-
-def attendee_values(a: Attendee) -> tuple:
-    return (
-        a.code,
-        a.first_name,
-        a.last_name,
-        a.company,
-        a.job_title,
-        a.country,
-        a.email,
-        a.phone,
-        a.category,
-        ",".join(a.days),
-        str(a.status),
-        a.notes,
-        a.first_name_latin,
-        a.last_name_latin,
-    )
-
-
-UPSERT_BATCH = 5000
-# Secondary indexes of attendees that a large import drops and builds again once the rows are in
-# (inside the import's transaction): building an index from sorted keys is ~3x cheaper than
-# inserting 1,000,000 keys one at a time. The code index (UNIQUE) stays: updates look codes up in it.
-BULK_INDEXES = ("attendees_report", "attendees_by_category")
-BULK_MIN_NEW = 20_000
-# What Store.load_into_empty drops and builds again. Only this one: its keys (codes first) land all
-# over the B-tree, and sorting them once at the end is cheaper. The code index and attendees_by_category
-# are cheaper kept up to date, because the writer does that while the parser process is still
-# reading the file, whereas a rebuild at the end adds to the import's time (measured, 1M rows:
-# 8.7 s against 10.0 s with all three rebuilt).
-LOAD_DROPS = ("attendees_report",)
-
-
-def _add_categories(conn: sqlite3.Connection, seen: set[str], known: set[str], report: UpsertReport) -> None:
-    """Categories that a batch of attendees names and the event does not have yet."""
-    for category in seen - known:
-        _insert_category(conn, category)
-        known.add(category)
-        report.new_categories.append(category)
-
-
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _drop_indexes(conn: sqlite3.Connection, names: tuple[str, ...]) -> list[str]:
-    """Drop these indexes; returns the statements that create them again."""
-    marks = ",".join("?" * len(names))
-    rows = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", names
-    ).fetchall()
-    for name, _ in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in rows]
-
-
-@dataclass
-class UpsertReport:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    new_categories: list[str] = field(default_factory=list)
-
-
-class Store:
+class Store(AttendeeWrites):
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -332,7 +213,7 @@ class Store:
     def ensure_category(self, key: str, position: int = 100) -> bool:
         """Make sure a category exists; returns True when it was new."""
         with self.transaction() as conn:
-            return _insert_category(conn, key, position)
+            return insert_category(conn, key, position)
 
     def categories(self) -> dict[str, dict[str, Any]]:
         rows = self.db.query("SELECT * FROM categories ORDER BY position, key")
@@ -364,7 +245,7 @@ class Store:
     def lookup(self, code: str) -> Attendee | None:
         """The attendee whose code is `code` exactly, else its upper-case form (codes.lookup_forms)."""
         for form in codes.lookup_forms(code):
-            row = self.conn.execute(_SELECT_ATTENDEE + " WHERE code = ?", (form,)).fetchone()
+            row = self.conn.execute(SELECT_ATTENDEE + " WHERE code = ?", (form,)).fetchone()
             if row:
                 return attendee_from_row(row)
         return None
@@ -380,146 +261,9 @@ class Store:
         return self.conn.execute("SELECT count(*) FROM attendees").fetchone()[0]
 
     def attendees(self, where: str = "", params: Iterable = ()) -> Iterator[Attendee]:
-        sql = _SELECT_ATTENDEE + (f" WHERE {where}" if where else "") + " ORDER BY id"
+        sql = SELECT_ATTENDEE + (f" WHERE {where}" if where else "") + " ORDER BY id"
         for row in self.conn.execute(sql, tuple(params)):
             yield attendee_from_row(row)
-
-    def upsert_attendees(self, attendees: Iterable[Attendee], origin: str = "import") -> UpsertReport:
-        """Insert new attendees and update changed ones, in the caller's transaction if there is one.
-
-        Check-ins live in `scans` and are never touched here.
-        """
-        return self.upsert_rows((attendee_values(a) for a in attendees), origin)
-
-    def upsert_rows(
-        self, rows: Iterable[tuple], origin: str = "import", *, searched: bool = False, unique: bool = False
-    ) -> UpsertReport:
-        """The bulk form of upsert_attendees: rows as attendee_values() makes them (imports use it).
-
-        With `searched`, each row also carries its three search columns (search_values()) after the
-        attendee values: an import's parser process folds them while this process writes.
-        `unique`: the caller guarantees no code comes twice (an import checked it), so into an empty
-        table every row is new and the existence lookups are skipped.
-        """
-        report = UpsertReport()
-        now = utc_now_iso()
-        with self.transaction() as conn:
-            next_id = conn.execute("SELECT coalesce(max(id), 0) FROM attendees").fetchone()[0] + 1
-            all_new = unique and next_id == 1
-            known_categories = set(self.categories())
-            bulk_after = max(BULK_MIN_NEW, next_id - 1)
-            dropped: list[str] = []
-            try:
-                batch: list[tuple] = []
-                for values in rows:
-                    batch.append(values)
-                    if len(batch) >= UPSERT_BATCH:
-                        next_id = self._upsert_batch(
-                            conn, batch, origin, now, next_id, report, known_categories, searched, all_new
-                        )
-                        batch = []
-                        if not dropped and report.inserted >= bulk_after:
-                            dropped = _drop_indexes(conn, BULK_INDEXES)
-                if batch:
-                    self._upsert_batch(
-                        conn, batch, origin, now, next_id, report, known_categories, searched, all_new
-                    )
-            finally:
-                # After an error SQLite may have rolled back already (and so restored them).
-                if dropped and conn.in_transaction:
-                    for sql in dropped:
-                        conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
-        return report
-
-    def load_into_empty(
-        self, batches: Iterable[list[tuple]], search_file: str | Path, origin: str = "import"
-    ) -> UpsertReport:
-        """A first import, written as fast as SQLite takes rows: into an empty attendee table.
-
-        `batches` are lists of (id, *attendee values) with ids 1, 2, 3... and codes that do not
-        repeat (the import checked them); `search_file` holds the search index of exactly these
-        rows, built by the import's parser process (search_index.Builder), adopted whole at the end.
-        """
-        report = UpsertReport()
-        cols = ", ".join(ATTENDEE_FIELDS)
-        # origin and time are the same for every row: literals in the statement, not 2 more
-        # parameters to bind 1,000,000 times (and no per-row tuple to build in Python).
-        constants = ", ".join(_sql_literal(v) for v in (origin, utc_now_iso()))
-        marks = "?, " * (len(ATTENDEE_FIELDS) + 1)
-        insert = f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({marks}{constants})"
-        with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM attendees LIMIT 1").fetchone():
-                raise StoreError("load_into_empty needs an event without attendees")
-            known_categories = set(self.categories())
-            dropped = _drop_indexes(conn, LOAD_DROPS)
-            for batch in batches:
-                _add_categories(conn, {row[9] for row in batch}, known_categories, report)
-                conn.executemany(insert, batch)
-                report.inserted += len(batch)
-            search_index.adopt(conn, search_file)
-            for sql in dropped:
-                conn.execute(sql)
-        return report
-
-    def _upsert_batch(
-        self, conn, batch, origin, now, next_id, report, known_categories, searched=False, all_new=False
-    ) -> int:
-        _add_categories(conn, {values[8] for values in batch}, known_categories, report)
-        existing: dict[str, tuple] = {}
-        # Sorted by code, the rows land next to each other in the code index's B-tree.
-        batch.sort(key=itemgetter(0))
-        # Into an empty table, the first batch is all new; with unique codes, every batch is.
-        codes_in_batch = [values[0] for values in batch] if next_id > 1 and not all_new else []
-        for start in range(0, len(codes_in_batch), 900):
-            chunk = codes_in_batch[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            for row in conn.execute(
-                "SELECT id, " + ", ".join(ATTENDEE_FIELDS) + f" FROM attendees WHERE code IN ({marks})",
-                chunk,
-            ):
-                existing[row[1]] = row
-        inserts, updates, search_rows, reindexed = [], [], [], []
-        # A code met twice in one batch (upsert_attendees with repeats): its one index row is replaced,
-        # because the index is written after the whole batch and can only remove what it holds.
-        pending: dict[str, int] = {}
-        width = len(ATTENDEE_FIELDS)
-        for row in batch:
-            if searched:
-                values, search = row[:width], row[width:]
-            else:
-                values, search = row, None
-            code = values[0]
-            old = existing.get(code)
-            if old is None:
-                inserts.append((next_id, *values, origin, now))
-                pending[code] = len(search_rows)
-                search_rows.append((next_id, *(search or search_values(values))))
-                existing[code] = (next_id, *values)
-                next_id += 1
-            elif old[1:] != values:
-                updates.append((*values[1:], now, code))
-                row = (old[0], *(search or search_values(values)))
-                if (at := pending.get(code)) is not None:
-                    search_rows[at] = row
-                else:
-                    reindexed.append(old)
-                    pending[code] = len(search_rows)
-                    search_rows.append(row)
-                existing[code] = (old[0], *values)
-            else:
-                report.unchanged += 1
-        cols = ", ".join(ATTENDEE_FIELDS)
-        conn.executemany(
-            f"INSERT INTO attendees (id, {cols}, origin, updated_at) VALUES ({','.join('?' * (width + 3))})",
-            inserts,
-        )
-        sets = ", ".join(f"{f} = ?" for f in ATTENDEE_FIELDS[1:])
-        conn.executemany(f"UPDATE attendees SET {sets}, updated_at = ? WHERE code = ?", updates)
-        search_index.remove(conn, reindexed)
-        conn.executemany(search_index.INSERT, search_rows)
-        report.inserted += len(inserts)
-        report.updated += len(updates)
-        return next_id
 
     def search(self, text: str, limit: int = 50) -> list[Attendee]:
         """As-you-type search over names (in any script), company and e-mail, best matches first.
@@ -559,7 +303,7 @@ class Store:
             # as typed and, for lists stored in upper case, in upper case.
             for form in codes.lookup_forms(exact):
                 rows = self.conn.execute(
-                    f"{_SELECT_ATTENDEE} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+                    f"{SELECT_ATTENDEE} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
                     (form, form + "\U0010ffff", limit),
                 ).fetchall()
                 for row in rows:
@@ -623,3 +367,17 @@ class Store:
         audit.append(
             conn, desk=desk, operator=operator, action=action, subject=subject, details=details or {}
         )
+
+
+# Where the rest of the package has always found them.
+__all__ = [
+    "ATTENDEE_FIELDS",
+    "CATEGORY_DEFAULTS",
+    "CATEGORY_MAP_SETTING",
+    "HUB_DSN_SETTING",
+    "Store",
+    "StoreError",
+    "UpsertReport",
+    "attendee_from_row",
+    "attendee_values",
+]
