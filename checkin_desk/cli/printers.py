@@ -9,7 +9,7 @@ import threading
 from checkin_desk.cli import CommandError, UsageError
 from checkin_desk.cli._common import desk_name, open_store, operator_name, staff_of
 from checkin_desk.domain import codes
-from checkin_desk.domain.models import Attendee, Status
+from checkin_desk.domain.models import Status
 from checkin_desk.services import door
 
 TARGETS = (
@@ -263,32 +263,17 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from checkin_desk.printing import PrintError, RenderError, Timeouts, UnknownPrinter, get_printer
-    from checkin_desk.printing.render import BadgeRenderer
-    from checkin_desk.printing.send import send_badge
+    from checkin_desk.printing import PrintError, RenderError, UnknownPrinter
+    from checkin_desk.services.first_run import test_printer
 
     with _store(args) as store:
         try:
-            printer = get_printer(store, args.name)
+            note = test_printer(store, args.name)
         except UnknownPrinter as exc:
             raise CommandError(str(exc)) from None
-        sample = Attendee(
-            "TEST-0001", "Badge", "Test", store.event().name, job_title=f"{printer.name}", category="visitor"
-        )
-        try:
-            note = send_badge(
-                printer,
-                sample,
-                event=store.event(),
-                categories=store.categories(),
-                template=None,
-                renderer=BadgeRenderer(),
-                timeouts=Timeouts(),
-                label=f"test-{printer.name}",
-            )
         except (PrintError, RenderError) as exc:
             raise CommandError(str(exc)) from None
-    print(f"printer {printer.name}: test badge printed ({note})")
+    print(f"printer {args.name}: test badge printed ({note})")
     return 0
 
 
