@@ -9,9 +9,8 @@ from typing import Any
 from checkin_desk.domain import codes
 from checkin_desk.domain.models import Status
 from checkin_desk.services import badge_policy
-from checkin_desk.services.desk_errors import DeskError, PassRefused
+from checkin_desk.services.desk_errors import DeskError, PassRefused, required_reason
 from checkin_desk.trust.roles import Staff
-from checkin_desk.util.textnorm import clean_text
 
 
 class BadgeActions:
@@ -28,9 +27,7 @@ class BadgeActions:
         authorized_by: Staff | None = None,
     ) -> int:
         allowed_by, auth = self._authorize("reprint", authorized_by, allowed_by)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("a reprint needs a reason")
+        reason = required_reason(reason, "a reprint")
         attendee = self.store.lookup(codes.normalise(code))
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")

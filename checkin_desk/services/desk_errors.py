@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checkin_desk.domain.models import Status
 from checkin_desk.errors import CheckinDeskError
+from checkin_desk.util.textnorm import clean_text
 
 
 class DeskError(CheckinDeskError):
@@ -17,3 +18,11 @@ class PassRefused(DeskError):
     def __init__(self, code: str, status: Status):
         super().__init__(f"no badge for {code}: the pass is {status} (a supervisor's override is needed)")
         self.code, self.status = code, status
+
+
+def required_reason(reason: str, what: str) -> str:
+    """The reason a supervisor gave, cleaned; DeskError "<what> needs a reason" when there is none."""
+    cleaned = clean_text(reason)
+    if not cleaned:
+        raise DeskError(f"{what} needs a reason")
+    return cleaned

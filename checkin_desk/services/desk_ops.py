@@ -11,6 +11,7 @@ from checkin_desk.domain import codes
 from checkin_desk.domain.models import Status
 from checkin_desk.services.badge_policy import badge_refusal
 from checkin_desk.services.desk import Desk, DeskError, PassRefused
+from checkin_desk.services.desk_errors import required_reason
 from checkin_desk.trust.roles import Staff
 from checkin_desk.util.textnorm import clean_text
 
@@ -49,9 +50,7 @@ def print_refused_badge(
     has nothing to print: DeskError. A pass that needs no override is printed as usual (a first badge
     or a reprint, both recorded with the supervisor and reason)."""
     name, auth = desk._authorize("override", authorized_by, supervisor)
-    reason = clean_text(reason)
-    if not reason:
-        raise DeskError("printing a refused pass needs a reason")
+    reason = required_reason(reason, "printing a refused pass")
     refusal = badge_refusal(desk.store, code)
     if refusal == Status.UNKNOWN:
         raise DeskError(f"no attendee with code {code}")

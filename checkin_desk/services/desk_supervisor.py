@@ -10,7 +10,7 @@ from typing import Any
 
 from checkin_desk.domain import codes
 from checkin_desk.domain.models import Attendee, Decision, Outcome, PassStatus, ScanKind
-from checkin_desk.services.desk_errors import DeskError
+from checkin_desk.services.desk_errors import DeskError, required_reason
 from checkin_desk.services.walk_ins import attendee_payload
 from checkin_desk.storage import recording
 from checkin_desk.storage.store import ATTENDEE_FIELDS
@@ -28,9 +28,7 @@ class SupervisorActions:
     ) -> Outcome:
         """Admit a refused pass; the refusal's status is kept and the reason recorded."""
         supervisor, auth = self._authorize("override", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("an override needs a reason")
+        reason = required_reason(reason, "an override")
         check = signing.check_scan(self.store, codes.parse(code))  # the code inside a signed one
         parsed = check.parsed
         moment = self.clock()
@@ -76,9 +74,7 @@ class SupervisorActions:
         self, scan_uuid: str, *, reason: str, supervisor: str = "", authorized_by: Staff | None = None
     ) -> None:
         supervisor, auth = self._authorize("cancel_checkin", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("cancelling a check-in needs a reason")
+        reason = required_reason(reason, "cancelling a check-in")
         at = iso(self.clock())
         with self.store.transaction() as conn:
             cur = conn.execute(
@@ -169,9 +165,7 @@ class SupervisorActions:
         """A new signed code for a lost or stolen badge; the old one is refused from now on (by sync
         on other desks). Needs the event's private key on this machine. Returns the new signed code."""
         supervisor, auth = self._authorize("reissue_pass", authorized_by, supervisor)
-        reason = clean_text(reason)
-        if not reason:
-            raise DeskError("re-issuing a pass needs a reason")
+        reason = required_reason(reason, "re-issuing a pass")
         attendee = self.store.lookup(codes.normalise(code))
         if attendee is None:
             raise DeskError(f"no attendee with code {code}")
