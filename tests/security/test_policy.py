@@ -185,13 +185,18 @@ def test_everyone_may_change_their_own_pin_and_only_an_admin_anyone_elses(
     assert own == (0 if who else 2)
 
 
-def test_print_never_makes_a_second_first_badge_nor_a_refused_pass_badge(
-    event_template, tmp_path, monkeypatch
-):
+@pytest.fixture
+def printing_event(event_template, tmp_path):
+    """A copy of the template event with a printer and one badge queued (codes[0]); codes[1] is blocked."""
     template, codes = event_template
     db = tmp_path / "event.sqlite"
     _copy(template, db)
     _prepare(db, codes, tmp_path, "print")
+    return db, codes
+
+
+def test_print_never_makes_a_second_first_badge_nor_a_refused_pass_badge(printing_event, monkeypatch):
+    db, codes = printing_event
     fresh = codes[2]
     assert _run(["--db", str(db), "print", fresh], None, monkeypatch) == 0
     assert _run(["--db", str(db), "print", fresh], None, monkeypatch) == 2  # queued or printed: a reprint
@@ -250,13 +255,8 @@ def test_files_with_names_are_owner_only_whatever_the_umask(tmp_path, argv):
     assert written.stat().st_mode & 0o077 == 0, oct(written.stat().st_mode)
 
 
-def test_a_badge_printed_by_hand_is_not_printed_again_at_the_first_scan(
-    event_template, tmp_path, monkeypatch
-):
-    template, codes = event_template
-    db = tmp_path / "event.sqlite"
-    _copy(template, db)
-    _prepare(db, codes, tmp_path, "print")
+def test_a_badge_printed_by_hand_is_not_printed_again_at_the_first_scan(printing_event, monkeypatch):
+    db, codes = printing_event
     fresh = codes[2]
     assert _run(["--db", str(db), "print", fresh], None, monkeypatch) == 0
     assert _run(["--db", str(db), "scan", fresh], None, monkeypatch) == 0
